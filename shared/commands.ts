@@ -1,0 +1,66 @@
+/**
+ * Commands: the actions only the server may perform. Sent over the WebSocket (PROTOCOL.md) or
+ * `POST /api/accounts/:id/commands`, each with an idempotency key: a retry returns the first result.
+ * Field names follow the platform's API (releaseSchedule, releaseOnDate, integrationPackOverrideName).
+ */
+import * as v from 'valibot';
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const calendarDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'releaseOnDate must be yyyy-MM-dd'));
+
+export const CommandSchema = v.variant('type', [
+  v.object({
+    type: v.literal('RELEASE'),
+    packId: id,
+    releaseSchedule: v.picklist(['IMMEDIATELY', 'RELEASE_ON_SPECIFIED_DATE']),
+    releaseOnDate: v.optional(calendarDate),
+  }),
+  v.object({ type: v.literal('DELETE_PACK'), packId: id }),
+  v.object({
+    type: v.literal('INSTALL'),
+    packId: id,
+    managedAccountId: id,
+    integrationPackOverrideName: v.optional(v.pipe(v.string(), v.maxLength(400))),
+  }),
+  v.object({ type: v.literal('UNINSTALL'), instanceId: id }),
+  v.object({ type: v.literal('APPLY_UPDATE'), instanceId: id }),
+  v.object({ type: v.literal('ATTACH_ATOM'), instanceId: id, atomId: id }),
+  v.object({ type: v.literal('DETACH_ATOM'), instanceId: id, atomId: id }),
+  v.object({ type: v.literal('ATTACH_ENVIRONMENT'), instanceId: id, environmentId: id }),
+  v.object({ type: v.literal('DETACH_ENVIRONMENT'), instanceId: id, environmentId: id }),
+]);
+export type Command = v.InferOutput<typeof CommandSchema>;
+export type CommandType = Command['type'];
+
+export const CommandEnvelopeSchema = v.object({
+  idempotencyKey: v.pipe(v.string(), v.minLength(8), v.maxLength(100)),
+  command: CommandSchema,
+});
+export type CommandEnvelope = v.InferOutput<typeof CommandEnvelopeSchema>;
+
+export interface CommandResult {
+  idempotencyKey: string;
+  status: 'SUCCESS' | 'ERROR';
+  /** A sentence for the person who sent it. */
+  message: string;
+  code?: string;
+  /** For RELEASE: the release's requestId and number; for INSTALL: the new instance id. */
+  requestId?: string;
+  releaseNumber?: number;
+  instanceId?: string;
+}
+
+/** Parses an untrusted envelope; the error names the first problem. */
+export function parseCommandEnvelope(input: unknown): { ok: true; value: CommandEnvelope } | { ok: false; message: string } {
+  const result = v.safeParse(CommandEnvelopeSchema, input);
+  if (result.success) return { ok: true, value: result.output };
+  const issue = result.issues[0];
+  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  return { ok: false, message: `Invalid command${path ? ` at ${path}` : ''}: ${issue.message}` };
+}
+
+/** Which roles may send which commands. */
+export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType>> = {
+  admin: new Set(['RELEASE', 'DELETE_PACK', 'INSTALL', 'UNINSTALL', 'APPLY_UPDATE', 'ATTACH_ATOM', 'DETACH_ATOM', 'ATTACH_ENVIRONMENT', 'DETACH_ENVIRONMENT']),
+  managed: new Set(['INSTALL', 'UNINSTALL', 'APPLY_UPDATE', 'ATTACH_ATOM', 'DETACH_ATOM', 'ATTACH_ENVIRONMENT', 'DETACH_ENVIRONMENT']),
+};

@@ -1,0 +1,15 @@
+/** The audit trail: every command, who ran it, when, and its result. */
+export interface HistoryRecord {
+  /** The command's idempotency key. */
+  id: string;
+  packId?: string;
+  managedAccountId?: string;
+  kind: string;
+  /** Who: the token's person (display name or id). */
+  actor: string;
+  at: string;
+  /** A sentence: what was asked and what happened. */
+  summary: string;
+  status: 'SUCCESS' | 'ERROR';
+  message?: string;
+}

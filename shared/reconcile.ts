@@ -1,0 +1,149 @@
+/**
+ * What the server keeps of a client's edit to one pack. Given the last valid state and what the
+ * document now says, returns the state to keep and a violation for each part that was reverted.
+ * Pure: the server applies the result with `repairPack` in a server-origin transaction.
+ */
+import { limits } from './limits.ts';
+import type { IntegrationPack, PackTombstone, PublishedComponent, PublisherAccount } from './model.ts';
+import type { RuleError } from './result.ts';
+import {
+  validateComponentForPack,
+  validateDescription,
+  validateInstallationType,
+  validateName,
+  validateTypeUnchanged,
+} from './rules.ts';
+import type { RawPack } from './schema.ts';
+
+export interface ReconcileContext {
+  account: Pick<PublisherAccount, 'multiInstallEnabled'>;
+  catalog: ReadonlyMap<string, PublishedComponent>;
+  tombstones: ReadonlyMap<string, PackTombstone>;
+}
+
+export interface Violation extends RuleError {
+  packId: string;
+}
+
+export interface Reconciled {
+  accepted: IntegrationPack | undefined;
+  violations: Violation[];
+}
+
+export function reconcilePack(
+  packId: string,
+  previous: IntegrationPack | undefined,
+  raw: RawPack | undefined,
+  context: ReconcileContext,
+): Reconciled {
+  const violations: Violation[] = [];
+  const violate = (error: RuleError) => violations.push({ ...error, packId });
+
+  if (!raw) {
+    if (!previous) return { accepted: undefined, violations };
+    violate({
+      code: 'DELETE_IS_A_COMMAND',
+      message: `Integration pack "${previous.name}" was restored: deleting a pack goes through Delete Integration Pack, which also uninstalls it.`,
+    });
+    return { accepted: previous, violations };
+  }
+
+  if (!previous) return reconcileNewPack(packId, raw, context, violate, violations);
+
+  const accepted: IntegrationPack = { ...previous };
+  if (raw.name !== previous.name) {
+    const name = validateName(raw.name);
+    if (name.ok && name.value === raw.name) accepted.name = name.value;
+    else violate(name.ok ? { code: 'NAME_NOT_TRIMMED', message: 'Integration Pack Name must be saved trimmed.', field: 'name' } : name.error);
+  }
+  if (raw.description !== previous.description) {
+    const description = validateDescription(raw.description);
+    if (description.ok) accepted.description = description.value;
+    else violate(description.error);
+  }
+  if (raw.installationType !== previous.installationType) {
+    const unchanged = validateTypeUnchanged(previous.installationType, raw.installationType);
+    if (!unchanged.ok) violate(unchanged.error);
+  }
+  if (raw.createdAt !== previous.createdAt || raw.createdBy !== previous.createdBy)
+    violate({ code: 'CREATED_FIXED', message: 'When and by whom a pack was added cannot be changed.' });
+  if (raw.unknownKeys.length > 0)
+    violate({ code: 'UNKNOWN_FIELD', message: `Unknown pack fields were removed: ${raw.unknownKeys.join(', ')}.` });
+  if (!raw.componentsIsMap)
+    violate({ code: 'COMPONENTS_INVALID', message: 'The pack\'s component list was malformed and was restored.', field: 'components' });
+
+  accepted.componentIds = acceptComponents(previous, raw.componentsIsMap ? raw.componentIds : previous.componentIds, context, violate);
+  return { accepted, violations };
+}
+
+function reconcileNewPack(
+  packId: string,
+  raw: RawPack,
+  context: ReconcileContext,
+  violate: (error: RuleError) => void,
+  violations: Violation[],
+): Reconciled {
+  const tombstone = context.tombstones.get(packId);
+  if (tombstone) {
+    violate({
+      code: 'PACK_DELETED',
+      message: `Integration pack "${tombstone.name}" was deleted by ${tombstone.deletedBy} on ${tombstone.deletedAt.slice(0, 10)}; edits made to it since were dropped.`,
+    });
+    return { accepted: undefined, violations };
+  }
+  const checks = [
+    validateName(raw.name),
+    validateDescription(raw.description),
+    validateInstallationType(raw.installationType, context.account),
+  ];
+  for (const check of checks) if (!check.ok) violate(check.error);
+  if (typeof raw.createdAt !== 'string' || typeof raw.createdBy !== 'string' || !raw.componentsIsMap || raw.unknownKeys.length > 0)
+    violate({ code: 'PACK_MALFORMED', message: 'The new integration pack was malformed.' });
+  if (violations.length > 0) {
+    violations[0]!.message = `The new integration pack was not added: ${violations[0]!.message}`;
+    return { accepted: undefined, violations };
+  }
+  const accepted: IntegrationPack = {
+    id: packId,
+    name: raw.name as string,
+    description: raw.description as string,
+    installationType: raw.installationType as IntegrationPack['installationType'],
+    componentIds: [],
+    createdAt: raw.createdAt as string,
+    createdBy: raw.createdBy as string,
+  };
+  accepted.componentIds = acceptComponents(accepted, raw.componentIds, context, violate);
+  return { accepted, violations };
+}
+
+/** Removals are always kept; additions are kept while each is allowed and the pack stays within its limit. */
+function acceptComponents(
+  previous: Pick<IntegrationPack, 'componentIds' | 'installationType'>,
+  wanted: readonly string[],
+  context: ReconcileContext,
+  violate: (error: RuleError) => void,
+): string[] {
+  const before = new Set(previous.componentIds);
+  const kept = wanted.filter((id) => before.has(id));
+  let overLimit = 0;
+  for (const id of wanted) {
+    if (before.has(id)) continue;
+    const allowed = validateComponentForPack(previous.installationType, context.catalog.get(id));
+    if (!allowed.ok) {
+      violate(allowed.error);
+      continue;
+    }
+    if (kept.length >= limits.componentsPerPack) {
+      overLimit++;
+      continue;
+    }
+    kept.push(id);
+  }
+  if (overLimit > 0)
+    violate({
+      code: 'TOO_MANY_COMPONENTS',
+      message: `An integration pack can hold at most ${limits.componentsPerPack} components; ${overLimit} were not added.`,
+      field: 'components',
+    });
+  return kept.sort();
+}

@@ -1,0 +1,92 @@
+/** Release rules: what may be released, when, and what a release does to installed instances. */
+import { isCalendarDate, startOfDateIn, todayIn } from './dates.ts';
+import { ReleaseSchedule, ReleaseStatus, type PackInstance, type Release } from './model.ts';
+import { canRelease, type PublicationRow } from './publications.ts';
+import { fail, ok, type Result } from './result.ts';
+
+/** The pack's current release: the newest one, pending or not. */
+export function currentRelease(releases: readonly Release[]): Release | undefined {
+  let newest: Release | undefined;
+  for (const release of releases) if (!newest || release.number > newest.number) newest = release;
+  return newest;
+}
+
+/** The release whose date has not come yet, if any ("only one update can be pending per pack"). */
+export function pendingRelease(releases: readonly Release[]): Release | undefined {
+  return releases.find(
+    (release) => release.releaseSchedule === ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && release.status === ReleaseStatus.SCHEDULED,
+  );
+}
+
+/**
+ * The Release date field: the date a scheduled release (or its update) is applied; otherwise the
+ * date of the newest release.
+ */
+export function releaseDateShown(releases: readonly Release[]): string | undefined {
+  const pending = pendingRelease(releases);
+  if (pending) return pending.releaseOnDate;
+  const current = currentRelease(releases);
+  return current?.releaseOnDate ?? current?.releasedAt.slice(0, 10);
+}
+
+export interface ReleaseRequest {
+  releaseSchedule: ReleaseSchedule;
+  releaseOnDate?: string | undefined;
+}
+
+/** Checks a Release Integration Pack request against the Publications table and the pack's releases. */
+export function validateReleaseRequest(
+  request: ReleaseRequest,
+  rows: readonly PublicationRow[],
+  releases: readonly Release[],
+  timeZone: string,
+  now: Date,
+): Result<ReleaseRequest> {
+  if (!canRelease(rows))
+    return fail('NOTHING_TO_RELEASE', 'There are no Pending or Available versions to release.');
+  if (request.releaseSchedule === ReleaseSchedule.IMMEDIATELY) return ok({ releaseSchedule: ReleaseSchedule.IMMEDIATELY });
+  if (request.releaseSchedule !== ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)
+    return fail('SCHEDULE_INVALID', 'Choose Release Immediate or Release Pending.', 'releaseSchedule');
+  if (!isCalendarDate(request.releaseOnDate))
+    return fail('RELEASE_DATE_REQUIRED', 'Release Pending needs a Release Date (yyyy-MM-dd).', 'releaseOnDate');
+  if (request.releaseOnDate <= todayIn(timeZone, now))
+    return fail('RELEASE_DATE_NOT_FUTURE', `The Release Date must be after today (${todayIn(timeZone, now)}).`, 'releaseOnDate');
+  const pending = pendingRelease(releases);
+  if (pending)
+    return fail(
+      'UPDATE_ALREADY_PENDING',
+      `Only one update can be pending per integration pack: release ${pending.number} is pending until ${pending.releaseOnDate}. Release immediately to ship a fix now.`,
+      'releaseSchedule',
+    );
+  return ok({ releaseSchedule: ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE, releaseOnDate: request.releaseOnDate });
+}
+
+/** When a scheduled release takes effect (its update is auto-applied). */
+export function autoApplyAt(release: Pick<Release, 'releaseOnDate'>, timeZone: string): Date | undefined {
+  return release.releaseOnDate ? startOfDateIn(release.releaseOnDate, timeZone) : undefined;
+}
+
+/** Whether a scheduled release's date has begun in the publisher's time zone. */
+export function isDue(release: Pick<Release, 'releaseOnDate' | 'status'>, timeZone: string, now: Date): boolean {
+  if (release.status !== ReleaseStatus.SCHEDULED) return false;
+  const at = autoApplyAt(release, timeZone);
+  return at !== undefined && at.getTime() <= now.getTime();
+}
+
+/** The release a managed account can install: the newest one in effect (a first pending release counts from its date). */
+export function installableRelease(releases: readonly Release[]): Release | undefined {
+  let best: Release | undefined;
+  for (const release of releases) {
+    if (release.status === ReleaseStatus.SCHEDULED) continue;
+    if (!best || release.number > best.number) best = release;
+  }
+  return best;
+}
+
+/** Applying an update (early, or on the date): the instance runs the pending release; it cannot be undone. */
+export function applyPendingUpdate(instance: PackInstance): Result<PackInstance> {
+  if (instance.pendingReleaseNumber === undefined)
+    return fail('NO_PENDING_UPDATE', 'This instance has no pending update to apply.');
+  const { pendingReleaseNumber, lastError: _dropped, ...rest } = instance;
+  return ok({ ...rest, releaseNumber: pendingReleaseNumber });
+}

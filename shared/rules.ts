@@ -1,0 +1,157 @@
+/**
+ * The rules of the page and the platform, one function each. The client calls them before it writes;
+ * the server calls the same functions on every update it receives.
+ */
+import { limits } from './limits.ts';
+import {
+  ComponentType,
+  InstallationType,
+  type IntegrationPack,
+  type PackInstance,
+  type PublishedComponent,
+  type PublisherAccount,
+} from './model.ts';
+import { fail, ok, okVoid, type Result } from './result.ts';
+import { graphemeCount } from './text.ts';
+
+/** Integration Pack Name: required, trimmed, at most `limits.nameMaxLength` characters. Returns the trimmed name. */
+export function validateName(name: unknown): Result<string> {
+  if (typeof name !== 'string') return fail('NAME_INVALID', 'Integration Pack Name must be text.', 'name');
+  const trimmed = name.trim();
+  if (trimmed === '') return fail('NAME_REQUIRED', 'Integration Pack Name is required.', 'name');
+  if (graphemeCount(trimmed) > limits.nameMaxLength)
+    return fail('NAME_TOO_LONG', `Integration Pack Name can contain up to ${limits.nameMaxLength} characters.`, 'name');
+  return ok(trimmed);
+}
+
+/** Description: up to 500 characters, counted as a person counts them. */
+export function validateDescription(description: unknown): Result<string> {
+  if (typeof description !== 'string') return fail('DESCRIPTION_INVALID', 'Description must be text.', 'description');
+  const count = graphemeCount(description);
+  if (count > limits.descriptionMaxLength)
+    return fail(
+      'DESCRIPTION_TOO_LONG',
+      `The description can contain up to ${limits.descriptionMaxLength} characters (this one has ${count}).`,
+      'description',
+    );
+  return ok(description);
+}
+
+/** The types the Integration Pack Type list offers: both with the multi-install feature, else Single only. */
+export function allowedInstallationTypes(account: Pick<PublisherAccount, 'multiInstallEnabled'>): InstallationType[] {
+  return account.multiInstallEnabled ? [InstallationType.SINGLE, InstallationType.MULTI] : [InstallationType.SINGLE];
+}
+
+/** The Integration Pack Type list is shown only when the multi-install feature is enabled. */
+export function showsInstallationTypeList(account: Pick<PublisherAccount, 'multiInstallEnabled'>): boolean {
+  return account.multiInstallEnabled;
+}
+
+export function validateInstallationType(
+  type: unknown,
+  account: Pick<PublisherAccount, 'multiInstallEnabled'>,
+): Result<InstallationType> {
+  if (type !== InstallationType.SINGLE && type !== InstallationType.MULTI)
+    return fail('TYPE_INVALID', 'Integration Pack Type must be Single Attachment or Multiple Attachments.', 'installationType');
+  if (!allowedInstallationTypes(account).includes(type))
+    return fail(
+      'MULTI_INSTALL_DISABLED',
+      'Multiple Attachments packs need the multi-install integration packs feature; this account can add only Single Attachment packs.',
+      'installationType',
+    );
+  return ok(type);
+}
+
+/** "You cannot change the type once the integration pack is added." */
+export function validateTypeUnchanged(before: InstallationType, after: unknown): Result<void> {
+  if (after !== before)
+    return fail(
+      'TYPE_FIXED',
+      'The Integration Pack Type cannot be changed once the integration pack is added.',
+      'installationType',
+    );
+  return okVoid;
+}
+
+/** Whether one component may be part of a pack of this type. */
+export function validateComponentForPack(
+  installationType: InstallationType,
+  component: Pick<PublishedComponent, 'name' | 'type'> | undefined,
+): Result<void> {
+  if (!component) return fail('COMPONENT_UNKNOWN', 'That component is not published in this account.', 'components');
+  if (installationType === InstallationType.MULTI && component.type === ComponentType.API_SERVICE)
+    return fail(
+      'API_SERVICE_IN_MULTI',
+      `Multi-install integration packs cannot include API Service components (${component.name}).`,
+      'components',
+    );
+  return okVoid;
+}
+
+/** A pack's component list as a whole: each component allowed, and at most 100 of them. */
+export function validatePackComponents(
+  installationType: InstallationType,
+  componentIds: readonly string[],
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): Result<void> {
+  if (new Set(componentIds).size > limits.componentsPerPack)
+    return fail(
+      'TOO_MANY_COMPONENTS',
+      `An integration pack can hold at most ${limits.componentsPerPack} components.`,
+      'components',
+    );
+  for (const id of componentIds) {
+    const result = validateComponentForPack(installationType, catalog.get(id));
+    if (!result.ok) return result;
+  }
+  return okVoid;
+}
+
+/** A whole pack, as added or as it stands after an edit. */
+export function validatePack(
+  pack: Pick<IntegrationPack, 'name' | 'description' | 'installationType' | 'componentIds'>,
+  account: Pick<PublisherAccount, 'multiInstallEnabled'>,
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): Result<void> {
+  const name = validateName(pack.name);
+  if (!name.ok) return name;
+  const description = validateDescription(pack.description);
+  if (!description.ok) return description;
+  const type = validateInstallationType(pack.installationType, account);
+  if (!type.ok) return type;
+  return validatePackComponents(pack.installationType, pack.componentIds, catalog);
+}
+
+/** Published versions are whole numbers; each publish adds the next one. */
+export function nextVersionNumber(component: Pick<PublishedComponent, 'versions'>): number {
+  return component.versions.length === 0 ? 1 : Math.max(...component.versions) + 1;
+}
+
+export function latestVersion(component: Pick<PublishedComponent, 'versions'>): number | undefined {
+  return component.versions.length === 0 ? undefined : Math.max(...component.versions);
+}
+
+/** Installing: single attachment once per managed account; multiple attachments each with its own name. */
+export function validateInstall(
+  pack: Pick<IntegrationPack, 'installationType' | 'name'>,
+  managedAccountId: string,
+  overrideName: string | undefined,
+  existing: readonly Pick<PackInstance, 'managedAccountId' | 'packId' | 'overrideName'>[],
+): Result<string | undefined> {
+  const inAccount = existing.filter((instance) => instance.managedAccountId === managedAccountId);
+  if (pack.installationType === InstallationType.SINGLE) {
+    if (inAccount.length > 0)
+      return fail(
+        'ALREADY_INSTALLED',
+        `${pack.name} is a Single Attachment integration pack and is already installed in this account.`,
+      );
+    return ok(undefined);
+  }
+  const name = (overrideName ?? '').trim();
+  if (name === '') return fail('OVERRIDE_NAME_REQUIRED', 'Each instance of a Multiple Attachments pack needs its own name.');
+  if (graphemeCount(name) > limits.overrideNameMaxLength)
+    return fail('OVERRIDE_NAME_TOO_LONG', `An instance name can contain up to ${limits.overrideNameMaxLength} characters.`);
+  if (inAccount.some((instance) => instance.overrideName?.toLowerCase() === name.toLowerCase()))
+    return fail('OVERRIDE_NAME_TAKEN', `An instance named "${name}" is already installed in this account.`);
+  return ok(name);
+}

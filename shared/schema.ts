@@ -1,0 +1,274 @@
+/**
+ * How one publisher account lives in a Y.Doc (the interoperability contract in README.md).
+ *
+ * Client-writable: only the root map `packs` (packId → Y.Map with the plain keys `name`,
+ * `description`, `installationType`, `createdAt`, `createdBy` and `components`, a Y.Map of
+ * componentId → true). Every other root is server-owned: the server reverts any client write to it.
+ * Constrained fields are plain values, never Y.Text, so the server can check and restore them whole.
+ * Server-owned roots hold plain JSON values under string keys, one level deep.
+ */
+import * as Y from 'yjs';
+import type {
+  IntegrationPack,
+  ManagedAccount,
+  PackInstance,
+  PackTombstone,
+  PublishedComponent,
+  PublisherAccount,
+  Release,
+} from './model.ts';
+import type { HistoryRecord } from './history.ts';
+
+export const Root = {
+  packs: 'packs',
+  account: 'account',
+  catalog: 'catalog',
+  releases: 'releases',
+  managedAccounts: 'managedAccounts',
+  instances: 'instances',
+  deletedPacks: 'deletedPacks',
+  history: 'history',
+} as const;
+export type RootName = (typeof Root)[keyof typeof Root];
+
+export const CLIENT_WRITABLE_ROOTS: ReadonlySet<string> = new Set([Root.packs]);
+export const SERVER_OWNED_ROOTS: readonly RootName[] = [
+  Root.account,
+  Root.catalog,
+  Root.releases,
+  Root.managedAccounts,
+  Root.instances,
+  Root.deletedPacks,
+  Root.history,
+];
+
+export const PackKey = {
+  name: 'name',
+  description: 'description',
+  installationType: 'installationType',
+  components: 'components',
+  createdAt: 'createdAt',
+  createdBy: 'createdBy',
+} as const;
+const PACK_KEYS: ReadonlySet<string> = new Set(Object.values(PackKey));
+
+/** The single key under which the `account` root stores the PublisherAccount. */
+export const ACCOUNT_KEY = 'settings';
+
+export const packsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(Root.packs);
+const plainMap = <T>(doc: Y.Doc, root: RootName) => doc.getMap<T>(root);
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** A pack as it stands in the document, without trusting any field's type. */
+export interface RawPack {
+  name: unknown;
+  description: unknown;
+  installationType: unknown;
+  componentIds: string[];
+  componentsIsMap: boolean;
+  createdAt: unknown;
+  createdBy: unknown;
+  unknownKeys: string[];
+}
+
+export function readRawPack(map: unknown): RawPack | undefined {
+  if (!(map instanceof Y.Map)) return undefined;
+  const components = map.get(PackKey.components);
+  const componentsIsMap = components instanceof Y.Map;
+  return {
+    name: map.get(PackKey.name),
+    description: map.get(PackKey.description),
+    installationType: map.get(PackKey.installationType),
+    componentIds: componentsIsMap ? [...(components as Y.Map<unknown>).keys()].sort() : [],
+    componentsIsMap,
+    createdAt: map.get(PackKey.createdAt),
+    createdBy: map.get(PackKey.createdBy),
+    unknownKeys: [...map.keys()].filter((key) => !PACK_KEYS.has(key)),
+  };
+}
+
+function packFromRaw(id: string, raw: RawPack): IntegrationPack {
+  return {
+    id,
+    name: typeof raw.name === 'string' ? raw.name : '',
+    description: typeof raw.description === 'string' ? raw.description : '',
+    installationType: raw.installationType === 'MULTI' ? 'MULTI' : 'SINGLE',
+    componentIds: raw.componentIds,
+    createdAt: typeof raw.createdAt === 'string' ? raw.createdAt : '',
+    createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : '',
+  };
+}
+
+export function readPack(doc: Y.Doc, packId: string): IntegrationPack | undefined {
+  const raw = readRawPack(packsMap(doc).get(packId));
+  return raw && packFromRaw(packId, raw);
+}
+
+export function readPacks(doc: Y.Doc): IntegrationPack[] {
+  const packs: IntegrationPack[] = [];
+  packsMap(doc).forEach((value, id) => {
+    const raw = readRawPack(value);
+    if (raw) packs.push(packFromRaw(id, raw));
+  });
+  return packs.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+export function readAccount(doc: Y.Doc): PublisherAccount | undefined {
+  return plainMap<PublisherAccount>(doc, Root.account).get(ACCOUNT_KEY);
+}
+
+export function readCatalog(doc: Y.Doc): Map<string, PublishedComponent> {
+  return new Map(plainMap<PublishedComponent>(doc, Root.catalog).entries());
+}
+
+export function readReleases(doc: Y.Doc, packId: string): Release[] {
+  return plainMap<Release[]>(doc, Root.releases).get(packId) ?? [];
+}
+
+export function readAllReleases(doc: Y.Doc): Map<string, Release[]> {
+  return new Map(plainMap<Release[]>(doc, Root.releases).entries());
+}
+
+export function readManagedAccounts(doc: Y.Doc): ManagedAccount[] {
+  return [...plainMap<ManagedAccount>(doc, Root.managedAccounts).values()];
+}
+
+export function readInstances(doc: Y.Doc): PackInstance[] {
+  return [...plainMap<PackInstance>(doc, Root.instances).values()];
+}
+
+export function readTombstones(doc: Y.Doc): Map<string, PackTombstone> {
+  return new Map(plainMap<PackTombstone>(doc, Root.deletedPacks).entries());
+}
+
+export function readHistory(doc: Y.Doc): HistoryRecord[] {
+  return [...plainMap<HistoryRecord>(doc, Root.history).values()].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client edits (the `packs` root). Each runs in one transaction with the caller's origin.
+
+function packMapOrThrow(doc: Y.Doc, packId: string): Y.Map<unknown> {
+  const map = packsMap(doc).get(packId);
+  if (!(map instanceof Y.Map)) throw new Error(`No integration pack ${packId} in this document.`);
+  return map;
+}
+
+export function writeNewPack(doc: Y.Doc, pack: IntegrationPack, origin?: unknown): void {
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    map.set(PackKey.name, pack.name);
+    map.set(PackKey.description, pack.description);
+    map.set(PackKey.installationType, pack.installationType);
+    map.set(PackKey.createdAt, pack.createdAt);
+    map.set(PackKey.createdBy, pack.createdBy);
+    const components = new Y.Map<true>();
+    for (const id of pack.componentIds) components.set(id, true);
+    map.set(PackKey.components, components);
+    packsMap(doc).set(pack.id, map);
+  }, origin);
+}
+
+export function writePackName(doc: Y.Doc, packId: string, name: string, origin?: unknown): void {
+  doc.transact(() => packMapOrThrow(doc, packId).set(PackKey.name, name), origin);
+}
+
+export function writePackDescription(doc: Y.Doc, packId: string, description: string, origin?: unknown): void {
+  doc.transact(() => packMapOrThrow(doc, packId).set(PackKey.description, description), origin);
+}
+
+function componentsMapOf(pack: Y.Map<unknown>): Y.Map<true> {
+  const existing = pack.get(PackKey.components);
+  if (existing instanceof Y.Map) return existing as Y.Map<true>;
+  const created = new Y.Map<true>();
+  pack.set(PackKey.components, created);
+  return created;
+}
+
+export function writeAddComponents(doc: Y.Doc, packId: string, componentIds: readonly string[], origin?: unknown): void {
+  doc.transact(() => {
+    const components = componentsMapOf(packMapOrThrow(doc, packId));
+    for (const id of componentIds) if (!components.has(id)) components.set(id, true);
+  }, origin);
+}
+
+export function writeRemoveComponent(doc: Y.Doc, packId: string, componentId: string, origin?: unknown): void {
+  doc.transact(() => componentsMapOf(packMapOrThrow(doc, packId)).delete(componentId), origin);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server-owned state. Only the server calls these (clients' writes here are reverted).
+
+export function writeAccount(doc: Y.Doc, account: PublisherAccount, origin?: unknown): void {
+  doc.transact(() => plainMap<PublisherAccount>(doc, Root.account).set(ACCOUNT_KEY, account), origin);
+}
+
+export function writeComponent(doc: Y.Doc, component: PublishedComponent, origin?: unknown): void {
+  doc.transact(() => plainMap<PublishedComponent>(doc, Root.catalog).set(component.id, component), origin);
+}
+
+export function writeReleases(doc: Y.Doc, packId: string, releases: Release[], origin?: unknown): void {
+  doc.transact(() => plainMap<Release[]>(doc, Root.releases).set(packId, releases), origin);
+}
+
+export function writeManagedAccount(doc: Y.Doc, account: ManagedAccount, origin?: unknown): void {
+  doc.transact(() => plainMap<ManagedAccount>(doc, Root.managedAccounts).set(account.id, account), origin);
+}
+
+export function writeInstance(doc: Y.Doc, instance: PackInstance, origin?: unknown): void {
+  doc.transact(() => plainMap<PackInstance>(doc, Root.instances).set(instance.id, instance), origin);
+}
+
+export function deleteInstance(doc: Y.Doc, instanceId: string, origin?: unknown): void {
+  doc.transact(() => plainMap<PackInstance>(doc, Root.instances).delete(instanceId), origin);
+}
+
+export function writeHistory(doc: Y.Doc, record: HistoryRecord, origin?: unknown): void {
+  doc.transact(() => plainMap<HistoryRecord>(doc, Root.history).set(record.id, record), origin);
+}
+
+/** Deletes a pack and leaves a tombstone, in one transaction. */
+export function deletePackWithTombstone(doc: Y.Doc, tombstone: PackTombstone, origin?: unknown): void {
+  doc.transact(() => {
+    packsMap(doc).delete(tombstone.packId);
+    plainMap<Release[]>(doc, Root.releases).delete(tombstone.packId);
+    plainMap<PackTombstone>(doc, Root.deletedPacks).set(tombstone.packId, tombstone);
+  }, origin);
+}
+
+/**
+ * Makes the pack in the document equal `accepted` (the last valid state), touching only what
+ * differs from `raw`. `accepted` undefined removes the pack.
+ */
+export function repairPack(
+  doc: Y.Doc,
+  packId: string,
+  raw: RawPack | undefined,
+  accepted: IntegrationPack | undefined,
+  origin?: unknown,
+): void {
+  doc.transact(() => {
+    const packs = packsMap(doc);
+    if (!accepted) {
+      if (packs.has(packId)) packs.delete(packId);
+      return;
+    }
+    const map = packs.get(packId);
+    if (!raw || !(map instanceof Y.Map) || !raw.componentsIsMap) {
+      writeNewPack(doc, accepted, origin);
+      return;
+    }
+    if (raw.name !== accepted.name) map.set(PackKey.name, accepted.name);
+    if (raw.description !== accepted.description) map.set(PackKey.description, accepted.description);
+    if (raw.installationType !== accepted.installationType) map.set(PackKey.installationType, accepted.installationType);
+    if (raw.createdAt !== accepted.createdAt) map.set(PackKey.createdAt, accepted.createdAt);
+    if (raw.createdBy !== accepted.createdBy) map.set(PackKey.createdBy, accepted.createdBy);
+    for (const key of raw.unknownKeys) map.delete(key);
+    const components = map.get(PackKey.components) as Y.Map<true>;
+    const keep = new Set(accepted.componentIds);
+    for (const id of raw.componentIds) if (!keep.has(id)) components.delete(id);
+    for (const id of accepted.componentIds) if (!components.has(id)) components.set(id, true);
+  }, origin);
+}
