@@ -1,0 +1,116 @@
+/**
+ * The contract between the client core (Dexie + Yjs + sync) and the UI. The UI reads only these
+ * accessors and calls only these actions. Every action validates with the rules in shared/ first and
+ * returns a Result whose error message can be shown as is.
+ */
+import type { Accessor } from 'solid-js';
+import type {
+  CommandResult,
+  HistoryRecord,
+  InstallationType,
+  IntegrationPack,
+  ManagedAccount,
+  Notice,
+  PackInstance,
+  PublicationRow,
+  PublishedComponent,
+  PublisherAccount,
+  Release,
+  ReleaseSchedule,
+  Result,
+} from '../../shared/index.ts';
+
+export type Role = 'admin' | 'viewer' | 'managed';
+
+/** Who is signed in, as returned by GET /api/me and remembered on the device. */
+export interface Session {
+  /** http(s) origin of the server, e.g. http://localhost:8080 */
+  serverUrl: string;
+  token: string;
+  accountId: string;
+  role: Role;
+  personId: string;
+  personName: string;
+  /** For role 'managed': the managed account this person belongs to. */
+  managedAccountId?: string;
+}
+
+export type SyncStatus =
+  | { state: 'offline'; unstored: number }
+  | { state: 'connecting'; unstored: number }
+  | { state: 'syncing'; unstored: number }
+  | { state: 'saved'; unstored: 0 };
+
+/** Another person of the account who is online (awareness). */
+export interface Peer {
+  clientId: number;
+  personId: string;
+  name: string;
+  color: string;
+  /** The pack they are looking at, if any. */
+  packId?: string;
+}
+
+export interface PackListItem {
+  id: string;
+  name: string;
+  installationType: InstallationType;
+}
+
+/** A command either ran on the server, or is queued until the network returns. */
+export type CommandOutcome = { queued: false; result: CommandResult } | { queued: true; idempotencyKey: string };
+
+export interface NewPackInput {
+  name: string;
+  description: string;
+  installationType: InstallationType;
+}
+
+export interface ReleaseInput {
+  releaseSchedule: ReleaseSchedule;
+  releaseOnDate?: string;
+}
+
+export interface Workspace {
+  readonly session: Session;
+
+  // Reads: Solid accessors fed by Dexie live queries, fine-grained per pack.
+  packs: Accessor<PackListItem[]>;
+  pack(packId: string): Accessor<IntegrationPack | undefined>;
+  publications(packId: string): Accessor<PublicationRow[]>;
+  releases(packId: string): Accessor<Release[]>;
+  instances(packId: string): Accessor<PackInstance[]>;
+  history(packId: string): Accessor<HistoryRecord[]>;
+  account: Accessor<PublisherAccount | undefined>;
+  catalog: Accessor<PublishedComponent[]>;
+  managedAccounts: Accessor<ManagedAccount[]>;
+  /** Filter Components: partial, case-insensitive name match; fast on 50,000 components. */
+  filterComponents(filter: string): PublishedComponent[];
+
+  // Collaboration.
+  status: Accessor<SyncStatus>;
+  peers: Accessor<Peer[]>;
+  /** Notices from the server (e.g. an edit it reverted and why), newest last. */
+  notices: Accessor<Notice[]>;
+  dismissNotice(index: number): void;
+  /** Tells the others which pack this person is looking at. */
+  setViewing(packId: string | undefined): void;
+
+  // Edits (local-first: written to IndexedDB and the Yjs doc at once, synced when online).
+  addPack(input: NewPackInput): Promise<Result<string>>;
+  savePack(packId: string, fields: { name: string; description: string }): Promise<Result<void>>;
+  addComponents(packId: string, componentIds: string[]): Promise<Result<void>>;
+  removeComponent(packId: string, componentId: string): Promise<Result<void>>;
+
+  // Commands (run by the server; queued while offline, idempotent on retry).
+  deletePack(packId: string): Promise<Result<CommandOutcome>>;
+  release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
+
+  // Undo/redo of this person's own edits.
+  undo(): void;
+  redo(): void;
+  canUndo: Accessor<boolean>;
+  canRedo: Accessor<boolean>;
+
+  close(): Promise<void>;
+}
