@@ -11,3 +11,4 @@ export * from './reconcile.ts';
 export * from './history.ts';
 export * from './commands.ts';
 export * from './protocol.ts';
+export * from './attention.ts';
