@@ -12,4 +12,9 @@ export interface HistoryRecord {
   summary: string;
   status: 'SUCCESS' | 'ERROR';
   message?: string;
+  /** The rest of the command's result, so a retry with the same idempotency key gets it back. */
+  code?: string;
+  requestId?: string;
+  releaseNumber?: number;
+  instanceId?: string;
 }

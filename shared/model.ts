@@ -82,6 +82,10 @@ export interface Release {
   releasedBy: string;
   releasedAt: string;
   requestId: string;
+  /** A pending release that an immediate re-release replaced before its date: the number of that release. */
+  supersededBy?: number;
+  /** When a scheduled release took effect (its date began and its update was applied everywhere). */
+  appliedAt?: string;
 }
 
 export interface ManagedAccount {
@@ -105,6 +109,8 @@ export interface PackInstance {
   installedAt: string;
   /** Set when applying an update failed, with the reason. */
   lastError?: string;
+  /** The release whose update failed to apply (with `lastError`); the scheduler does not retry it. */
+  failedReleaseNumber?: number;
 }
 
 /** What a deleted pack leaves behind, so late offline edits to it can be explained. */

@@ -87,6 +87,6 @@ export function installableRelease(releases: readonly Release[]): Release | unde
 export function applyPendingUpdate(instance: PackInstance): Result<PackInstance> {
   if (instance.pendingReleaseNumber === undefined)
     return fail('NO_PENDING_UPDATE', 'This instance has no pending update to apply.');
-  const { pendingReleaseNumber, lastError: _dropped, ...rest } = instance;
+  const { pendingReleaseNumber, lastError: _dropped, failedReleaseNumber: _failed, ...rest } = instance;
   return ok({ ...rest, releaseNumber: pendingReleaseNumber });
 }

@@ -1,10 +1,21 @@
 /**
  * Runs one command against an account's document. Called by the room inside its serialized queue,
- * with a server origin; the room persists the resulting updates before it replies. Owned by the
- * releases work (issue 7); this first version refuses everything.
+ * with a server origin; the room persists the resulting updates before it replies. Deterministic given
+ * `context.now` and `context.idempotencyKey` (ids derive from the key). One module per command; this
+ * file checks the role, runs the module, and records every command, refused or not, in the history.
+ * The history doubles as the idempotency store: a key already recorded returns its first result.
  */
 import type * as Y from 'yjs';
-import type { Command, CommandResult } from '../../shared/index.ts';
+import { commandsByRole, type Command, type CommandResult } from '../../shared/commands.ts';
+import type { HistoryRecord } from '../../shared/history.ts';
+import { Root, writeHistory } from '../../shared/schema.ts';
+import { applyUpdate } from './apply-update.ts';
+import { changeAttachment } from './attachments.ts';
+import { deletePack } from './delete-pack.ts';
+import { install } from './install.ts';
+import { refused, type Outcome } from './outcome.ts';
+import { release } from './release.ts';
+import { uninstall } from './uninstall.ts';
 
 export interface Actor {
   personId: string;
@@ -24,10 +35,92 @@ export interface CommandContext {
 }
 
 export function executeCommand(context: CommandContext, command: Command): CommandResult {
+  const earlier = recordedResult(context, command);
+  if (earlier) return earlier;
+  let outcome: Outcome;
+  context.doc.transact(() => {
+    outcome = run(context, command);
+    writeHistory(context.doc, historyRecord(context, command, outcome), context.origin);
+  }, context.origin);
+  return resultOf(context.idempotencyKey, outcome!);
+}
+
+function run(context: CommandContext, command: Command): Outcome {
+  const allowed = context.actor.role === 'viewer' ? undefined : commandsByRole[context.actor.role];
+  if (!allowed?.has(command.type))
+    return refused(`${command.type} by ${context.actor.personName}`, {
+      code: 'FORBIDDEN',
+      message: context.actor.role === 'viewer' ? 'Viewers cannot run commands.' : `A managed account cannot run ${command.type}.`,
+    }, 'packId' in command ? { packId: command.packId } : {});
+  try {
+    return dispatch(context, command);
+  } catch (error) {
+    // Handlers check everything before writing, so a throw here has changed nothing yet.
+    return refused(`${command.type}`, { code: 'INTERNAL', message: `The server could not run ${command.type}: ${String(error)}` });
+  }
+}
+
+function dispatch(context: CommandContext, command: Command): Outcome {
+  switch (command.type) {
+    case 'RELEASE':
+      return release(context, command);
+    case 'DELETE_PACK':
+      return deletePack(context, command);
+    case 'INSTALL':
+      return install(context, command);
+    case 'UNINSTALL':
+      return uninstall(context, command);
+    case 'APPLY_UPDATE':
+      return applyUpdate(context, command);
+    case 'ATTACH_ATOM':
+    case 'DETACH_ATOM':
+    case 'ATTACH_ENVIRONMENT':
+    case 'DETACH_ENVIRONMENT':
+      return changeAttachment(context, command);
+  }
+}
+
+function historyRecord(context: CommandContext, command: Command, outcome: Outcome): HistoryRecord {
+  const { summary, status, message, code, packId, managedAccountId, requestId, releaseNumber, instanceId } = outcome;
   return {
-    idempotencyKey: context.idempotencyKey,
-    status: 'ERROR',
-    code: 'NOT_IMPLEMENTED',
-    message: `${command.type} is not available yet.`,
+    id: context.idempotencyKey,
+    kind: command.type,
+    actor: context.actor.personName,
+    at: context.now.toISOString(),
+    summary,
+    status,
+    message,
+    ...(packId === undefined ? {} : { packId }),
+    ...(managedAccountId === undefined ? {} : { managedAccountId }),
+    ...(code === undefined ? {} : { code }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(releaseNumber === undefined ? {} : { releaseNumber }),
+    ...(instanceId === undefined ? {} : { instanceId }),
   };
+}
+
+function resultOf(idempotencyKey: string, outcome: Pick<Outcome, 'status' | 'message' | 'code' | 'requestId' | 'releaseNumber' | 'instanceId'>): CommandResult {
+  return {
+    idempotencyKey,
+    status: outcome.status,
+    message: outcome.message,
+    ...(outcome.code === undefined ? {} : { code: outcome.code }),
+    ...(outcome.requestId === undefined ? {} : { requestId: outcome.requestId }),
+    ...(outcome.releaseNumber === undefined ? {} : { releaseNumber: outcome.releaseNumber }),
+    ...(outcome.instanceId === undefined ? {} : { instanceId: outcome.instanceId }),
+  };
+}
+
+/** The first result of a key already run (a retry), or a refusal when the key was used for another command. */
+function recordedResult(context: CommandContext, command: Command): CommandResult | undefined {
+  const record = context.doc.getMap<HistoryRecord>(Root.history).get(context.idempotencyKey);
+  if (!record) return undefined;
+  if (record.kind !== command.type)
+    return {
+      idempotencyKey: context.idempotencyKey,
+      status: 'ERROR',
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: `This idempotency key was already used for ${record.kind}; send ${command.type} with a new key.`,
+    };
+  return resultOf(context.idempotencyKey, { ...record, message: record.message ?? record.summary });
 }

@@ -1,0 +1,162 @@
+/**
+ * What a release does, as pure data: the pack's new list of releases and the instances it changes.
+ * The server's RELEASE command and the scheduler apply these plans; the page's preview reads
+ * `releaseReach`. Built only on the rules in releases.ts and publications.ts.
+ */
+import { ReleaseSchedule, ReleaseStatus, type PackInstance, type PublishedComponent, type Release } from './model.ts';
+import { nextReleaseContent, type PublicationRow } from './publications.ts';
+import { autoApplyAt, currentRelease, isDue, pendingRelease, validateReleaseRequest, type ReleaseRequest } from './releases.ts';
+import { fail, ok, okVoid, type Result } from './result.ts';
+
+export interface ReleasePlanInput {
+  packId: string;
+  request: ReleaseRequest;
+  rows: readonly PublicationRow[];
+  /** The pack's releases so far. */
+  releases: readonly Release[];
+  /** The instances of this pack (other packs' instances are ignored). */
+  instances: readonly PackInstance[];
+  catalog: ReadonlyMap<string, PublishedComponent>;
+  timeZone: string;
+  now: Date;
+  releasedBy: string;
+  requestId: string;
+}
+
+export interface ReleasePlan {
+  release: Release;
+  /** The pack's releases after this one: the new one appended, a superseded pending one marked. */
+  releases: Release[];
+  /** The pending release an immediate re-release replaced, as it is now stored. */
+  superseded?: Release;
+  /** Instances whose record changes (moved to the release, given a pending update, or failed). */
+  instances: PackInstance[];
+}
+
+/** Release Immediate or Release Pending: the new release and what it does to installed instances. */
+export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
+  const checked = validateReleaseRequest(input.request, input.rows, input.releases, input.timeZone, input.now);
+  if (!checked.ok) return checked;
+  const immediate = checked.value.releaseSchedule === ReleaseSchedule.IMMEDIATELY;
+  const number = (currentRelease(input.releases)?.number ?? 0) + 1;
+  const release: Release = {
+    packId: input.packId,
+    number,
+    components: nextReleaseContent(input.rows),
+    releaseSchedule: checked.value.releaseSchedule,
+    ...(immediate ? {} : { releaseOnDate: checked.value.releaseOnDate! }),
+    status: immediate ? ReleaseStatus.SUCCESS : ReleaseStatus.SCHEDULED,
+    releasedBy: input.releasedBy,
+    releasedAt: input.now.toISOString(),
+    requestId: input.requestId,
+  };
+
+  const pending = immediate ? pendingRelease(input.releases) : undefined;
+  const superseded: Release | undefined = pending && { ...pending, status: ReleaseStatus.SUCCESS, supersededBy: number };
+  const releases = input.releases.map((existing) => (superseded && existing.number === superseded.number ? superseded : existing));
+  releases.push(release);
+
+  const instances: PackInstance[] = [];
+  for (const instance of input.instances) {
+    if (instance.packId !== input.packId) continue;
+    if (!immediate) {
+      instances.push(withPendingUpdate(instance, number));
+      continue;
+    }
+    const applicable = checkUpdateApplicable(instance, release, input.catalog);
+    instances.push(applicable.ok ? moveToRelease(instance, number) : withFailedUpdate(instance, number, applicable.error.message));
+  }
+  return ok({ release, releases, ...(superseded ? { superseded } : {}), instances });
+}
+
+/** The instance runs `releaseNumber`, with no pending update and no failure left over. */
+export function moveToRelease(instance: PackInstance, releaseNumber: number): PackInstance {
+  const { pendingReleaseNumber: _pending, lastError: _error, failedReleaseNumber: _failed, ...rest } = instance;
+  return { ...rest, releaseNumber };
+}
+
+export function withPendingUpdate(instance: PackInstance, releaseNumber: number): PackInstance {
+  const { lastError: _error, failedReleaseNumber: _failed, ...rest } = instance;
+  return { ...rest, pendingReleaseNumber: releaseNumber };
+}
+
+/** A failed update stays pending (a person may retry "Apply update"); the scheduler does not retry it. */
+export function withFailedUpdate(instance: PackInstance, releaseNumber: number, reason: string): PackInstance {
+  return { ...instance, pendingReleaseNumber: releaseNumber, lastError: reason, failedReleaseNumber: releaseNumber };
+}
+
+/**
+ * Whether an instance can run a release: the release is its pack's, and every released component
+ * version is published in the catalog. The second can only fail when the catalog lost a version
+ * (e.g. restored from an older backup); that is what "failed to apply" means here.
+ */
+export function checkUpdateApplicable(
+  instance: Pick<PackInstance, 'packId' | 'releaseNumber'>,
+  release: Pick<Release, 'packId' | 'number' | 'components'>,
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): Result<void> {
+  if (release.packId !== instance.packId)
+    return fail('WRONG_PACK', `Release ${release.number} belongs to another integration pack.`);
+  if (release.number <= instance.releaseNumber)
+    return fail('ALREADY_APPLIED', `This instance already runs release ${instance.releaseNumber}.`);
+  for (const { componentId, version } of release.components) {
+    const component = catalog.get(componentId);
+    if (!component || !component.versions.includes(version))
+      return fail(
+        'COMPONENT_VERSION_MISSING',
+        `${component?.name ?? componentId} version ${version} is not published in the publisher's account.`,
+      );
+  }
+  return okVoid;
+}
+
+/** The instances of a release's pack that still run an older release and have not failed to apply it. */
+export function instancesAwaiting(release: Pick<Release, 'packId' | 'number'>, instances: readonly PackInstance[]): PackInstance[] {
+  return instances
+    .filter(
+      (instance) =>
+        instance.packId === release.packId &&
+        instance.releaseNumber < release.number &&
+        instance.failedReleaseNumber !== release.number,
+    )
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The scheduled releases whose date has begun in the publisher's time zone, earliest first. */
+export function dueReleases(releasesByPack: ReadonlyMap<string, readonly Release[]>, timeZone: string, now: Date): Release[] {
+  const due: Release[] = [];
+  for (const releases of releasesByPack.values()) for (const release of releases) if (isDue(release, timeZone, now)) due.push(release);
+  return due.sort((a, b) => (a.releaseOnDate ?? '').localeCompare(b.releaseOnDate ?? '') || a.packId.localeCompare(b.packId));
+}
+
+/** The earliest instant a scheduled release of this account takes effect, if any is scheduled. */
+export function nextAutoApplyAt(releasesByPack: ReadonlyMap<string, readonly Release[]>, timeZone: string): Date | undefined {
+  let next: Date | undefined;
+  for (const releases of releasesByPack.values())
+    for (const release of releases) {
+      if (release.status !== ReleaseStatus.SCHEDULED) continue;
+      const at = autoApplyAt(release, timeZone);
+      if (at && (!next || at.getTime() < next.getTime())) next = at;
+    }
+  return next;
+}
+
+/** A scheduled release whose update reached every instance: it is in effect from now on. */
+export function markApplied(release: Release, now: Date): Release {
+  return { ...release, status: ReleaseStatus.SUCCESS, appliedAt: now.toISOString() };
+}
+
+/** How many instances, in how many managed accounts, a release of this pack reaches. */
+export function releaseReach(
+  instances: readonly Pick<PackInstance, 'packId' | 'managedAccountId'>[],
+  packId: string,
+): { instances: number; accounts: number } {
+  const accounts = new Set<string>();
+  let count = 0;
+  for (const instance of instances) {
+    if (instance.packId !== packId) continue;
+    count += 1;
+    accounts.add(instance.managedAccountId);
+  }
+  return { instances: count, accounts: accounts.size };
+}

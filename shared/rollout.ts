@@ -1,0 +1,176 @@
+/**
+ * Read models of installations: the publisher's rollout of a pack (which managed accounts run which
+ * release, which still have the update pending, which failed and why) and a managed account's own
+ * view (GET /api/managed and the /managed page). Pure derivations of the document's data.
+ */
+import type { IntegrationPack, ManagedAccount, PackInstance, Release } from './model.ts';
+import { installableRelease } from './releases.ts';
+
+export type RolloutState = 'CURRENT' | 'PENDING' | 'FAILED' | 'BEHIND';
+
+export interface RolloutRow {
+  instanceId: string;
+  managedAccountId: string;
+  accountName: string;
+  overrideName?: string;
+  releaseNumber: number;
+  pendingReleaseNumber?: number;
+  /** yyyy-MM-dd the pending update is applied automatically, when its release is still scheduled. */
+  pendingDate?: string;
+  state: RolloutState;
+  /** The reason an update failed to apply. */
+  error?: string;
+}
+
+export interface Rollout {
+  rows: RolloutRow[];
+  /** Instances per release number they run. */
+  byRelease: { releaseNumber: number; instances: number }[];
+  pending: number;
+  failed: number;
+}
+
+/**
+ * One row per instance, by account name. CURRENT: runs the newest release in effect; PENDING: an
+ * update waits for its date or an early apply; FAILED: the update failed, with the reason; BEHIND:
+ * runs an older release with nothing pending (only while the scheduler is still applying a release).
+ */
+export function deriveRollout(
+  packId: string,
+  releases: readonly Release[],
+  instances: readonly PackInstance[],
+  managedAccounts: readonly ManagedAccount[],
+): Rollout {
+  const names = new Map(managedAccounts.map((account) => [account.id, account.name]));
+  const byNumber = new Map(releases.map((release) => [release.number, release]));
+  const inEffect = installableRelease(releases)?.number ?? 0;
+  const rows: RolloutRow[] = [];
+  const counts = new Map<number, number>();
+  for (const instance of instances) {
+    if (instance.packId !== packId) continue;
+    counts.set(instance.releaseNumber, (counts.get(instance.releaseNumber) ?? 0) + 1);
+    const pendingNumber = instance.pendingReleaseNumber;
+    const pending = pendingNumber === undefined ? undefined : byNumber.get(pendingNumber);
+    const state: RolloutState = instance.lastError
+      ? 'FAILED'
+      : pendingNumber !== undefined
+        ? 'PENDING'
+        : instance.releaseNumber >= inEffect
+          ? 'CURRENT'
+          : 'BEHIND';
+    rows.push({
+      instanceId: instance.id,
+      managedAccountId: instance.managedAccountId,
+      accountName: names.get(instance.managedAccountId) ?? instance.managedAccountId,
+      ...(instance.overrideName ? { overrideName: instance.overrideName } : {}),
+      releaseNumber: instance.releaseNumber,
+      ...(pendingNumber !== undefined ? { pendingReleaseNumber: pendingNumber } : {}),
+      ...(pending?.status === 'SCHEDULED' && pending.releaseOnDate ? { pendingDate: pending.releaseOnDate } : {}),
+      state,
+      ...(instance.lastError ? { error: instance.lastError } : {}),
+    });
+  }
+  rows.sort(
+    (a, b) =>
+      a.accountName.localeCompare(b.accountName) ||
+      (a.overrideName ?? '').localeCompare(b.overrideName ?? '') ||
+      a.instanceId.localeCompare(b.instanceId),
+  );
+  return {
+    rows,
+    byRelease: [...counts].map(([releaseNumber, count]) => ({ releaseNumber, instances: count })).sort((a, b) => b.releaseNumber - a.releaseNumber),
+    pending: rows.filter((row) => row.state === 'PENDING').length,
+    failed: rows.filter((row) => row.state === 'FAILED').length,
+  };
+}
+
+/** One installation as the managed account sees it. */
+export interface ManagedInstanceView {
+  instanceId: string;
+  packId: string;
+  packName: string;
+  installationType: IntegrationPack['installationType'];
+  overrideName?: string;
+  /** "Version": the release the instance runs (the number of releases it has received). */
+  releaseNumber: number;
+  /** "Pending Version" and the date it will be applied. */
+  pendingReleaseNumber?: number;
+  pendingDate?: string;
+  lastError?: string;
+  atomIds: string[];
+  environmentIds: string[];
+  installedAt: string;
+}
+
+export interface InstallablePackView {
+  packId: string;
+  name: string;
+  description: string;
+  installationType: IntegrationPack['installationType'];
+  releaseNumber: number;
+  /** Single attachment packs install once per account. */
+  canInstall: boolean;
+}
+
+export interface ManagedView {
+  managedAccountId: string;
+  managedAccountName: string;
+  instances: ManagedInstanceView[];
+  installable: InstallablePackView[];
+}
+
+export function deriveManagedView(
+  managedAccountId: string,
+  packs: readonly IntegrationPack[],
+  releasesByPack: ReadonlyMap<string, readonly Release[]>,
+  instances: readonly PackInstance[],
+  managedAccounts: readonly ManagedAccount[],
+): ManagedView {
+  const packById = new Map(packs.map((pack) => [pack.id, pack]));
+  const mine = instances.filter((instance) => instance.managedAccountId === managedAccountId);
+  const views: ManagedInstanceView[] = [];
+  for (const instance of mine) {
+    const pack = packById.get(instance.packId);
+    if (!pack) continue;
+    const releases = releasesByPack.get(pack.id) ?? [];
+    const pending = instance.pendingReleaseNumber === undefined ? undefined : releases.find((r) => r.number === instance.pendingReleaseNumber);
+    views.push({
+      instanceId: instance.id,
+      packId: pack.id,
+      packName: pack.name,
+      installationType: pack.installationType,
+      ...(instance.overrideName ? { overrideName: instance.overrideName } : {}),
+      releaseNumber: instance.releaseNumber,
+      ...(instance.pendingReleaseNumber !== undefined ? { pendingReleaseNumber: instance.pendingReleaseNumber } : {}),
+      ...(pending?.status === 'SCHEDULED' && pending.releaseOnDate ? { pendingDate: pending.releaseOnDate } : {}),
+      ...(instance.lastError ? { lastError: instance.lastError } : {}),
+      atomIds: [...instance.atomIds],
+      environmentIds: [...instance.environmentIds],
+      installedAt: instance.installedAt,
+    });
+  }
+  views.sort((a, b) => a.packName.localeCompare(b.packName) || (a.overrideName ?? '').localeCompare(b.overrideName ?? ''));
+
+  const installable: InstallablePackView[] = [];
+  for (const pack of packs) {
+    const releases = releasesByPack.get(pack.id) ?? [];
+    const release = installableRelease(releases);
+    if (!release) continue;
+    const installed = mine.some((instance) => instance.packId === pack.id);
+    installable.push({
+      packId: pack.id,
+      name: pack.name,
+      description: pack.description,
+      installationType: pack.installationType,
+      releaseNumber: release.number,
+      canInstall: pack.installationType === 'MULTI' || !installed,
+    });
+  }
+  installable.sort((a, b) => a.name.localeCompare(b.name) || a.packId.localeCompare(b.packId));
+  return {
+    managedAccountId,
+    managedAccountName: managedAccounts.find((account) => account.id === managedAccountId)?.name ?? managedAccountId,
+    instances: views,
+    installable,
+  };
+}
