@@ -1,0 +1,133 @@
+/**
+ * The "Published Components" dialog: Filter Components (partial match as you type), Clear filters, a
+ * checkbox per component named by the component, OK and Cancel. Components already in the pack show
+ * checked and disabled; in a Multiple Attachments pack API Service components are disabled with the
+ * reason. Big catalogs render the first rows only and ask for a narrower filter.
+ */
+import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
+import type { Workspace } from '../../core/api.ts';
+import { ComponentType, componentTypeLabel, InstallationType, type PublishedComponent } from '../../../shared/model.ts';
+import { Dialog } from './Dialog.tsx';
+
+/** Enough rows to scroll through; the rest are reached by filtering. */
+export const MAX_ROWS = 300;
+const API_SERVICE_REASON = 'Multi-install integration packs cannot include API Service components';
+
+export default function PublishedComponentsDialog(props: { workspace: Workspace; packId: string; onClose: () => void }) {
+  const ids = { filter: createUniqueId(), reason: createUniqueId() };
+  const [filter, setFilter] = createSignal('');
+  const [chosen, setChosen] = createSignal<ReadonlySet<string>>(new Set());
+  const [error, setError] = createSignal<string>();
+  const [busy, setBusy] = createSignal(false);
+  const pack = () => props.workspace.pack(props.packId)();
+  const inPack = createMemo(() => new Set(pack()?.componentIds ?? []));
+  const isMulti = () => pack()?.installationType === InstallationType.MULTI;
+  const matches = createMemo(() => props.workspace.filterComponents(filter()));
+  const shown = () => matches().slice(0, MAX_ROWS);
+  const blocked = (component: PublishedComponent) => isMulti() && component.type === ComponentType.API_SERVICE;
+  let filterInput!: HTMLInputElement;
+
+  const toggle = (componentId: string, on: boolean) => {
+    const next = new Set(chosen());
+    if (on) next.add(componentId);
+    else next.delete(componentId);
+    setChosen(next);
+  };
+
+  const add = async () => {
+    if (chosen().size === 0) return props.onClose();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await props.workspace.addComponents(props.packId, [...chosen()]);
+      if (result.ok) props.onClose();
+      else setError(result.error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="Published Components" class="components-dialog" onClose={props.onClose}>
+      <div class="filter-row">
+        <label for={ids.filter}>Filter Components</label>
+        <div class="filter-input">
+          <input
+            ref={filterInput}
+            id={ids.filter}
+            type="text"
+            autocomplete="off"
+            autofocus
+            value={filter()}
+            onInput={(event) => setFilter(event.currentTarget.value)}
+          />
+          <button
+            type="button"
+            class="clear-filter"
+            aria-label="Clear filters"
+            title="Clear filters"
+            disabled={filter() === ''}
+            onClick={() => {
+              setFilter('');
+              filterInput.focus();
+            }}
+          >
+            <span aria-hidden="true">✕</span>
+          </button>
+        </div>
+      </div>
+      <Show when={isMulti()}>
+        <p id={ids.reason} class="hint">
+          {API_SERVICE_REASON}.
+        </p>
+      </Show>
+      <p class="muted match-count" aria-live="polite">
+        {matches().length === 1 ? '1 component' : `${matches().length} components`}
+        {chosen().size > 0 ? `, ${chosen().size} selected` : ''}
+      </p>
+      <div class="component-list" role="group" aria-label="Components">
+        <For each={shown()} fallback={<p class="muted">No component matches “{filter()}”.</p>}>
+          {(component) => {
+            const already = () => inPack().has(component.id);
+            const disabled = () => already() || blocked(component);
+            return (
+              <div classList={{ 'component-row': true, disabled: disabled() }}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={already() || chosen().has(component.id)}
+                    disabled={disabled()}
+                    aria-describedby={blocked(component) && !already() ? ids.reason : undefined}
+                    onChange={(event) => toggle(component.id, event.currentTarget.checked)}
+                  />
+                  <span class="component-name">{component.name}</span>
+                </label>
+                <span class="component-meta">
+                  {componentTypeLabel[component.type]}
+                  <Show when={already()}> · in the pack</Show>
+                  <Show when={!already() && blocked(component)}> · not allowed here</Show>
+                </span>
+              </div>
+            );
+          }}
+        </For>
+        <Show when={matches().length > MAX_ROWS}>
+          <p class="more">{matches().length - MAX_ROWS} more — refine the filter</p>
+        </Show>
+      </div>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <div class="dialog-actions">
+        <button type="button" class="primary" disabled={busy()} onClick={add}>
+          OK
+        </button>
+        <button type="button" onClick={() => props.onClose()}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}

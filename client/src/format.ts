@@ -1,0 +1,51 @@
+/** Small pure helpers that turn workspace values into the words the page shows. */
+import type { CommandOutcome, SyncStatus } from '../core/api.ts';
+
+export const QUEUED_MESSAGE = 'Queued — will run when back online';
+
+/** "n changes" with the right plural. */
+export const changes = (count: number): string => `${count} ${count === 1 ? 'change' : 'changes'}`;
+
+/** Offline / Connecting / Syncing — n changes not yet stored / Saved. */
+export function syncStatusText(status: SyncStatus): string {
+  const waiting = status.unstored > 0 ? ` — ${changes(status.unstored)} not yet stored` : '';
+  switch (status.state) {
+    case 'offline':
+      return `Offline${waiting}`;
+    case 'connecting':
+      return `Connecting${waiting}`;
+    case 'syncing':
+      return `Syncing${waiting}`;
+    case 'saved':
+      return 'Saved';
+  }
+}
+
+/** Two letters for an avatar: first letters of the first and last words, else the first two letters. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '?';
+  const first = [...words[0]!][0] ?? '';
+  if (words.length === 1) return [...words[0]!].slice(0, 2).join('').toUpperCase();
+  const last = [...words[words.length - 1]!][0] ?? '';
+  return (first + last).toUpperCase();
+}
+
+/** What a command outcome means to the person who asked: queued, done, or the server's reason. */
+export function outcomeText(outcome: CommandOutcome): { ok: boolean; text: string } {
+  if (outcome.queued) return { ok: true, text: QUEUED_MESSAGE };
+  return { ok: outcome.result.status === 'SUCCESS', text: outcome.result.message };
+}
+
+/** "3 instances in 2 managed accounts". */
+export function reachText(instanceCount: number, accountCount: number): string {
+  const instances = `${instanceCount} ${instanceCount === 1 ? 'instance' : 'instances'}`;
+  const accounts = `${accountCount} managed ${accountCount === 1 ? 'account' : 'accounts'}`;
+  return `${instances} in ${accounts}`;
+}
+
+/** yyyy-MM-dd of the day after a yyyy-MM-dd date (calendar arithmetic, no time zone involved). */
+export function nextCalendarDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}

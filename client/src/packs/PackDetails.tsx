@@ -1,0 +1,70 @@
+/** The right side: the selected pack (or a new one) with its Publications, rollout and history. */
+import { createMemo, createUniqueId, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import type { Workspace } from '../../core/api.ts';
+import { releaseDateShown } from '../../../shared/releases.ts';
+import { HistoryPanel } from '../panels/HistoryPanel.tsx';
+import { RolloutPanel } from '../panels/RolloutPanel.tsx';
+import { PackEditor } from './PackEditor.tsx';
+import { PublicationsSection } from './PublicationsSection.tsx';
+
+export interface PackDetailsProps {
+  workspace: Workspace;
+  /** undefined: Add Integration Pack. */
+  packId: string | undefined;
+  onCreated: (packId: string) => void;
+  onDeleted: () => void;
+}
+
+export function PackDetails(props: PackDetailsProps) {
+  const releaseDateId = createUniqueId();
+  const pack = createMemo(() => (props.packId === undefined ? undefined : props.workspace.pack(props.packId)()));
+  const releaseDate = () => (props.packId === undefined ? undefined : releaseDateShown(props.workspace.releases(props.packId)()));
+  const known = () => props.packId === undefined || pack() !== undefined;
+
+  return (
+    <div class="details">
+      <A href="/packs" class="back-link">
+        <span aria-hidden="true">←</span> Back to Integration Packs
+      </A>
+      <Show
+        when={known()}
+        fallback={
+          <div class="card">
+            <h2 tabindex="-1">Integration pack not found</h2>
+            <p class="muted">It may have been deleted, or it has not reached this device yet.</p>
+          </div>
+        }
+      >
+        <div class="card">
+          <h2 tabindex="-1" class="details-title">
+            {props.packId === undefined ? 'New integration pack' : pack()?.name}
+          </h2>
+          <PackEditor
+            workspace={props.workspace}
+            packId={props.packId}
+            onCreated={props.onCreated}
+            onDeleted={props.onDeleted}
+          />
+          <Show when={props.packId !== undefined}>
+            <div class="field release-date">
+              <label for={releaseDateId}>Release date</label>
+              <input id={releaseDateId} type="text" readonly value={releaseDate() ?? 'Not released yet'} />
+            </div>
+          </Show>
+        </div>
+        <Show when={props.packId}>
+          {(packId) => (
+            <>
+              <div class="card">
+                <PublicationsSection workspace={props.workspace} packId={packId()} />
+              </div>
+              <RolloutPanel workspace={props.workspace} packId={packId()} />
+              <HistoryPanel workspace={props.workspace} packId={packId()} />
+            </>
+          )}
+        </Show>
+      </Show>
+    </div>
+  );
+}

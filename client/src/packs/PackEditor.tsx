@@ -1,0 +1,162 @@
+/**
+ * Integration Pack Name, Integration Pack Type, Description, Save and Delete Integration Pack of one
+ * pack, or of a new one (packId undefined).
+ */
+import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
+import type { Workspace } from '../../core/api.ts';
+import { graphemeCount } from '../../../shared/text.ts';
+import { limits } from '../../../shared/limits.ts';
+import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
+import type { RuleError } from '../../../shared/result.ts';
+import { canEdit } from '../WorkspaceContext.tsx';
+import { createDraft } from './drafts.ts';
+import { DeletePack } from './DeletePack.tsx';
+
+export interface PackEditorProps {
+  workspace: Workspace;
+  packId: string | undefined;
+  onCreated: (packId: string) => void;
+  onDeleted: () => void;
+}
+
+const TYPES = [InstallationType.SINGLE, InstallationType.MULTI] as const;
+
+export function PackEditor(props: PackEditorProps) {
+  const ids = { name: createUniqueId(), description: createUniqueId(), count: createUniqueId() };
+  const pack = createMemo(() => (props.packId === undefined ? undefined : props.workspace.pack(props.packId)()));
+  const isNew = () => props.packId === undefined;
+  const editable = () => canEdit(props.workspace);
+  const name = createDraft(() => pack()?.name);
+  const description = createDraft(() => pack()?.description);
+  const [newType, setNewType] = createSignal<InstallationType>(InstallationType.SINGLE);
+  const type = () => pack()?.installationType ?? newType();
+  const [error, setError] = createSignal<RuleError>();
+  const [saving, setSaving] = createSignal(false);
+  const count = () => graphemeCount(description.value());
+  const tooLong = () => count() > limits.descriptionMaxLength;
+  const fieldError = (field: string) => (error()?.field === field ? error()?.message : undefined);
+
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(undefined);
+    try {
+      if (props.packId === undefined) {
+        const result = await props.workspace.addPack({
+          name: name.value(),
+          description: description.value(),
+          installationType: type(),
+        });
+        if (result.ok) props.onCreated(result.value);
+        else setError(result.error);
+      } else {
+        const result = await props.workspace.savePack(props.packId, { name: name.value(), description: description.value() });
+        if (!result.ok) setError(result.error);
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form class="pack-form" onSubmit={save} novalidate>
+      <fieldset disabled={!editable()} class="plain">
+        <div class="field">
+          <label for={ids.name}>Integration Pack Name</label>
+          <input
+            id={ids.name}
+            type="text"
+            autocomplete="off"
+            required
+            value={name.value()}
+            onInput={(event) => name.set(event.currentTarget.value)}
+            aria-invalid={fieldError('name') ? 'true' : undefined}
+            aria-describedby={fieldError('name') ? `${ids.name}-error` : undefined}
+          />
+          <Show when={fieldError('name')}>
+            <p id={`${ids.name}-error`} class="field-error">
+              {fieldError('name')}
+            </p>
+          </Show>
+          <Show when={name.changedElsewhere()}>
+            <p class="hint">Someone else changed the name while you were editing it. Save keeps yours.</p>
+          </Show>
+        </div>
+
+        <Show when={props.workspace.account()?.multiInstallEnabled}>
+          <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={!isNew() ? `${ids.name}-type-fixed` : undefined}>
+            <legend>Integration Pack Type</legend>
+            <div class="radio-options">
+              <For each={TYPES}>
+                {(option) => (
+                  <label class="radio">
+                    <input
+                      type="radio"
+                      name={`${ids.name}-type`}
+                      value={option}
+                      checked={type() === option}
+                      onChange={() => setNewType(option)}
+                    />
+                    {installationTypeLabel[option]}
+                  </label>
+                )}
+              </For>
+            </div>
+            <Show when={!isNew()}>
+              <p id={`${ids.name}-type-fixed`} class="hint">
+                The type is fixed once the integration pack is added.
+              </p>
+            </Show>
+            <Show when={isNew() && type() === InstallationType.MULTI}>
+              <p class="hint">Multi-install integration packs cannot include API Service components.</p>
+            </Show>
+            <Show when={fieldError('installationType')}>
+              <p class="field-error">{fieldError('installationType')}</p>
+            </Show>
+          </fieldset>
+        </Show>
+
+        <div class="field">
+          <div class="label-row">
+            <label for={ids.description}>Description</label>
+            <span id={ids.count} classList={{ counter: true, over: tooLong() }}>
+              {count()} / {limits.descriptionMaxLength}
+            </span>
+          </div>
+          <textarea
+            id={ids.description}
+            rows="4"
+            value={description.value()}
+            onInput={(event) => description.set(event.currentTarget.value)}
+            aria-invalid={tooLong() || fieldError('description') ? 'true' : undefined}
+            aria-describedby={`${ids.count}${fieldError('description') ? ` ${ids.description}-error` : ''}`}
+          />
+          <Show when={fieldError('description')}>
+            <p id={`${ids.description}-error`} class="field-error">
+              {fieldError('description')}
+            </p>
+          </Show>
+          <Show when={description.changedElsewhere()}>
+            <p class="hint">Someone else changed the description while you were editing it. Save keeps yours.</p>
+          </Show>
+        </div>
+
+        <Show when={error() && !error()?.field}>
+          <p class="error" role="alert">
+            {error()?.message}
+          </p>
+        </Show>
+
+        <div class="form-actions">
+          <button type="submit" class="primary" disabled={saving() || (!isNew() && !name.dirty() && !description.dirty())}>
+            Save
+          </button>
+          <Show when={!isNew() && props.packId}>
+            {(packId) => <DeletePack workspace={props.workspace} packId={packId()} onDeleted={props.onDeleted} />}
+          </Show>
+        </div>
+      </fieldset>
+
+    </form>
+  );
+}

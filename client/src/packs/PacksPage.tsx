@@ -1,0 +1,71 @@
+/**
+ * Manage > Integration Packs: the list at the left, the selected pack at the right. The URL names
+ * the selection (/packs/:id, /packs/new). On a narrow screen the two are separate views.
+ */
+import { createEffect, onCleanup, Show } from 'solid-js';
+import { useNavigate, useParams } from '@solidjs/router';
+import { useWorkspace, canEdit } from '../WorkspaceContext.tsx';
+import { PackDetails } from './PackDetails.tsx';
+import { PackList } from './PackList.tsx';
+
+export function PacksPage() {
+  const workspace = useWorkspace();
+  const params = useParams<{ id?: string }>();
+  const navigate = useNavigate();
+  const isNew = () => params.id === 'new';
+  const selectedId = () => (params.id === undefined || isNew() ? undefined : params.id);
+  const showingDetails = () => params.id !== undefined;
+
+  createEffect(() => workspace.setViewing(selectedId()));
+  onCleanup(() => workspace.setViewing(undefined));
+
+  // After Save adds a pack or a pack is deleted, focus the new view's heading for keyboard users.
+  const focusHeading = (selector: string) => queueMicrotask(() => document.querySelector<HTMLElement>(selector)?.focus());
+
+  return (
+    <main class="packs-page" classList={{ 'showing-details': showingDetails() }}>
+      <h1 class="visually-hidden">Integration Packs</h1>
+      <section class="list-pane" aria-label="Integration Packs list">
+        <div class="pane-head">
+          <h2 class="pane-title" tabindex="-1">Integration Packs</h2>
+          <button
+            type="button"
+            class="primary"
+            disabled={!canEdit(workspace)}
+            onClick={() => navigate('/packs/new')}
+          >
+            <span aria-hidden="true" class="icon">+</span> Add Integration Pack
+          </button>
+        </div>
+        <PackList workspace={workspace} selectedId={selectedId()} onSelect={(id) => navigate(`/packs/${id}`)} />
+      </section>
+      <section class="details-pane" aria-label="Integration pack details">
+        <Show
+          when={showingDetails()}
+          fallback={
+            <div class="card placeholder">
+              <p>Select an integration pack in the list to edit it, or add a new one.</p>
+            </div>
+          }
+        >
+          <Show when={params.id} keyed>
+            {(id) => (
+              <PackDetails
+                workspace={workspace}
+                packId={id === 'new' ? undefined : id}
+                onCreated={(packId) => {
+                  navigate(`/packs/${packId}`, { replace: true });
+                  focusHeading('.details-title');
+                }}
+                onDeleted={() => {
+                  navigate('/packs', { replace: true });
+                  focusHeading('.pane-title');
+                }}
+              />
+            )}
+          </Show>
+        </Show>
+      </section>
+    </main>
+  );
+}
