@@ -17,4 +17,7 @@ export interface HistoryRecord {
   requestId?: string;
   releaseNumber?: number;
   instanceId?: string;
+  /** For an automatic apply on a release date: the instances it updated, and those that failed to apply. */
+  instancesUpdated?: number;
+  instancesFailed?: number;
 }

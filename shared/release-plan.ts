@@ -5,6 +5,7 @@
  */
 import { ReleaseSchedule, ReleaseStatus, type PackInstance, type PublishedComponent, type Release } from './model.ts';
 import { nextReleaseContent, type PublicationRow } from './publications.ts';
+import { isTimeZone } from './dates.ts';
 import { autoApplyAt, currentRelease, isDue, pendingRelease, validateReleaseRequest, type ReleaseRequest } from './releases.ts';
 import { fail, ok, okVoid, type Result } from './result.ts';
 
@@ -159,4 +160,9 @@ export function releaseReach(
     accounts.add(instance.managedAccountId);
   }
   return { instances: count, accounts: accounts.size };
+}
+
+/** The publisher's time zone for release dates: the account's when it is a real zone, else UTC. */
+export function publisherTimeZone(account: { timeZone?: unknown } | undefined): string {
+  return isTimeZone(account?.timeZone) ? account.timeZone : 'UTC';
 }

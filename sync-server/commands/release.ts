@@ -1,8 +1,7 @@
 /** RELEASE: Release Immediate or Release Pending (ReleaseIntegrationPack). */
 import type { Command } from '../../shared/commands.ts';
-import { isTimeZone } from '../../shared/dates.ts';
 import { derivePublications } from '../../shared/publications.ts';
-import { planRelease, releaseReach } from '../../shared/release-plan.ts';
+import { planRelease, publisherTimeZone, releaseReach } from '../../shared/release-plan.ts';
 import { currentRelease } from '../../shared/releases.ts';
 import { validatePackComponents } from '../../shared/rules.ts';
 import { readAccount, readCatalog, readInstances, readReleases, writeInstance, writeReleases } from '../../shared/schema.ts';
@@ -26,8 +25,7 @@ export const release: CommandHandler<ReleaseCommand> = (context, command) => {
   const components = validatePackComponents(pack.installationType, pack.componentIds, catalog);
   if (!components.ok) return refused(summary, components.error, base);
 
-  const configured = readAccount(doc)?.timeZone;
-  const timeZone = isTimeZone(configured) ? configured : 'UTC';
+  const timeZone = publisherTimeZone(readAccount(doc));
   const releases = readReleases(doc, pack.id);
   const rows = derivePublications({ componentIds: pack.componentIds, currentRelease: currentRelease(releases), catalog });
   const instances = readInstances(doc).filter((instance) => instance.packId === pack.id);
