@@ -25,7 +25,23 @@ export function todayIn(timeZone: string, now: Date): string {
   return formatInTimeZone(now, timeZone, 'yyyy-MM-dd');
 }
 
+/** No time zone has ever skipped more than a day at once. */
+const SEARCH_WINDOW_MS = 48 * 60 * 60 * 1000;
+
 /** The instant a release date begins in the publisher's time zone: when a pending update is applied. */
 export function startOfDateIn(date: string, timeZone: string): Date {
-  return fromZonedTime(`${date}T00:00:00`, timeZone);
+  const midnight = fromZonedTime(`${date}T00:00:00`, timeZone);
+  if (todayIn(timeZone, midnight) >= date) return midnight;
+  // Where clocks jump forward at midnight (e.g. America/Santiago, Asia/Beirut) 00:00 never happens and
+  // the instant above is still the day before: the date begins at the jump. Bisect for the first instant
+  // whose date is not before `date` (~28 steps; for a date a zone skipped whole, as Samoa did
+  // 2011-12-30, that is when the next date begins).
+  let before = midnight.getTime();
+  let after = before + SEARCH_WINDOW_MS;
+  while (after - before > 1) {
+    const middle = Math.floor((before + after) / 2);
+    if (todayIn(timeZone, new Date(middle)) >= date) after = middle;
+    else before = middle;
+  }
+  return new Date(after);
 }

@@ -53,8 +53,11 @@ export function reconcilePack(
   const accepted: IntegrationPack = { ...previous };
   if (raw.name !== previous.name) {
     const name = validateName(raw.name);
-    if (name.ok && name.value === raw.name) accepted.name = name.value;
-    else violate(name.ok ? { code: 'NAME_NOT_TRIMMED', message: 'Integration Pack Name must be saved trimmed.', field: 'name' } : name.error);
+    if (!name.ok) violate(name.error);
+    else {
+      accepted.name = name.value;
+      if (name.value !== raw.name) violate(NAME_TRIMMED);
+    }
   }
   if (raw.description !== previous.description) {
     const description = validateDescription(raw.description);
@@ -73,7 +76,26 @@ export function reconcilePack(
     violate({ code: 'COMPONENTS_INVALID', message: 'The pack\'s component list was malformed and was restored.', field: 'components' });
 
   accepted.componentIds = acceptComponents(previous, raw.componentsIsMap ? raw.componentIds : previous.componentIds, context, violate);
+  reportComponentValues(raw, accepted, violate);
   return { accepted, violations };
+}
+
+/** A valid name saved with surrounding spaces is kept trimmed; the notice explains the change. */
+const NAME_TRIMMED: RuleError = {
+  code: 'NAME_NOT_TRIMMED',
+  message: 'Integration Pack Name was saved without its leading and trailing spaces.',
+  field: 'name',
+};
+
+function reportComponentValues(raw: RawPack, accepted: IntegrationPack, violate: (error: RuleError) => void): void {
+  const kept = new Set(accepted.componentIds);
+  const marked = (raw.componentIdsNotTrue ?? []).filter((id) => kept.has(id));
+  if (marked.length > 0)
+    violate({
+      code: 'COMPONENT_VALUE_INVALID',
+      message: `A pack's components are marked with true; the values of ${marked.join(', ')} were replaced.`,
+      field: 'components',
+    });
 }
 
 function reconcileNewPack(
@@ -103,9 +125,11 @@ function reconcileNewPack(
     violations[0]!.message = `The new integration pack was not added: ${violations[0]!.message}`;
     return { accepted: undefined, violations };
   }
+  const name = (raw.name as string).trim();
+  if (name !== raw.name) violate(NAME_TRIMMED);
   const accepted: IntegrationPack = {
     id: packId,
-    name: raw.name as string,
+    name,
     description: raw.description as string,
     installationType: raw.installationType as IntegrationPack['installationType'],
     componentIds: [],
@@ -113,6 +137,7 @@ function reconcileNewPack(
     createdBy: raw.createdBy as string,
   };
   accepted.componentIds = acceptComponents(accepted, raw.componentIds, context, violate);
+  reportComponentValues(raw, accepted, violate);
   return { accepted, violations };
 }
 

@@ -20,13 +20,15 @@ export function pendingRelease(releases: readonly Release[]): Release | undefine
 
 /**
  * The Release date field: the date a scheduled release (or its update) is applied; otherwise the
- * date of the newest release.
+ * date of the newest release, in the publisher's time zone when given (else UTC).
  */
-export function releaseDateShown(releases: readonly Release[]): string | undefined {
+export function releaseDateShown(releases: readonly Release[], timeZone?: string): string | undefined {
   const pending = pendingRelease(releases);
   if (pending) return pending.releaseOnDate;
   const current = currentRelease(releases);
-  return current?.releaseOnDate ?? current?.releasedAt.slice(0, 10);
+  if (!current) return undefined;
+  if (current.releaseOnDate) return current.releaseOnDate;
+  return timeZone ? todayIn(timeZone, new Date(current.releasedAt)) : current.releasedAt.slice(0, 10);
 }
 
 export interface ReleaseRequest {

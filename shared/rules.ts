@@ -131,14 +131,20 @@ export function latestVersion(component: Pick<PublishedComponent, 'versions'>): 
   return component.versions.length === 0 ? undefined : Math.max(...component.versions);
 }
 
-/** Installing: single attachment once per managed account; multiple attachments each with its own name. */
+/**
+ * Installing: single attachment once per managed account; multiple attachments each with its own name
+ * (unique among that pack's instances in the account). `existing` may hold other packs' instances too:
+ * only those of `pack.id` count (when the pack has no id, all of `existing` is taken as this pack's).
+ */
 export function validateInstall(
-  pack: Pick<IntegrationPack, 'installationType' | 'name'>,
+  pack: Pick<IntegrationPack, 'installationType' | 'name'> & { id?: string },
   managedAccountId: string,
   overrideName: string | undefined,
   existing: readonly Pick<PackInstance, 'managedAccountId' | 'packId' | 'overrideName'>[],
 ): Result<string | undefined> {
-  const inAccount = existing.filter((instance) => instance.managedAccountId === managedAccountId);
+  const inAccount = existing.filter(
+    (instance) => instance.managedAccountId === managedAccountId && (pack.id === undefined || instance.packId === pack.id),
+  );
   if (pack.installationType === InstallationType.SINGLE) {
     if (inAccount.length > 0)
       return fail(

@@ -68,6 +68,8 @@ export interface RawPack {
   installationType: unknown;
   componentIds: string[];
   componentsIsMap: boolean;
+  /** Components whose value is not `true` (the contract's marker); they count as in the pack. */
+  componentIdsNotTrue?: string[];
   createdAt: unknown;
   createdBy: unknown;
   unknownKeys: string[];
@@ -77,12 +79,14 @@ export function readRawPack(map: unknown): RawPack | undefined {
   if (!(map instanceof Y.Map)) return undefined;
   const components = map.get(PackKey.components);
   const componentsIsMap = components instanceof Y.Map;
+  const entries = componentsIsMap ? [...(components as Y.Map<unknown>).entries()] : [];
   return {
     name: map.get(PackKey.name),
     description: map.get(PackKey.description),
     installationType: map.get(PackKey.installationType),
-    componentIds: componentsIsMap ? [...(components as Y.Map<unknown>).keys()].sort() : [],
+    componentIds: entries.map(([id]) => id).sort(),
     componentsIsMap,
+    componentIdsNotTrue: entries.filter(([, value]) => value !== true).map(([id]) => id).sort(),
     createdAt: map.get(PackKey.createdAt),
     createdBy: map.get(PackKey.createdBy),
     unknownKeys: [...map.keys()].filter((key) => !PACK_KEYS.has(key)),
@@ -240,7 +244,9 @@ export function deletePackWithTombstone(doc: Y.Doc, tombstone: PackTombstone, or
 
 /**
  * Makes the pack in the document equal `accepted` (the last valid state), touching only what
- * differs from `raw`. `accepted` undefined removes the pack.
+ * differs from `raw` (which must be `readRawPack` of the pack as it stands). `accepted` undefined
+ * removes the pack, or whatever non-pack value a client left under its id. When the document already
+ * equals `accepted` it changes nothing, so no update is emitted: it is safe to call after every edit.
  */
 export function repairPack(
   doc: Y.Doc,
@@ -269,6 +275,6 @@ export function repairPack(
     const components = map.get(PackKey.components) as Y.Map<true>;
     const keep = new Set(accepted.componentIds);
     for (const id of raw.componentIds) if (!keep.has(id)) components.delete(id);
-    for (const id of accepted.componentIds) if (!components.has(id)) components.set(id, true);
+    for (const id of accepted.componentIds) if (components.get(id) !== true) components.set(id, true);
   }, origin);
 }
