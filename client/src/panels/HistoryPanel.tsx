@@ -1,6 +1,55 @@
-/** Per-pack history of commands (who, when, what, result). Owned by the releases work. */
+/** Per-pack history of commands: who, when, what, and the result. Newest first. */
+import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
+import '../managed/managed.css';
 
-export function HistoryPanel(_props: { workspace: Workspace; packId: string }) {
-  return null;
+const SHOWN_AT_FIRST = 20;
+
+const when = (iso: string): string => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+};
+
+export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
+  const titleId = createUniqueId();
+  const [showAll, setShowAll] = createSignal(false);
+  const records = createMemo(() =>
+    [...props.workspace.history(props.packId)()].sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id)),
+  );
+  const shown = () => (showAll() ? records() : records().slice(0, SHOWN_AT_FIRST));
+
+  return (
+    <section class="card history" aria-labelledby={titleId}>
+      <h3 id={titleId} class="section-title">
+        History
+      </h3>
+      <Show when={records().length > 0} fallback={<p class="muted">No releases or other commands yet.</p>}>
+        <ol class="history-list">
+          <For each={shown()}>
+            {(record) => (
+              <li class="history-item">
+                <span>
+                  <span class="state-badge" data-state={record.status}>
+                    {record.status === 'SUCCESS' ? 'Done' : record.kind === 'AUTO_APPLY' ? 'Failed' : 'Refused'}
+                  </span>{' '}
+                  {record.summary}
+                </span>
+                <Show when={record.message && record.message !== record.summary}>
+                  <span>{record.message}</span>
+                </Show>
+                <span class="history-meta">
+                  {record.actor} · <time datetime={record.at}>{when(record.at)}</time>
+                </span>
+              </li>
+            )}
+          </For>
+        </ol>
+        <Show when={records().length > SHOWN_AT_FIRST}>
+          <button type="button" class="link-button" onClick={() => setShowAll(!showAll())}>
+            {showAll() ? 'Show fewer' : `Show all ${records().length}`}
+          </button>
+        </Show>
+      </Show>
+    </section>
+  );
 }
