@@ -1,0 +1,64 @@
+/**
+ * What the server can be told: the limits it enforces and the knobs of persistence. Everything has a
+ * default here; `createSyncServer` takes partial overrides, so tests can shrink a limit to hit it.
+ */
+
+export interface Limits {
+  /** Largest frame a connection may send before its first sync message has been answered. */
+  maxMessageBytesBeforeSync: number;
+  /** Largest frame after that (a client coming back with a week of offline edits). ws closes 1009 above it. */
+  maxMessageBytes: number;
+  /** Open sockets per publisher account; one more is refused at the upgrade with HTTP 503. */
+  maxConnectionsPerAccount: number;
+  /** Upgrades being authenticated at once, across accounts; more get HTTP 503. */
+  maxPendingUpgrades: number;
+  /** Bytes of one awareness state (its JSON); a larger one is dropped. */
+  maxAwarenessStateBytes: number;
+  /** Awareness client ids one connection may speak for. */
+  maxAwarenessClientsPerConnection: number;
+  /** Sustained frames per second per connection; above it the socket is paused until tokens refill. */
+  messagesPerSecond: number;
+  /** Frames a connection may send in a burst. */
+  messageBurst: number;
+  /** Outgoing bytes queued for a slow reader before its connection is closed (1013). */
+  maxBufferedBytes: number;
+  /** Largest HTTP request body. */
+  maxHttpBodyBytes: number;
+}
+
+export const defaultLimits: Limits = {
+  maxMessageBytesBeforeSync: 64 * 1024,
+  maxMessageBytes: 8 * 1024 * 1024,
+  maxConnectionsPerAccount: 200,
+  maxPendingUpgrades: 512,
+  maxAwarenessStateBytes: 4 * 1024,
+  maxAwarenessClientsPerConnection: 4,
+  messagesPerSecond: 500,
+  messageBurst: 2000,
+  maxBufferedBytes: 32 * 1024 * 1024,
+  maxHttpBodyBytes: 1024 * 1024,
+};
+
+export interface RoomOptions {
+  /** A room with no connections for this long is flushed and unloaded from memory. */
+  idleUnloadMs: number;
+  /** Extra wait to gather updates into one commit; 0 commits on the next turn of the event loop. */
+  groupCommitMs: number;
+  /** The update log is merged into a snapshot when it holds more than this many bytes … */
+  compactAfterBytes: number;
+  /** … or this many updates. */
+  compactAfterUpdates: number;
+}
+
+export const defaultRoomOptions: RoomOptions = {
+  idleUnloadMs: 30_000,
+  groupCommitMs: 0,
+  compactAfterBytes: 4 * 1024 * 1024,
+  compactAfterUpdates: 2_000,
+};
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

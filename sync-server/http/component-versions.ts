@@ -1,0 +1,25 @@
+import { nextVersionNumber, Root, writeComponent, type PublishedComponent } from '../../shared/index.ts';
+import { HttpError, type Route } from './router.ts';
+
+/**
+ * POST /api/accounts/:id/components/:cid/versions (no body needed) → 200 PublishedComponent with the
+ * next version number appended. Admins only. 404 for a component not published in the account.
+ */
+export const componentVersions: Route = {
+  method: 'POST',
+  pattern: '/api/accounts/:id/components/:cid/versions',
+  handler: async (request) => {
+    const accountId = request.params.id!;
+    const componentId = request.params.cid!;
+    await request.session({ accountId, roles: ['admin'] });
+    const updated = await request.deps.rooms.mutate(accountId, (doc, origin) => {
+      const current = doc.getMap<PublishedComponent>(Root.catalog).get(componentId);
+      if (!current) return undefined;
+      const next: PublishedComponent = { ...current, versions: [...current.versions, nextVersionNumber(current)] };
+      writeComponent(doc, next, origin);
+      return next;
+    });
+    if (!updated) throw new HttpError(404, 'COMPONENT_NOT_FOUND', `No published component ${componentId} in account ${accountId}.`);
+    return { status: 200, body: updated };
+  },
+};

@@ -1,0 +1,37 @@
+import { nanoid } from 'nanoid';
+import * as v from 'valibot';
+import { graphemeCount, Root, writeComponent, type PublishedComponent } from '../../shared/index.ts';
+import { HttpError, type Route } from './router.ts';
+
+const NAME_MAX = 200;
+const NewComponentSchema = v.object({
+  name: v.pipe(
+    v.string('name must be text'),
+    v.trim(),
+    v.minLength(1, 'name is required'),
+    v.check((name) => graphemeCount(name) <= NAME_MAX, `name can contain up to ${NAME_MAX} characters`),
+  ),
+  type: v.picklist(['PROCESS', 'API_SERVICE'], "type must be 'PROCESS' or 'API_SERVICE'"),
+});
+
+/**
+ * POST /api/accounts/:id/components { name, type } → 201 PublishedComponent with versions [1]:
+ * what the platform's build step does when a component is first published. Admins only. The catalog
+ * lives in the account's document, so every open page shows it at once.
+ */
+export const components: Route = {
+  method: 'POST',
+  pattern: '/api/accounts/:id/components',
+  handler: async (request) => {
+    const accountId = request.params.id!;
+    await request.session({ accountId, roles: ['admin'] });
+    const parsed = v.safeParse(NewComponentSchema, await request.json());
+    if (!parsed.success) throw new HttpError(400, 'INVALID_COMPONENT', parsed.issues[0].message);
+    const component: PublishedComponent = { id: `cmp_${nanoid(12)}`, name: parsed.output.name, type: parsed.output.type, versions: [1] };
+    await request.deps.rooms.mutate(accountId, (doc, origin) => {
+      if (doc.getMap(Root.catalog).has(component.id)) throw new HttpError(409, 'CONFLICT', 'Try again.');
+      writeComponent(doc, component, origin);
+    });
+    return { status: 201, body: component };
+  },
+};

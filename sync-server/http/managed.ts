@@ -1,0 +1,31 @@
+/**
+ * GET /api/managed → the managed account's view (ManagedView): its installations with the pack name,
+ * the release each runs, a pending update with its date, Atoms and environments; and the released
+ * packs it may install. For a managed-role token, its own managed account. An admin of the publisher
+ * may look at one of its managed accounts with `?managedAccountId=`.
+ */
+import { deriveManagedView } from '../../shared/rollout.ts';
+import { readAllReleases, readInstances, readManagedAccounts, readPacks } from '../../shared/schema.ts';
+import { HttpError, type Route } from './router.ts';
+
+export const managed: Route = {
+  method: 'GET',
+  pattern: '/api/managed',
+  handler: async (request) => {
+    const session = await request.session({ roles: ['managed', 'admin'] });
+    const managedAccountId = session.role === 'managed' ? session.managedAccountId : (request.url.searchParams.get('managedAccountId') ?? undefined);
+    if (!managedAccountId)
+      throw new HttpError(
+        400,
+        'MANAGED_ACCOUNT_REQUIRED',
+        session.role === 'managed' ? 'This token is not tied to a managed account.' : 'Name the managed account: ?managedAccountId=…',
+      );
+    const view = await request.deps.rooms.read(session.accountId, (doc) => {
+      const accounts = readManagedAccounts(doc);
+      if (!accounts.some((account) => account.id === managedAccountId)) return undefined;
+      return deriveManagedView(managedAccountId, readPacks(doc), readAllReleases(doc), readInstances(doc), accounts);
+    });
+    if (!view) throw new HttpError(404, 'MANAGED_ACCOUNT_UNKNOWN', `${managedAccountId} is not a managed account of this publisher.`);
+    return { status: 200, body: view, headers: { 'Cache-Control': 'no-store' } };
+  },
+};

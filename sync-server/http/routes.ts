@@ -1,0 +1,22 @@
+/**
+ * Every HTTP API route, one file each. To add one: write `http/<name>.ts` exporting a Route and add
+ * it to this list (one line).
+ */
+import { commands } from './commands.ts';
+import { componentVersions } from './component-versions.ts';
+import { components } from './components.ts';
+import { docSize } from './doc-size.ts';
+import { health } from './health.ts';
+import { me } from './me.ts';
+import type { Route } from './router.ts';
+import { summary } from './summary.ts';
+
+export const apiRoutes: Route[] = [
+  health,
+  me,
+  commands,
+  components,
+  componentVersions,
+  docSize,
+  summary,
+];

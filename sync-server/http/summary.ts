@@ -1,0 +1,47 @@
+import {
+  readAccount,
+  readAllReleases,
+  readCatalog,
+  readInstances,
+  readManagedAccounts,
+  readPacks,
+  summarizeAttention,
+  type AccountSummary,
+  type AttentionState,
+} from '../../shared/index.ts';
+import type * as Y from 'yjs';
+import type { Route } from './router.ts';
+
+/** The state the summary is derived from, as it stands in the account's document. */
+export function attentionStateOf(doc: Y.Doc, accountId: string): AttentionState {
+  const account = readAccount(doc);
+  return {
+    accountId,
+    accountName: account?.name ?? accountId,
+    timeZone: account?.timeZone ?? 'UTC',
+    packs: readPacks(doc),
+    catalog: readCatalog(doc),
+    releases: readAllReleases(doc),
+    instances: readInstances(doc),
+    managedAccounts: readManagedAccounts(doc),
+  };
+}
+
+/**
+ * GET /api/accounts/:id/summary → AccountSummary (shared/attention.ts): packs that need attention,
+ * pending releases with their dates, managed accounts with pending updates, the badge count. For the
+ * browser extension; admins and viewers of the account (401 without a valid token, 403 otherwise).
+ */
+export const summary: Route = {
+  method: 'GET',
+  pattern: '/api/accounts/:id/summary',
+  handler: async (request) => {
+    const accountId = request.params.id!;
+    await request.session({ accountId, roles: ['admin', 'viewer'] });
+    const now = request.deps.clock.now();
+    const body: AccountSummary = await request.deps.rooms.read(accountId, (doc) =>
+      summarizeAttention(attentionStateOf(doc, accountId), now),
+    );
+    return { status: 200, body, headers: { 'Cache-Control': 'no-store' } };
+  },
+};

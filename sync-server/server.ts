@@ -1,0 +1,134 @@
+/**
+ * The sync server: one HTTP server for the built PWA (staticDir), the HTTP API under /api and the
+ * WebSocket endpoint /sync/<accountId>. Everything it needs is passed in; nothing is read from the
+ * environment here (main.ts does that).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CloseCode } from '../shared/protocol.ts';
+import { executeCommand as realExecuteCommand } from './commands/execute.ts';
+import { defaultLimits, defaultRoomOptions, systemClock, type Clock, type Limits, type RoomOptions } from './config.ts';
+import { createApiHandler } from './http/api.ts';
+import { apiRoutes } from './http/routes.ts';
+import type { Route } from './http/router.ts';
+import { createStaticHandler } from './http/static.ts';
+import { consoleLogger, quietLogger, type Logger } from './log.ts';
+import { openSqliteStore } from './storage/sqlite.ts';
+import type { Store } from './storage/types.ts';
+import type { CommandExecutor } from './sync/command-channel.ts';
+import { Rooms } from './sync/rooms.ts';
+import { createSyncEndpoint } from './sync/upgrade.ts';
+
+export interface SyncServerConfig {
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Where the SQLite file (sync.db) lives. */
+  dataDir: string;
+  clock?: Clock;
+  /** The built PWA (dist/); without it only /api and /sync answer. */
+  staticDir?: string;
+  /** Errors only. */
+  quiet?: boolean;
+  log?: Logger;
+  limits?: Partial<Limits>;
+  rooms?: Partial<RoomOptions>;
+  /** 'full' fsyncs every commit (default); 'normal' survives a process crash, not a power cut. */
+  durability?: 'full' | 'normal';
+  /** A store to use instead of DATA_DIR/sync.db (tests, benchmarks). Closed by close(). */
+  store?: Store;
+  /** Runs commands; defaults to sync-server/commands/execute.ts. */
+  executeCommand?: CommandExecutor;
+  /** Routes added to the built-in ones. */
+  routes?: Route[];
+  /** Milliseconds between WebSocket pings (a socket that misses one is dropped). */
+  heartbeatMs?: number;
+}
+
+export interface SyncServer {
+  port: number;
+  /** http://host:port */
+  url: string;
+  rooms: Rooms;
+  store: Store;
+  /** Stores everything pending, closes sockets with 1012, closes the store. */
+  close(): Promise<void>;
+}
+
+export const databaseFile = (dataDir: string) => join(dataDir, 'sync.db');
+
+export async function createSyncServer(config: SyncServerConfig): Promise<SyncServer> {
+  const host = config.host ?? '127.0.0.1';
+  const log = config.log ?? (config.quiet ? quietLogger : consoleLogger);
+  const limits: Limits = { ...defaultLimits, ...config.limits };
+  const clock = config.clock ?? systemClock;
+  const store = config.store ?? openSqliteStore(databaseFile(config.dataDir), { durability: config.durability ?? 'full' });
+  const rooms = new Rooms({
+    store,
+    limits,
+    options: { ...defaultRoomOptions, ...config.rooms },
+    clock,
+    log,
+    executeCommand: config.executeCommand ?? realExecuteCommand,
+  });
+  const sync = createSyncEndpoint({ rooms, accounts: store.accounts, limits, log });
+  const api = createApiHandler([...apiRoutes, ...(config.routes ?? [])], { store, rooms, clock, limits, log });
+  const serveStatic = createStaticHandler(config.staticDir);
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return void api(req, res, url);
+    serveStatic(req, res, url.pathname)
+      .then((served) => {
+        if (served) return;
+        const body = JSON.stringify({
+          error: { code: 'NOT_FOUND', message: config.staticDir ? `Nothing at ${url.pathname}.` : 'The PWA is not served here (no staticDir); run npm start.' },
+        });
+        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
+      })
+      .catch(() => res.destroy());
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/sync' || pathname.startsWith('/sync/')) sync.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const heartbeat = setInterval(() => sync.heartbeat(), config.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${shownHost}:${port}`,
+    rooms,
+    store,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(heartbeat);
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await rooms.close(CloseCode.serviceRestart, 'The server is restarting.');
+        await sync.close();
+        server.closeAllConnections();
+        await stopped;
+        await store.close();
+      })()),
+  };
+}

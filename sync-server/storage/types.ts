@@ -1,0 +1,74 @@
+/**
+ * Persistence behind two small interfaces. The protocol and room code see only these, so a
+ * PostgreSQL store (several server instances) can replace SQLite without touching them.
+ * Every method is async for that reason, even though better-sqlite3 answers synchronously.
+ */
+import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
+
+export type Role = 'admin' | 'viewer' | 'managed';
+
+/** A person who holds tokens for one publisher account. */
+export interface Person {
+  id: string;
+  accountId: string;
+  name: string;
+  role: Role;
+  /** For role 'managed': the managed account (inside the publisher's document) they belong to. */
+  managedAccountId?: string;
+}
+
+/** A document as stored: the last snapshot and the updates appended since, oldest first. */
+export interface StoredDoc {
+  snapshot: Uint8Array | undefined;
+  updates: Uint8Array[];
+  /** Sequence number of the newest stored update or snapshot; 0 for a document never stored. */
+  lastSeq: number;
+}
+
+export interface DocSizes {
+  snapshotBytes: number;
+  logBytes: number;
+  logCount: number;
+}
+
+export interface CommandResultRecord {
+  accountId: string;
+  idempotencyKey: string;
+  result: CommandResult;
+}
+
+export interface AppendOptions {
+  /** Stored in the same transaction as the updates (a command and the changes it made). */
+  commandResults?: readonly CommandResultRecord[];
+}
+
+/** Yjs bytes per document name (the publisher account id). */
+export interface DocStore {
+  load(docName: string): Promise<StoredDoc>;
+  /** Appends in one transaction; resolves with the new `lastSeq` once durable. */
+  append(docName: string, updates: readonly Uint8Array[], options?: AppendOptions): Promise<number>;
+  /** Replaces the snapshot and drops the updates with seq ≤ throughSeq, in one transaction. */
+  compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  sizes(docName: string): Promise<DocSizes>;
+}
+
+export interface AccountStore {
+  getAccount(id: string): Promise<PublisherAccount | undefined>;
+  putAccount(account: PublisherAccount): Promise<void>;
+  listAccounts(): Promise<PublisherAccount[]>;
+  putPerson(person: Person): Promise<void>;
+  getPerson(id: string): Promise<Person | undefined>;
+  listPeople(accountId: string): Promise<Person[]>;
+  /** Tokens are kept as sha256 hex digests only. */
+  putToken(tokenHash: string, personId: string): Promise<void>;
+  findPersonByTokenHash(tokenHash: string): Promise<Person | undefined>;
+  getCommandResult(accountId: string, idempotencyKey: string): Promise<CommandResult | undefined>;
+  /** First write wins: a result already stored for the key is kept. */
+  putCommandResult(record: CommandResultRecord): Promise<void>;
+}
+
+export interface Store {
+  readonly docs: DocStore;
+  readonly accounts: AccountStore;
+  close(): Promise<void>;
+}

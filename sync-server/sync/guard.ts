@@ -1,0 +1,216 @@
+/**
+ * What a client's transaction may change, and the repair when it changed more. Clients write only
+ * the `packs` root; each changed pack goes through `reconcilePack` (shared/) against the last valid
+ * state the room keeps, and `repairPack` restores what broke a rule. Writes anywhere else are
+ * reverted: server-owned roots get their old values back (they hold plain values one level deep),
+ * unknown roots and the list part of any root lose what was added.
+ */
+import * as Y from 'yjs';
+import {
+  readAccount,
+  readRawPack,
+  reconcilePack,
+  repairPack,
+  Root,
+  SERVER_OWNED_ROOTS,
+  packsMap,
+  type IntegrationPack,
+  type Notice,
+  type PackTombstone,
+  type PublishedComponent,
+  type ReconcileContext,
+} from '../../shared/index.ts';
+
+/** A key a client changed in a server-owned root, and its value before. */
+export interface OwnedKeyChange {
+  root: string;
+  key: string;
+  action: 'add' | 'update' | 'delete';
+  oldValue: unknown;
+}
+
+/** What one transaction touched, by part of the document. */
+export interface TouchedParts {
+  packIds: Set<string>;
+  /** Roots whose list part was written, or roots this document does not define, by name. */
+  strayRoots: Map<string, AnyType>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyType = Y.AbstractType<any>;
+
+const ROOT_LABEL: Record<string, string> = {
+  account: 'the account settings',
+  catalog: 'the published components',
+  releases: 'the releases',
+  managedAccounts: 'the managed accounts',
+  instances: 'the installations',
+  deletedPacks: 'the deleted packs',
+  history: 'the history',
+};
+
+const KNOWN_ROOTS: ReadonlySet<string> = new Set([Root.packs, ...SERVER_OWNED_ROOTS]);
+
+/** Creates every root the schema defines, as maps, before any update is applied. */
+export function defineRoots(doc: Y.Doc): void {
+  for (const name of KNOWN_ROOTS) doc.getMap(name);
+}
+
+function rootNameOf(doc: Y.Doc, root: AnyType): string | undefined {
+  for (const [name, type] of doc.share) if (type === root) return name;
+  return undefined;
+}
+
+/** Finds the root above a changed type and the key directly under that root. */
+function topOf(type: AnyType): { root: AnyType; key: string | null } {
+  let current = type;
+  let key: string | null = null;
+  for (let depth = 0; current._item !== null && depth < 10_000; depth++) {
+    key = current._item.parentSub;
+    current = current._item.parent as AnyType;
+  }
+  return { root: current, key };
+}
+
+export function touchedParts(doc: Y.Doc, transaction: Y.Transaction): TouchedParts {
+  const packIds = new Set<string>();
+  const strayRoots = new Map<string, AnyType>();
+  const packs = packsMap(doc);
+  transaction.changed.forEach((subs, type) => {
+    if (type._item === null) {
+      const name = rootNameOf(doc, type);
+      if (name === undefined) return;
+      if (!KNOWN_ROOTS.has(name) || subs.has(null)) strayRoots.set(name, type);
+      if (type === (packs as AnyType)) for (const key of subs) if (key !== null) packIds.add(key);
+      return;
+    }
+    const { root, key } = topOf(type);
+    const name = rootNameOf(doc, root);
+    if (name === undefined) return;
+    if (!KNOWN_ROOTS.has(name)) strayRoots.set(name, root);
+    else if (root === (packs as AnyType) && key !== null) packIds.add(key);
+  });
+  return { packIds, strayRoots };
+}
+
+/** Reads the key changes of a server-owned root's event (called from its observer). */
+export function ownedKeyChanges(root: string, event: Y.YMapEvent<unknown>): OwnedKeyChange[] {
+  const changes: OwnedKeyChange[] = [];
+  event.changes.keys.forEach((change, key) => changes.push({ root, key, action: change.action, oldValue: change.oldValue }));
+  return changes;
+}
+
+/** A ReadonlyMap over a Y.Map, so rules can look entries up without copying a 50,000-entry catalog. */
+export class YMapView<T> implements ReadonlyMap<string, T> {
+  constructor(private readonly map: Y.Map<T>) {}
+  get size() {
+    return this.map.size;
+  }
+  get(key: string) {
+    return this.map.get(key);
+  }
+  has(key: string) {
+    return this.map.has(key);
+  }
+  forEach(callback: (value: T, key: string, map: ReadonlyMap<string, T>) => void) {
+    this.map.forEach((value, key) => callback(value, key, this));
+  }
+  *entries(): MapIterator<[string, T]> {
+    yield* this.map.entries();
+  }
+  *keys(): MapIterator<string> {
+    yield* this.map.keys();
+  }
+  *values(): MapIterator<T> {
+    yield* this.map.values();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+}
+
+export function reconcileContext(doc: Y.Doc): ReconcileContext {
+  return {
+    account: readAccount(doc) ?? { multiInstallEnabled: false },
+    catalog: new YMapView(doc.getMap<PublishedComponent>(Root.catalog)),
+    tombstones: new YMapView(doc.getMap<PackTombstone>(Root.deletedPacks)),
+  };
+}
+
+const MAX_KEYS_NAMED = 5;
+const listKeys = (keys: string[]) =>
+  keys.slice(0, MAX_KEYS_NAMED).map((key) => `"${key}"`).join(', ') + (keys.length > MAX_KEYS_NAMED ? ` and ${keys.length - MAX_KEYS_NAMED} more` : '');
+
+/**
+ * Reverts a client's changes to server-owned roots and stray parts, in one transaction with the
+ * server's origin. Returns one notice per root.
+ */
+export function revertOutsidePacks(
+  doc: Y.Doc,
+  owned: readonly OwnedKeyChange[],
+  stray: ReadonlyMap<string, AnyType>,
+  origin: unknown,
+): Notice[] {
+  if (owned.length === 0 && stray.size === 0) return [];
+  const keysByRoot = new Map<string, string[]>();
+  doc.transact((transaction) => {
+    for (const change of owned) {
+      const map = doc.getMap(change.root);
+      const restorable = change.action !== 'add' && !(change.oldValue instanceof Y.AbstractType) && change.oldValue !== undefined;
+      if (restorable) map.set(change.key, change.oldValue);
+      else map.delete(change.key);
+      keysByRoot.set(change.root, [...(keysByRoot.get(change.root) ?? []), change.key]);
+    }
+    for (const [name, type] of stray) {
+      const known = KNOWN_ROOTS.has(name);
+      if (!known) type._map.forEach((item) => !item.deleted && item.delete(transaction));
+      for (let item = type._start; item !== null; item = item.right) if (!item.deleted) item.delete(transaction);
+    }
+  }, origin);
+  const notices: Notice[] = [];
+  for (const [root, keys] of keysByRoot)
+    notices.push({
+      level: 'error',
+      code: 'SERVER_OWNED',
+      message: `Your change to ${ROOT_LABEL[root] ?? root} (${listKeys(keys)}) was reverted: only the server changes them; use the page's actions instead.`,
+    });
+  for (const name of stray.keys())
+    notices.push({
+      level: 'error',
+      code: 'UNKNOWN_DATA',
+      message: KNOWN_ROOTS.has(name)
+        ? `Your change to "${name}" was reverted: it is a map of entries, not a list.`
+        : `Your change to "${name}" was removed: this document holds only integration packs and what the server maintains.`,
+    });
+  return notices;
+}
+
+/**
+ * Checks every changed pack against its last valid state; repairs violations with the server's
+ * origin and updates `lastValid`. Returns one notice per violation.
+ */
+export function enforcePacks(
+  doc: Y.Doc,
+  packIds: Iterable<string>,
+  lastValid: Map<string, IntegrationPack>,
+  origin: unknown,
+): Notice[] {
+  const notices: Notice[] = [];
+  const context = reconcileContext(doc);
+  const packs = packsMap(doc);
+  for (const packId of packIds) {
+    const present = packs.has(packId);
+    const raw = readRawPack(packs.get(packId));
+    const previous = lastValid.get(packId);
+    const { accepted, violations } = reconcilePack(packId, previous, raw, context);
+    const strayValue = present && raw === undefined && accepted === undefined;
+    if (violations.length > 0 || strayValue) repairPack(doc, packId, raw, accepted, origin);
+    if (accepted) lastValid.set(packId, accepted);
+    else lastValid.delete(packId);
+    for (const violation of violations)
+      notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
+    if (strayValue && violations.length === 0)
+      notices.push({ level: 'error', code: 'PACK_MALFORMED', message: `The entry "${packId}" under packs was not an integration pack and was removed.`, packId });
+  }
+  return notices;
+}

@@ -1,0 +1,109 @@
+/**
+ * The rooms of one server: loads an account's room on first use, unloads it when idle, and is the
+ * API for server-side changes (REST routes, commands, the auto-apply scheduler).
+ */
+import type * as Y from 'yjs';
+import type { CommandEnvelope, CommandResult } from '../../shared/index.ts';
+import type { Session } from '../auth.ts';
+import { Connection, type SyncSocket } from './connection.ts';
+import type { RoomDeps } from './room-deps.ts';
+import { Room, type ServerOrigin } from './room.ts';
+
+export type RoomsDeps = Omit<RoomDeps, 'onIdle' | 'onClosed'>;
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly unloading = new Set<Promise<void>>();
+  private closed = false;
+  /** Called after a room was unloaded (tests await it instead of sleeping). */
+  onUnloaded: ((accountId: string) => void) | undefined;
+
+  constructor(private readonly deps: RoomsDeps) {}
+
+  /** The account's room, loading it if needed. */
+  room(accountId: string): Room {
+    if (this.closed) throw new Error('The server is stopping.');
+    let room = this.rooms.get(accountId);
+    if (!room) {
+      room = new Room(accountId, {
+        ...this.deps,
+        onIdle: (idle) => this.unload(idle),
+        onClosed: (gone) => {
+          if (this.rooms.get(gone.name) === gone) this.rooms.delete(gone.name);
+        },
+      });
+      this.rooms.set(accountId, room);
+    }
+    return room;
+  }
+
+  isLoaded(accountId: string): boolean {
+    return this.rooms.has(accountId);
+  }
+
+  loadedAccounts(): string[] {
+    return [...this.rooms.keys()].sort();
+  }
+
+  connectionCount(accountId: string): number {
+    return this.rooms.get(accountId)?.connections.size ?? 0;
+  }
+
+  /**
+   * Runs fn synchronously in one server-origin transaction on the account's document, after loading
+   * it; resolves with fn's result once the changes are stored and sent to every connection. For large
+   * batches, call it once per chunk (each chunk is one transaction and one commit).
+   */
+  mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: ServerOrigin) => T): Promise<T> {
+    return this.room(accountId).mutate(fn);
+  }
+
+  /** Reads the document without changing it (after loading it). */
+  async read<T>(accountId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const room = this.room(accountId);
+    await room.ready;
+    return fn(room.doc);
+  }
+
+  command(accountId: string, session: Session, envelope: CommandEnvelope): Promise<CommandResult> {
+    return this.room(accountId).command(session, envelope);
+  }
+
+  /** Attaches an authenticated socket to its account's room. */
+  connect(accountId: string, socket: SyncSocket, session: Session, proto: boolean): Connection {
+    const room = this.room(accountId);
+    const connection = new Connection(socket, session, proto, this.deps.limits);
+    room.connect(connection);
+    return connection;
+  }
+
+  receive(accountId: string, connection: Connection, frame: Uint8Array): void {
+    const room = this.rooms.get(accountId);
+    if (room?.connections.has(connection)) room.receive(connection, frame);
+  }
+
+  disconnect(accountId: string, connection: Connection): void {
+    connection.closed = true;
+    this.rooms.get(accountId)?.disconnect(connection);
+  }
+
+  private unload(room: Room): void {
+    if (this.rooms.get(room.name) !== room) return;
+    this.rooms.delete(room.name);
+    const done = room.close(1000, 'Unloaded', { compact: true }).then(
+      () => this.onUnloaded?.(room.name),
+      (error: unknown) => this.deps.log.warn(`Unloading account ${room.name} failed: ${String(error)}`),
+    );
+    this.unloading.add(done);
+    void done.finally(() => this.unloading.delete(done));
+  }
+
+  /** Stores everything pending, closes every connection with `code` (1012 on restart). */
+  async close(code: number, reason: string): Promise<void> {
+    this.closed = true;
+    const rooms = [...this.rooms.values()];
+    this.rooms.clear();
+    await Promise.all(rooms.map((room) => room.close(code, reason)));
+    await Promise.all([...this.unloading]);
+  }
+}
