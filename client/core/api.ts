@@ -5,6 +5,7 @@
  */
 import type { Accessor } from 'solid-js';
 import type {
+  Command,
   CommandResult,
   HistoryRecord,
   InstallationType,
@@ -66,6 +67,15 @@ export interface NewPackInput {
   installationType: InstallationType;
 }
 
+/** A command waiting in the outbox for the server's answer (sent again, same key, after a reconnect). */
+export interface PendingCommand {
+  idempotencyKey: string;
+  command: Command;
+  createdAt: string;
+  /** How many times it has been put on the wire. */
+  sends: number;
+}
+
 export interface ReleaseInput {
   releaseSchedule: ReleaseSchedule;
   releaseOnDate?: string;
@@ -111,6 +121,15 @@ export interface Workspace {
   redo(): void;
   canUndo: Accessor<boolean>;
   canRedo: Accessor<boolean>;
+
+  // Added by the client core (additive):
+  /** Commands queued on this device until the server answers them, oldest first. */
+  pendingCommands: Accessor<PendingCommand[]>;
+  /** Go online / work offline (the connection otherwise reconnects by itself with backoff). */
+  connect(): void;
+  disconnect(): void;
+  /** Resolves when every edit made so far is stored on this device. */
+  settled(): Promise<void>;
 
   close(): Promise<void>;
 }

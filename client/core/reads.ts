@@ -1,0 +1,151 @@
+/**
+ * The Workspace's read side: Solid accessors over the Dexie tables (see reactive.ts for how they
+ * stay fine-grained). Per-pack accessors start from the in-memory document, so a pack shows at once
+ * when it is first selected, and the live query takes over within milliseconds.
+ */
+import type { Accessor } from 'solid-js';
+import type * as Y from 'yjs';
+import {
+  currentRelease,
+  derivePublications,
+  readAccount,
+  readPack,
+  readReleases,
+  type HistoryRecord,
+  type IntegrationPack,
+  type ManagedAccount,
+  type PackInstance,
+  type PublicationRow,
+  type PublishedComponent,
+  type PublisherAccount,
+  type Release,
+} from '../../shared/index.ts';
+import { catalogSubset } from './actions.ts';
+import type { PackListItem } from './api.ts';
+import type { OutboxRow, PackDb, PackRow } from './db.ts';
+import { ComponentFilterIndex } from './filter.ts';
+import { LiveCache, liveSignal, reuseById, sameItems, type LiveSignal } from './reactive.ts';
+
+const byName = (a: { name: string; id: string }, b: { name: string; id: string }) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
+const packFromRow = (row: PackRow | undefined): IntegrationPack | undefined => {
+  if (!row) return undefined;
+  const { nameKey: _nameKey, ...pack } = row;
+  return pack;
+};
+
+export class WorkspaceReads {
+  private readonly signals: LiveSignal<unknown>[] = [];
+  private readonly caches: LiveCache<unknown>[] = [];
+  readonly packs: Accessor<PackListItem[]>;
+  readonly account: Accessor<PublisherAccount | undefined>;
+  readonly catalog: Accessor<PublishedComponent[]>;
+  readonly managedAccounts: Accessor<ManagedAccount[]>;
+  readonly outbox: Accessor<OutboxRow[]>;
+  readonly ready: Promise<void>;
+  private readonly packCache: LiveCache<IntegrationPack | undefined>;
+  private readonly publicationCache: LiveCache<PublicationRow[]>;
+  private readonly releaseCache: LiveCache<Release[]>;
+  private readonly instanceCache: LiveCache<PackInstance[]>;
+  private readonly historyCache: LiveCache<HistoryRecord[]>;
+  private filterIndex: { catalog: readonly PublishedComponent[]; index: ComponentFilterIndex } | undefined;
+
+  constructor(
+    private readonly db: PackDb,
+    private readonly doc: Y.Doc,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    let listItems: PackListItem[] = [];
+    const packs = this.track(
+      liveSignal(
+        async () => {
+          const rows = await db.packs.orderBy('nameKey').toArray();
+          const next = rows.map(({ id, name, installationType }) => ({ id, name, installationType })).sort(byName);
+          return (listItems = reuseById(listItems, next));
+        },
+        [] as PackListItem[],
+        { equals: sameItems, onError },
+      ),
+    );
+    this.packs = packs.get;
+    const account = this.track(liveSignal(async () => (await db.account.get('settings'))?.value, readAccount(doc), { onError }));
+    this.account = account.get;
+    const catalog = this.track(
+      liveSignal(() => db.components.orderBy('nameKey').toArray() as Promise<PublishedComponent[]>, [] as PublishedComponent[], {
+        equals: (a, b) => a === b,
+        onError,
+      }),
+    );
+    this.catalog = catalog.get;
+    this.managedAccounts = this.track(
+      liveSignal(async () => (await db.managedAccounts.toArray()).sort((a, b) => a.name.localeCompare(b.name)), [] as ManagedAccount[], { onError }),
+    ).get;
+    this.outbox = this.track(liveSignal(() => db.outbox.orderBy('createdAt').toArray(), [] as OutboxRow[], { onError })).get;
+    this.ready = Promise.all([packs.ready, account.ready]).then(() => {});
+
+    this.packCache = this.cache((id) =>
+      liveSignal(async () => packFromRow(await db.packs.get(id)), readPack(doc, id), { onError }),
+    );
+    this.publicationCache = this.cache((id) => liveSignal(() => this.queryPublications(id), this.publicationsFromDoc(id), { onError }));
+    this.releaseCache = this.cache((id) =>
+      liveSignal(async () => (await db.releases.where('packId').equals(id).toArray()).sort((a, b) => a.number - b.number), readReleases(doc, id), {
+        onError,
+      }),
+    );
+    this.instanceCache = this.cache((id) =>
+      liveSignal(async () => (await db.instances.where('packId').equals(id).toArray()).sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.id.localeCompare(b.id)), [] as PackInstance[], { onError }),
+    );
+    this.historyCache = this.cache((id) =>
+      liveSignal(async () => (await db.history.where('packId').equals(id).toArray()).sort((a, b) => a.at.localeCompare(b.at)), [] as HistoryRecord[], { onError }),
+    );
+  }
+
+  private track<T>(signal: LiveSignal<T>): LiveSignal<T> {
+    this.signals.push(signal as LiveSignal<unknown>);
+    return signal;
+  }
+
+  private cache<T>(create: (key: string) => LiveSignal<T>): LiveCache<T> {
+    const cache = new LiveCache<T>(create);
+    this.caches.push(cache as LiveCache<unknown>);
+    return cache;
+  }
+
+  /** Publications of one pack: the pack row, its releases and only the components they name. */
+  private async queryPublications(packId: string): Promise<PublicationRow[]> {
+    const [pack, releases] = await Promise.all([this.db.packs.get(packId), this.db.releases.where('packId').equals(packId).toArray()]);
+    if (!pack) return [];
+    const current = currentRelease(releases);
+    const ids = [...new Set([...pack.componentIds, ...(current?.components.map((c) => c.componentId) ?? [])])];
+    const components = await this.db.components.bulkGet(ids);
+    const catalog = new Map<string, PublishedComponent>();
+    for (const component of components) if (component) catalog.set(component.id, component);
+    return derivePublications({ componentIds: pack.componentIds, currentRelease: current, catalog });
+  }
+
+  private publicationsFromDoc(packId: string): PublicationRow[] {
+    const pack = readPack(this.doc, packId);
+    if (!pack) return [];
+    const current = currentRelease(readReleases(this.doc, packId));
+    const ids = new Set([...pack.componentIds, ...(current?.components.map((c) => c.componentId) ?? [])]);
+    return derivePublications({ componentIds: pack.componentIds, currentRelease: current, catalog: catalogSubset(this.doc, ids) });
+  }
+
+  pack = (packId: string) => this.packCache.get(packId);
+  publications = (packId: string) => this.publicationCache.get(packId);
+  releases = (packId: string) => this.releaseCache.get(packId);
+  instances = (packId: string) => this.instanceCache.get(packId);
+  history = (packId: string) => this.historyCache.get(packId);
+
+  /** Reads `catalog()` (so a calling memo re-runs when the catalog changes); the index is rebuilt once per change. */
+  filterComponents = (filter: string): PublishedComponent[] => {
+    const catalog = this.catalog();
+    if (this.filterIndex?.catalog !== catalog) this.filterIndex = { catalog, index: new ComponentFilterIndex(catalog) };
+    return this.filterIndex.index.filter(filter);
+  };
+
+  close(): void {
+    for (const signal of this.signals) signal.dispose();
+    for (const cache of this.caches) cache.close();
+  }
+}
