@@ -1,13 +1,15 @@
 /**
- * One step of the auto-apply, run inside an account's room: applies a due release to the next chunk
- * of instances that have not applied it, and once none are left marks the release SUCCESS and
- * completes its history record. Every step reads the document afresh, so commands that ran between
- * steps (an early apply, an install, an uninstall) are taken into account, and a step repeated after a
- * crash finds only what is left: each instance moves to the release once.
+ * The steps of the auto-apply, each run inside an account's room. `awaitingIds` lists, once, the
+ * instances a due release has to reach; `applyDueStep` applies it to one chunk of them (looked up by
+ * id, so a step costs its chunk, not the whole document), and a last step without ids scans for any
+ * left (installed meanwhile), then marks the release SUCCESS and completes its history record. Every
+ * step checks each instance afresh, so commands that ran between steps (an early apply, an install,
+ * an uninstall) are taken into account, and a step repeated after a crash finds only what is left:
+ * each instance moves to the release once.
  */
 import type * as Y from 'yjs';
 import type { HistoryRecord } from '../shared/history.ts';
-import { ReleaseStatus, type Release } from '../shared/model.ts';
+import { ReleaseStatus, type PackInstance, type Release } from '../shared/model.ts';
 import { checkUpdateApplicable, dueReleases, instancesAwaiting, markApplied, moveToRelease, nextAutoApplyAt, publisherTimeZone, withFailedUpdate } from '../shared/release-plan.ts';
 import { isDue } from '../shared/releases.ts';
 import { readAccount, readAllReleases, readCatalog, readInstances, readPack, readReleases, Root, writeHistory, writeInstance, writeReleases } from '../shared/schema.ts';
@@ -38,16 +40,40 @@ export interface StepResult {
 
 export const historyIdOf = (release: DueRelease): string => `auto-apply:${release.packId}:${release.number}`;
 
-export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, now: Date, chunkSize: number): StepResult {
+/** The release to apply, if it is still scheduled and due (not superseded, deleted or completed meanwhile). */
+function stillDue(doc: Y.Doc, target: DueRelease, now: Date): { release: Release; releases: Release[] } | undefined {
   const releases = readReleases(doc, target.packId);
   const release = releases.find((candidate) => candidate.number === target.number);
-  // Superseded, deleted with its pack, or already completed: nothing to do.
-  if (!release || release.status !== ReleaseStatus.SCHEDULED) return { done: true, updated: 0, failed: 0 };
-  if (!isDue(release, publisherTimeZone(readAccount(doc)), now)) return { done: true, updated: 0, failed: 0 };
+  if (!release || release.status !== ReleaseStatus.SCHEDULED) return undefined;
+  if (!isDue(release, publisherTimeZone(readAccount(doc)), now)) return undefined;
+  return { release, releases };
+}
 
-  const awaiting = instancesAwaiting(release, readInstances(doc));
-  const chunk = awaiting.slice(0, chunkSize);
-  const done = awaiting.length <= chunkSize;
+/** The ids of the instances the release has to reach, in a stable order. */
+export function awaitingIds(doc: Y.Doc, target: DueRelease, now: Date): string[] {
+  const due = stillDue(doc, target, now);
+  return due ? instancesAwaiting(due.release, readInstances(doc)).map((instance) => instance.id) : [];
+}
+
+/**
+ * Applies the release to the instances `ids` names that still await it; without `ids`, to the first
+ * `chunkSize` awaiting instances found by a full scan, marking the release done when that was all.
+ */
+export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, now: Date, chunkSize: number, ids?: readonly string[]): StepResult {
+  const due = stillDue(doc, target, now);
+  if (!due) return { done: true, updated: 0, failed: 0 };
+  const { release, releases } = due;
+
+  let chunk: PackInstance[];
+  let done = false;
+  if (ids) {
+    const instances = doc.getMap<PackInstance>(Root.instances);
+    chunk = instancesAwaiting(release, ids.flatMap((id) => instances.get(id) ?? []));
+  } else {
+    const awaiting = instancesAwaiting(release, readInstances(doc));
+    chunk = awaiting.slice(0, chunkSize);
+    done = awaiting.length <= chunkSize;
+  }
   const catalog = readCatalog(doc);
   let updated = 0;
   let failed = 0;
@@ -63,7 +89,7 @@ export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, no
       }
     }
     if (done) writeReleases(doc, release.packId, releases.map((r) => (r.number === release.number ? markApplied(r, now) : r)), origin);
-    writeHistory(doc, progressRecord(doc, release, now, updated, failed, done), origin);
+    if (chunk.length > 0 || done) writeHistory(doc, progressRecord(doc, release, now, updated, failed, done), origin);
   }, origin);
   return { done, updated, failed };
 }

@@ -170,7 +170,7 @@ describe('batches, restarts and the timer', () => {
     await rooms.mutate('other', () => undefined); // another account's work, queued while the pass runs
     const report = await ticking;
     expect(report).toMatchObject({ releasesApplied: 1, instancesUpdated: 5_000 });
-    expect(updates).toBe(3); // 2,000 + 2,000 + 1,000
+    expect(updates).toBe(4); // 2,000 + 2,000 + 1,000, then the release marked done
     expect(rooms.log.indexOf('other')).toBeGreaterThan(0);
     expect(rooms.log.indexOf('other')).toBeLessThan(rooms.log.lastIndexOf('pub'));
     expect(readHistory(doc).find((record) => record.kind === 'AUTO_APPLY')).toMatchObject({ instancesUpdated: 5_000, message: 'Applied: 5000 instances updated.' });
@@ -182,7 +182,7 @@ describe('batches, restarts and the timer', () => {
     const docs = new Map([['pub', doc]]);
     const rooms = memoryRooms(docs);
     const clock = fakeClock('2025-03-20T00:00:01Z');
-    const first = createScheduler({ clock, rooms: { mutate: (id, fn) => rooms.mutate(id, fn).finally(() => rooms.log.length === 2 && void first.stop()) }, listAccountIds: async () => ['pub'], timer: fakeTimer(), chunkSize: 1_000 });
+    const first = createScheduler({ clock, rooms: { mutate: (id, fn) => rooms.mutate(id, fn).finally(() => rooms.log.length === 3 && void first.stop()) /* schedule, ids, one chunk */ }, listAccountIds: async () => ['pub'], timer: fakeTimer(), chunkSize: 1_000 });
     const partial = await first.start();
     expect(partial).toMatchObject({ releasesApplied: 0, instancesUpdated: 1_000 });
     expect(readReleases(doc, 'orders')[1]?.status).toBe('SCHEDULED');

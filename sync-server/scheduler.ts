@@ -8,7 +8,7 @@
  */
 import type * as Y from 'yjs';
 import type { Clock } from './config.ts';
-import { applyDueStep, readSchedule, type DueRelease } from './scheduler-apply.ts';
+import { applyDueStep, awaitingIds, readSchedule, type DueRelease } from './scheduler-apply.ts';
 
 export interface SchedulerRooms {
   mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: unknown) => T): Promise<T>;
@@ -72,6 +72,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let state: 'idle' | 'started' | 'stopped' = 'idle';
 
   async function applyRelease(accountId: string, release: DueRelease, now: Date, report: TickReport): Promise<void> {
+    const ids = await rooms.mutate(accountId, (doc) => awaitingIds(doc, release, now));
+    for (let start = 0; start < ids.length && state !== 'stopped'; start += chunkSize) {
+      const chunk = ids.slice(start, start + chunkSize);
+      const result = await rooms.mutate(accountId, (doc, origin) => applyDueStep(doc, origin, release, now, chunkSize, chunk));
+      report.instancesUpdated += result.updated;
+      report.instancesFailed += result.failed;
+      await yieldToEventLoop();
+    }
+    // Whatever was installed meanwhile, then the release is marked done.
     for (let step = 0; step < MAX_STEPS_PER_RELEASE && state !== 'stopped'; step += 1) {
       const result = await rooms.mutate(accountId, (doc, origin) => applyDueStep(doc, origin, release, now, chunkSize));
       report.instancesUpdated += result.updated;

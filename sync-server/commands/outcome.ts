@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { Command } from '../../shared/commands.ts';
 import type { PackInstance } from '../../shared/model.ts';
 import { fail, type Result } from '../../shared/result.ts';
-import { readInstances, readPack, readTombstones } from '../../shared/schema.ts';
+import { readPack, readTombstones, Root } from '../../shared/schema.ts';
 import type { CommandContext } from './execute.ts';
 
 export interface Outcome {
@@ -41,7 +41,7 @@ export function findPack(doc: Y.Doc, packId: string) {
 }
 
 export function findInstance(doc: Y.Doc, instanceId: string): Result<PackInstance> {
-  const instance = readInstances(doc).find((candidate) => candidate.id === instanceId);
+  const instance = doc.getMap<PackInstance>(Root.instances).get(instanceId);
   return instance
     ? { ok: true, value: instance }
     : fail('INSTANCE_NOT_FOUND', 'That installation no longer exists: it was uninstalled, or its integration pack was deleted.');

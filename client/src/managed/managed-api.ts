@@ -21,7 +21,8 @@ const newKey = (): string =>
 async function readError(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { message?: unknown; error?: unknown };
-    const text = typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : undefined;
+    const nested = typeof body.error === 'object' && body.error !== null ? (body.error as { message?: unknown }).message : body.error;
+    const text = typeof body.message === 'string' ? body.message : typeof nested === 'string' ? nested : undefined;
     if (text) return text;
   } catch {
     // not JSON: fall through to the status line
