@@ -21,6 +21,9 @@ export function syncStatusText(status: SyncStatus): string {
   }
 }
 
+/** "1 command queued" / "2 commands queued": commands waiting for the network. */
+export const queuedText = (count: number): string => `${count} ${count === 1 ? 'command' : 'commands'} queued`;
+
 /** Two letters for an avatar: first letters of the first and last words, else the first two letters. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);

@@ -1,3 +1,5 @@
 import { render } from 'solid-js/web';
+import { App } from './App.tsx';
+import './styles.css';
 
-render(() => <main><h1>Integration Packs</h1></main>, document.getElementById('root')!);
+render(() => <App />, document.getElementById('root')!);

@@ -37,6 +37,7 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
           </button>
         </div>
       </div>
+      <Show when={session().role !== 'managed'}>
       <div class="status-bar">
         <SyncStatus workspace={props.workspace} />
         <Peers workspace={props.workspace} />
@@ -49,6 +50,7 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
           </button>
         </div>
       </div>
+      </Show>
     </header>
   );
 }

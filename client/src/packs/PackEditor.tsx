@@ -50,8 +50,13 @@ export function PackEditor(props: PackEditorProps) {
         if (result.ok) props.onCreated(result.value);
         else setError(result.error);
       } else {
-        const result = await props.workspace.savePack(props.packId, { name: name.value(), description: description.value() });
+        const saved = { name: name.value().trim(), description: description.value() };
+        const result = await props.workspace.savePack(props.packId, saved);
         if (!result.ok) setError(result.error);
+        else {
+          name.commit(saved.name);
+          description.commit(saved.description);
+        }
       }
     } finally {
       setSaving(false);

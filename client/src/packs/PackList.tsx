@@ -67,7 +67,6 @@ export function PackList(props: PackListProps) {
             <li
               id={optionId(pack.id)}
               role="option"
-              aria-label={pack.name}
               aria-selected={pack.id === props.selectedId}
               aria-describedby={viewers(pack.id).length > 0 ? `${optionId(pack.id)}-viewers` : undefined}
               classList={{ 'pack-option': true, active: pack.id === active()?.id }}
@@ -78,7 +77,8 @@ export function PackList(props: PackListProps) {
             >
               <span class="pack-option-name">{pack.name}</span>
               <Show when={viewers(pack.id).length > 0}>
-                <span class="pack-option-viewers" id={`${optionId(pack.id)}-viewers`}>
+                {/* Hidden from the name (the option is named by the pack alone), used as its description. */}
+                <span class="pack-option-viewers" id={`${optionId(pack.id)}-viewers`} aria-hidden="true">
                   <span class="visually-hidden">
                     Viewing now: {viewers(pack.id).map((peer) => peer.name).join(', ')}
                   </span>

@@ -3,13 +3,14 @@
  * the selection (/packs/:id, /packs/new). On a narrow screen the two are separate views.
  */
 import { createEffect, onCleanup, Show } from 'solid-js';
-import { useNavigate, useParams } from '@solidjs/router';
+import { Navigate, useNavigate, useParams } from '@solidjs/router';
 import { useWorkspace, canEdit } from '../WorkspaceContext.tsx';
 import { PackDetails } from './PackDetails.tsx';
 import { PackList } from './PackList.tsx';
 
 export function PacksPage() {
   const workspace = useWorkspace();
+  if (workspace.session.role === 'managed') return <Navigate href="/managed" />;
   const params = useParams<{ id?: string }>();
   const navigate = useNavigate();
   const isNew = () => params.id === 'new';

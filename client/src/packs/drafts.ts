@@ -12,8 +12,8 @@ export interface Draft {
   dirty: Accessor<boolean>;
   /** Someone else changed the stored value while this draft was edited. */
   changedElsewhere: Accessor<boolean>;
-  /** Takes the stored value again (after a save, or to drop the edit). */
-  reset: () => void;
+  /** After a successful save: the saved text (e.g. trimmed) is the new base, before the store reports it. */
+  commit: (saved: string) => void;
 }
 
 export function createDraft(stored: Accessor<string | undefined>): Draft {
@@ -37,9 +37,9 @@ export function createDraft(stored: Accessor<string | undefined>): Draft {
     set: setValue,
     dirty: () => value() !== base(),
     changedElsewhere,
-    reset: () => {
-      setValue(stored() ?? '');
-      setBase(stored() ?? '');
+    commit: (saved) => {
+      setValue(saved);
+      setBase(saved);
       setChangedElsewhere(false);
     },
   };

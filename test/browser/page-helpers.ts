@@ -1,0 +1,102 @@
+/**
+ * Helpers for the Integration Packs page specs: sign in, talk to the server's REST API, read the
+ * Publications table, save screenshots. Everything on the page is found by its accessible name.
+ */
+import { mkdirSync } from 'node:fs';
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { PublishedComponent } from '../../shared/model.ts';
+import type { RunningServer } from './fixtures.ts';
+
+export const DEMO = 'demo';
+export const SCREENSHOT_DIR = 'test-results/screenshots';
+
+/** A suffix that keeps names unique among the tests of one worker, which share a server. */
+export const unique = (): string => Math.random().toString(36).slice(2, 7);
+
+export function adminToken(server: RunningServer, index = 0, accountId = DEMO): string {
+  const token = server.tokens[accountId]?.admin[index];
+  if (!token) throw new Error(`No admin token #${index} for account ${accountId} in demo-tokens.json.`);
+  return token;
+}
+
+/** Signs in on the sign-in form (server address defaults to the page's origin) and waits for the list. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByLabel('Server address')).toHaveValue(new URL(page.url()).origin);
+  await page.getByLabel('Token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Add Integration Pack' })).toBeVisible();
+  await expect(syncStatus(page)).toHaveText('Saved', { timeout: 10_000 });
+}
+
+export const syncStatus = (page: Page): Locator => page.getByRole('status', { name: 'Sync status' });
+export const packList = (page: Page): Locator => page.getByRole('listbox', { name: 'Integration Packs' });
+export const packOption = (page: Page, name: string): Locator => packList(page).getByRole('option', { name, exact: true });
+
+async function api<T>(server: RunningServer, token: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.baseURL}${path}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Publishes a new component (version 1), as the platform's build step would. */
+export const publishComponent = (server: RunningServer, token: string, name: string, type: 'PROCESS' | 'API_SERVICE') =>
+  api<PublishedComponent>(server, token, `/api/accounts/${DEMO}/components`, { name, type });
+
+/** Publishes the next version of a component. */
+export const publishVersion = (server: RunningServer, token: string, componentId: string) =>
+  api<PublishedComponent>(server, token, `/api/accounts/${DEMO}/components/${componentId}/versions`);
+
+/** Adds a pack with Add Integration Pack and Save; returns once it is in the list and selected. */
+export async function addPack(page: Page, name: string, type: 'Single Attachment' | 'Multiple Attachments', description = '') {
+  await page.getByRole('button', { name: 'Add Integration Pack' }).click();
+  await page.getByLabel('Integration Pack Name').fill(name);
+  await page.getByRole('radio', { name: type }).check();
+  if (description) await page.getByLabel('Description').fill(description);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(packOption(page, name)).toHaveAttribute('aria-selected', 'true');
+  await expect(page).toHaveURL(/\/packs\/(?!new)[^/]+$/);
+}
+
+/** Checks components by name in the Published Components dialog, found through Filter Components. */
+export async function addComponents(page: Page, filter: string, names: string[]) {
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Published Components' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Filter Components').fill(filter);
+  for (const name of names) await dialog.getByRole('checkbox', { name, exact: true }).check();
+  await dialog.getByRole('button', { name: 'OK' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+export const publications = (page: Page): Locator => page.getByRole('table', { name: 'Publications' });
+
+/** One row of the Publications table, by its Component Name. */
+export const publicationRow = (page: Page, componentName: string): Locator =>
+  publications(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: componentName, exact: true }) });
+
+/** The cells of a Publications row: Component Type, Current Version, Pending Version, Available Version. */
+export async function expectVersions(
+  page: Page,
+  componentName: string,
+  expected: { type: string; current: string; pending: string; available: string },
+) {
+  const cells = publicationRow(page, componentName).getByRole('cell');
+  await expect(cells).toHaveText([expected.type, expected.current, expected.pending, expected.available]);
+}
+
+/** yyyy-MM-dd, `days` after today in UTC (the demo account's time zone). */
+export function utcDatePlus(days: number): string {
+  return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+}
