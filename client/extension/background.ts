@@ -74,7 +74,12 @@ function onLifecycle(): void {
 }
 
 // Listeners are registered synchronously at the top level so a stopped worker is woken for them.
-chrome.runtime.onInstalled.addListener(onLifecycle);
+chrome.runtime.onInstalled.addListener(async (details) => {
+  onLifecycle();
+  // A new user first needs the server address and a token.
+  if (details.reason === chrome.runtime.OnInstalledReason.INSTALL && !(await store.get(StorageKey.settings)))
+    await chrome.runtime.openOptionsPage();
+});
 chrome.runtime.onStartup.addListener(onLifecycle);
 chrome.alarms.onAlarm.addListener((alarm) => void handleAlarm(alarm));
 chrome.storage.onChanged.addListener((changes, area) => {

@@ -241,5 +241,13 @@ test('offline: the server is gone, the badge and popup work from the cache, mark
   const popup = await openPopup();
   await expect(popup.getByRole('status')).toHaveText(/^Offline: showing the summary of .+ \(stale\)\.$/);
   await expect(packItems(popup)).toHaveCount(Number(before));
+  // The popup's Refresh asks the worker (runtime message) for a new attempt: still offline, still the cached list.
+  const attemptedAt = () =>
+    popup.evaluate(async () => ((await chrome.storage.local.get('cache')).cache as { attemptedAt: string }).attemptedAt);
+  const lastAttempt = await attemptedAt();
+  await popup.getByRole('button', { name: 'Refresh' }).click();
+  await expect.poll(attemptedAt).not.toBe(lastAttempt);
+  await expect(popup.getByRole('status')).toHaveText(/^Offline: showing the summary of .+ \(stale\)\.$/);
+  await expect(packItems(popup)).toHaveCount(Number(before));
   await popup.close();
 });
