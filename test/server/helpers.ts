@@ -211,14 +211,24 @@ export function covers(have: Uint8Array, want: Uint8Array): boolean {
   return true;
 }
 
-/** Every root map as JSON, keys sorted: what a person could see of the document. */
+/** Every root as { map, list } of its live entries, whatever type it was defined with: what a person could see. */
 export function docJson(doc: Y.Doc): Record<string, unknown> {
   const names = [...doc.share.keys()].sort();
-  const sortKeys = (value: unknown): unknown =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sortKeys(v)]))
-      : value;
-  return Object.fromEntries(names.map((name) => [name, sortKeys(doc.getMap(name).toJSON())]));
+  return Object.fromEntries(names.map((name) => [name, typeJson(doc.share.get(name)!)]));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function typeJson(type: Y.AbstractType<any>): unknown {
+  const jsonOf = (value: unknown): unknown => (value instanceof Y.AbstractType ? typeJson(value) : value);
+  const map: Record<string, unknown> = {};
+  for (const key of [...type._map.keys()].sort()) {
+    const item = type._map.get(key)!;
+    if (!item.deleted) map[key] = jsonOf(item.content.getContent().at(-1));
+  }
+  const list: unknown[] = [];
+  for (let item = type._start; item !== null; item = item.right)
+    if (!item.deleted && item.countable) list.push(...item.content.getContent().map(jsonOf));
+  return { map, list };
 }
 
 export function packJson(doc: Y.Doc): Record<string, unknown> {
