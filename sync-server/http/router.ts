@@ -66,7 +66,8 @@ export class HttpError extends Error {
   }
 }
 
-interface CompiledRoute extends Route {
+interface CompiledRoute {
+  route: Route;
   segments: string[];
 }
 
@@ -76,17 +77,17 @@ export interface Router {
 }
 
 export function createRouter(routes: readonly Route[]): Router {
-  const compiled: CompiledRoute[] = routes.map((route) => ({ ...route, segments: route.pattern.split('/').filter(Boolean) }));
+  const compiled: CompiledRoute[] = routes.map((route) => ({ route, segments: route.pattern.split('/').filter(Boolean) }));
   return {
     match(method, pathname) {
       const parts = pathname.split('/').filter(Boolean);
       let pathMatched = false;
-      for (const route of compiled) {
-        if (route.segments.length !== parts.length) continue;
+      for (const { route, segments } of compiled) {
+        if (segments.length !== parts.length) continue;
         const params: Record<string, string> = {};
         let ok = true;
         for (let i = 0; i < parts.length && ok; i++) {
-          const segment = route.segments[i]!;
+          const segment = segments[i]!;
           const part = parts[i]!;
           if (segment.startsWith(':')) {
             try {
