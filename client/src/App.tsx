@@ -2,9 +2,10 @@
  * The app shell: sign-in gate, the person's Workspace, the header, notices, and the routes
  * /packs, /packs/new, /packs/:id and /managed.
  */
-import { createResource, createSignal, lazy, onCleanup, Show, Suspense, type ParentProps } from 'solid-js';
+import { createEffect, createResource, createSignal, lazy, onCleanup, Show, Suspense, type ParentProps } from 'solid-js';
 import { Navigate, Route, Router, useNavigate } from '@solidjs/router';
 import type { Session } from '../core/api.ts';
+import { followBrowserConnectivity, startOnline } from './connectivity.ts';
 import { core } from './core.ts';
 import { Header } from './layout/Header.tsx';
 import { Notices } from './layout/Notices.tsx';
@@ -28,10 +29,15 @@ function HomeRoute() {
 /** Opens the Workspace for a session and closes it when the person signs out. */
 function SignedIn(props: ParentProps<{ session: Session; onSignOut: () => void }>) {
   // Managed-account users are refused at /sync (they use the HTTP API): their workspace stays local.
+  const syncs = props.session.role !== 'managed';
   const [workspace] = createResource(
     () => props.session,
-    (session) => core.createWorkspace(session, session.role === 'managed' ? { connect: false } : {}),
+    (session) => core.createWorkspace(session, { connect: syncs && startOnline() }),
   );
+  createEffect(() => {
+    const ready = workspace.error ? undefined : workspace();
+    if (ready && syncs) onCleanup(followBrowserConnectivity(ready));
+  });
   onCleanup(() => {
     if (!workspace.error) void workspace()?.close();
   });

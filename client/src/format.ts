@@ -1,4 +1,5 @@
 /** Small pure helpers that turn workspace values into the words the page shows. */
+import type { Notice } from '../../shared/protocol.ts';
 import type { CommandOutcome, SyncStatus } from '../core/api.ts';
 
 export const QUEUED_MESSAGE = 'Queued — will run when back online';
@@ -51,4 +52,22 @@ export function reachText(instanceCount: number, accountCount: number): string {
 export function nextCalendarDay(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+export interface NoticeGroup {
+  notice: Notice;
+  /** Where the repeats of this notice are in the workspace's list. */
+  indexes: number[];
+}
+
+/** Repeats of one notice (same level, code and message) as one group, in order of first appearance. */
+export function groupNotices(notices: readonly Notice[]): NoticeGroup[] {
+  const groups = new Map<string, NoticeGroup>();
+  notices.forEach((notice, index) => {
+    const key = `${notice.level}\u0000${notice.code}\u0000${notice.message}`;
+    const group = groups.get(key);
+    if (group) group.indexes.push(index);
+    else groups.set(key, { notice, indexes: [index] });
+  });
+  return [...groups.values()];
 }

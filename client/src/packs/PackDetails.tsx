@@ -37,21 +37,23 @@ export function PackDetails(props: PackDetailsProps) {
         }
       >
         <div class="card">
-          <h2 tabindex="-1" class="details-title">
-            {props.packId === undefined ? 'New integration pack' : pack()?.name}
-          </h2>
+          <div class="card-head">
+            <h2 tabindex="-1" class="details-title">
+              {props.packId === undefined ? 'New integration pack' : pack()?.name}
+            </h2>
+            <Show when={props.packId !== undefined}>
+              <div class="release-date">
+                <label for={releaseDateId}>Release date</label>
+                <input id={releaseDateId} type="text" readonly value={releaseDate() ?? 'Not released yet'} />
+              </div>
+            </Show>
+          </div>
           <PackEditor
             workspace={props.workspace}
             packId={props.packId}
             onCreated={props.onCreated}
             onDeleted={props.onDeleted}
           />
-          <Show when={props.packId !== undefined}>
-            <div class="field release-date">
-              <label for={releaseDateId}>Release date</label>
-              <input id={releaseDateId} type="text" readonly value={releaseDate() ?? 'Not released yet'} />
-            </div>
-          </Show>
         </div>
         <Show when={props.packId}>
           {(packId) => (

@@ -66,7 +66,8 @@ export function PackEditor(props: PackEditorProps) {
   return (
     <form class="pack-form" onSubmit={save} novalidate>
       <fieldset disabled={!editable()} class="plain">
-        <div class="field">
+        <div class="field-row">
+        <div class="field name-field">
           <label for={ids.name}>Integration Pack Name</label>
           <input
             id={ids.name}
@@ -120,6 +121,7 @@ export function PackEditor(props: PackEditorProps) {
             </Show>
           </fieldset>
         </Show>
+        </div>
 
         <div class="field">
           <div class="label-row">
@@ -130,7 +132,7 @@ export function PackEditor(props: PackEditorProps) {
           </div>
           <textarea
             id={ids.description}
-            rows="4"
+            rows="3"
             value={description.value()}
             onInput={(event) => description.set(event.currentTarget.value)}
             aria-invalid={tooLong() || fieldError('description') ? 'true' : undefined}

@@ -1,0 +1,59 @@
+/**
+ * Two admins of one account, each in their own browser context: what one does appears in the other
+ * without a reload, and each sees the other online and on which pack.
+ */
+import { expect, test } from './fixtures.ts';
+import { addPack, adminToken, packOption, screenshot, signIn, unique } from './page-helpers.ts';
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+test('an edit by one admin appears at the other without a reload; presence shows who is where', async ({ browser, server }) => {
+  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const a = await avery.newPage();
+    const b = await blake.newPage();
+    await signIn(a, adminToken(server, 0));
+    await signIn(b, adminToken(server, 1));
+    const tag = unique();
+    const name = `Shared Pack ${tag}`;
+
+    // Each sees the other online.
+    await expect(a.getByRole('region', { name: 'Online now' })).toContainText('Blake Admin');
+    await expect(b.getByRole('region', { name: 'Online now' })).toContainText('Avery Admin');
+
+    // A new pack of Avery's appears in Blake's list.
+    await addPack(a, name, 'Single Attachment', 'First words.');
+    await expect(packOption(b, name)).toBeVisible();
+
+    // Blake opens it: Avery sees Blake on that pack, in the header and beside the pack in the list.
+    await packOption(b, name).click();
+    await expect(b.getByLabel('Description')).toHaveValue('First words.');
+    await expect(a.getByRole('region', { name: 'Online now' })).toContainText(`Blake Admin on ${name}`);
+    await expect(packOption(a, name)).toHaveAccessibleDescription(/Blake Admin/);
+
+    // Avery renames it and changes the description: Blake's list, heading and fields follow.
+    const renamed = `Shared Pack ${tag} v2`;
+    await a.getByLabel('Integration Pack Name').fill(renamed);
+    await a.getByLabel('Description').fill('Second words, from Avery.');
+    await a.getByRole('button', { name: 'Save' }).click();
+    await expect(packOption(b, renamed)).toBeVisible();
+    await expect(b.getByRole('heading', { name: renamed })).toBeVisible();
+    await expect(b.getByLabel('Integration Pack Name')).toHaveValue(renamed);
+    await expect(b.getByLabel('Description')).toHaveValue('Second words, from Avery.');
+    await screenshot(b, 'desktop-6-collab-other-admin');
+
+    // Blake adds a component; Avery's Publications table shows it.
+    await b.getByRole('button', { name: 'Add', exact: true }).click();
+    const dialog = b.getByRole('dialog', { name: 'Published Components' });
+    await dialog.getByLabel('Filter Components').fill('Slack Alert');
+    await dialog.getByRole('checkbox', { name: 'Slack Alert Notifier' }).check();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect(
+      a.getByRole('table', { name: 'Publications' }).getByRole('rowheader', { name: 'Slack Alert Notifier' }),
+    ).toBeVisible();
+  } finally {
+    await avery.close();
+    await blake.close();
+  }
+});
