@@ -22,6 +22,9 @@ function memoryRooms(docs: Map<string, Y.Doc>) {
       queues.set(accountId, next.catch(() => undefined));
       return next;
     },
+    read(accountId, fn) {
+      return rooms.mutate(accountId, (doc) => fn(doc));
+    },
   };
   return rooms;
 }
@@ -182,7 +185,7 @@ describe('batches, restarts and the timer', () => {
     const docs = new Map([['pub', doc]]);
     const rooms = memoryRooms(docs);
     const clock = fakeClock('2025-03-20T00:00:01Z');
-    const first = createScheduler({ clock, rooms: { mutate: (id, fn) => rooms.mutate(id, fn).finally(() => rooms.log.length === 3 && void first.stop()) /* schedule, ids, one chunk */ }, listAccountIds: async () => ['pub'], timer: fakeTimer(), chunkSize: 1_000 });
+    const first = createScheduler({ clock, rooms: { read: rooms.read, mutate: (id, fn) => rooms.mutate(id, fn).finally(() => rooms.log.length === 3 && void first.stop()) /* schedule, ids, one chunk */ }, listAccountIds: async () => ['pub'], timer: fakeTimer(), chunkSize: 1_000 });
     const partial = await first.start();
     expect(partial).toMatchObject({ releasesApplied: 0, instancesUpdated: 1_000 });
     expect(readReleases(doc, 'orders')[1]?.status).toBe('SCHEDULED');

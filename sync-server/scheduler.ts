@@ -12,6 +12,8 @@ import { applyDueStep, awaitingIds, readSchedule, type DueRelease } from './sche
 
 export interface SchedulerRooms {
   mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: unknown) => T): Promise<T>;
+  /** Reads without a transaction (no commit to wait for). */
+  read<T>(accountId: string, fn: (doc: Y.Doc) => T): Promise<T>;
 }
 
 export interface Timer {
@@ -72,7 +74,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let state: 'idle' | 'started' | 'stopped' = 'idle';
 
   async function applyRelease(accountId: string, release: DueRelease, now: Date, report: TickReport): Promise<void> {
-    const ids = await rooms.mutate(accountId, (doc) => awaitingIds(doc, release, now));
+    const ids = await rooms.read(accountId, (doc) => awaitingIds(doc, release, now));
     for (let start = 0; start < ids.length && state !== 'stopped'; start += chunkSize) {
       const chunk = ids.slice(start, start + chunkSize);
       const result = await rooms.mutate(accountId, (doc, origin) => applyDueStep(doc, origin, release, now, chunkSize, chunk));
@@ -99,7 +101,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const accountId of await options.listAccountIds()) {
       try {
         if (state === 'stopped') break;
-        const { due, nextAt } = await rooms.mutate(accountId, (doc) => readSchedule(doc, now));
+        const { due, nextAt } = await rooms.read(accountId, (doc) => readSchedule(doc, now));
         for (const release of due) await applyRelease(accountId, release, now, report);
         if (nextAt && (!report.nextAt || nextAt < report.nextAt)) report.nextAt = nextAt;
       } catch (error) {

@@ -13,6 +13,7 @@ import { createApiHandler } from './http/api.ts';
 import { apiRoutes } from './http/routes.ts';
 import type { Route } from './http/router.ts';
 import { createStaticHandler } from './http/static.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { consoleLogger, quietLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './storage/sqlite.ts';
 import type { Store } from './storage/types.ts';
@@ -43,6 +44,11 @@ export interface SyncServerConfig {
   executeCommand?: CommandExecutor;
   /** Routes added to the built-in ones. */
   routes?: Route[];
+  /**
+   * Auto-apply of scheduled releases (on by default; its start-up pass reads every account). Tests
+   * pass a timer that never fires and call scheduler.tick(), or false when they count document loads.
+   */
+  scheduler?: Partial<Pick<SchedulerOptions, 'timer' | 'chunkSize' | 'maxDelayMs'>> | false;
   /** Milliseconds between WebSocket pings (a socket that misses one is dropped). */
   heartbeatMs?: number;
 }
@@ -53,6 +59,8 @@ export interface SyncServer {
   url: string;
   rooms: Rooms;
   store: Store;
+  /** Auto-apply of scheduled releases; started on listen, stopped by close(). Tests call tick(). */
+  scheduler: Scheduler;
   /** Stores everything pending, closes sockets with 1012, closes the store. */
   close(): Promise<void>;
 }
@@ -109,6 +117,14 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
       resolve();
     });
   });
+  const scheduler = createScheduler({
+    ...(config.scheduler || {}),
+    clock,
+    rooms,
+    listAccountIds: async () => (await store.accounts.listAccounts()).map((account) => account.id),
+    onError: (error, accountId) => log.error(`auto-apply for account ${accountId} failed: ${String(error)}`),
+  });
+  if (config.scheduler !== false) void scheduler.start().catch((error: unknown) => log.error(`auto-apply failed to start: ${String(error)}`));
   const heartbeat = setInterval(() => sync.heartbeat(), config.heartbeatMs ?? 30_000);
   heartbeat.unref();
   const port = (server.address() as AddressInfo).port;
@@ -120,9 +136,11 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     url: `http://${shownHost}:${port}`,
     rooms,
     store,
+    scheduler,
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);
+        await scheduler.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await rooms.close(CloseCode.serviceRestart, 'The server is restarting.');
         await sync.close();

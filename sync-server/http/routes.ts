@@ -7,6 +7,7 @@ import { componentVersions } from './component-versions.ts';
 import { components } from './components.ts';
 import { docSize } from './doc-size.ts';
 import { health } from './health.ts';
+import { managed } from './managed.ts';
 import { me } from './me.ts';
 import type { Route } from './router.ts';
 import { summary } from './summary.ts';
@@ -19,4 +20,5 @@ export const apiRoutes: Route[] = [
   componentVersions,
   docSize,
   summary,
+  managed,
 ];
