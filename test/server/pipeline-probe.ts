@@ -1,0 +1,51 @@
+// Not a test: server pipeline cost per update (parse → apply → rules → SQLite commit → fan-out), fake sockets.
+// Run: npx tsx test/server/pipeline-probe.ts [updates] [listeners] [durability]
+import { rmSync } from 'node:fs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { writeNewPack, writePackDescription } from '../../shared/index.ts';
+import { defaultLimits, defaultRoomOptions, systemClock } from '../../sync-server/config.ts';
+import { quietLogger } from '../../sync-server/log.ts';
+import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
+import { Rooms } from '../../sync-server/sync/rooms.ts';
+import type { SyncSocket } from '../../sync-server/sync/connection.ts';
+import { executeCommand } from '../../sync-server/commands/execute.ts';
+import { tempDir } from './helpers.ts';
+
+const [updatesArg, listenersArg, durabilityArg] = process.argv.slice(2);
+const UPDATES = Number(updatesArg) || 5000;
+const LISTENERS = listenersArg === undefined ? 50 : Number(listenersArg);
+const dir = tempDir();
+const store = openSqliteStore(`${dir}/sync.db`, { durability: durabilityArg === 'normal' ? 'normal' : 'full' });
+await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
+const rooms = new Rooms({ store, limits: { ...defaultLimits, messagesPerSecond: 1e9, messageBurst: 1e9 }, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
+let sentBytes = 0;
+let frames = 0;
+const socket = (): SyncSocket => ({ readyState: 1, bufferedAmount: 0, send: (d) => { sentBytes += d.byteLength; frames++; }, close: () => {} });
+const session = { accountId: 'demo', role: 'admin' as const, personId: 'p', personName: 'P' };
+const writer = rooms.connect('demo', socket(), session, true);
+for (let i = 0; i < LISTENERS; i++) rooms.connect('demo', socket(), session, false);
+await rooms.room('demo').ready;
+
+// Prepare client updates: one pack, then UPDATES description edits, each its own update.
+const client = new Y.Doc();
+const updates: Uint8Array[] = [];
+client.on('update', (u: Uint8Array) => updates.push(u));
+writeNewPack(client, { id: 'p', name: 'P', description: '', installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'x' });
+for (let i = 0; i < UPDATES; i++) writePackDescription(client, 'p', `description ${i}`);
+const framesOut = updates.map((u) => { const e = encoding.createEncoder(); encoding.writeVarUint(e, 0); syncProtocol.writeUpdate(e, u); return encoding.toUint8Array(e); });
+
+const start = performance.now();
+// Deliver in bursts of 20 per event-loop turn (as a socket would), letting group commit batch them.
+for (let i = 0; i < framesOut.length; i += 20) {
+  for (const f of framesOut.slice(i, i + 20)) rooms.receive('demo', writer, f);
+  await new Promise((r) => setImmediate(r));
+}
+await rooms.room('demo').committed();
+const ms = performance.now() - start;
+const sizes = await store.docs.sizes('demo');
+console.log(JSON.stringify({ updates: UPDATES + 1, listeners: LISTENERS, ms: Math.round(ms), updatesPerSecond: Math.round(((UPDATES + 1) / ms) * 1000), framesSent: frames, mbSent: +(sentBytes / 1e6).toFixed(1), commits: sizes.logCount }));
+await rooms.close(1012, 'bye');
+await store.close();
+rmSync(dir, { recursive: true, force: true });
