@@ -6,8 +6,9 @@
  * capped at 2.5 s. We pass `shouldReconnect: () => false`, so after every close it reports by the
  * `closed` event and stays down; we then call `provider.connect()` after `backoffDelay(attempt)`
  * (exponential, equal jitter, 0.5 s → 30 s). The attempt count resets once a connection has synced,
- * and the browser's `online` event retries at once. Cross-tab BroadcastChannel is off: the server is
- * the one place edits meet, which keeps "stored on the server" meaningful.
+ * and the browser's `online` event retries at once.
+ * Tabs of one browser also sync through y-websocket's BroadcastChannel (`crossTab`, on in browsers), so
+ * two offline tabs stay in step; it is off in Node, where every test client would otherwise share it.
  */
 import type { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
@@ -44,6 +45,8 @@ export interface ConnectionOptions extends ConnectionEvents {
   WebSocketPolyfill?: unknown;
   random?: () => number;
   backoff?: BackoffOptions;
+  /** Sync with other tabs of this browser (default: when there is a `window`). */
+  crossTab?: boolean;
 }
 
 /** http(s)://host → ws(s)://host/sync */
@@ -82,7 +85,7 @@ export class SyncConnection {
       connect: false,
       awareness: options.awareness,
       params: { token: options.token, proto: PROTOCOL_VERSION },
-      disableBc: true,
+      disableBc: !(options.crossTab ?? typeof window !== 'undefined'),
       shouldReconnect: () => false,
       WebSocketPolyfill: (options.WebSocketPolyfill ?? globalThis.WebSocket ?? NoWebSocket) as typeof WebSocket,
     });

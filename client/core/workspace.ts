@@ -41,6 +41,8 @@ export interface WorkspaceOptions {
   connect?: boolean;
   random?: () => number;
   backoff?: BackoffOptions;
+  /** Sync with other tabs of this browser through BroadcastChannel (default: in browsers). */
+  crossTab?: boolean;
   newId?: () => string;
   /** Compact the local update log above this many rows. */
   compactAbove?: number;
@@ -143,6 +145,7 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.crossTab !== undefined ? { crossTab: options.crossTab } : {}),
     onState: (state) => {
       connectionState = state;
       if (state !== 'connected') {
