@@ -65,7 +65,7 @@ function InstallRow(props: {
           </label>
           <input id={`${id}-name`} type="text" placeholder="Instance name" value={name()} onInput={(event) => setName(event.currentTarget.value)} />
         </Show>
-        <button type="submit" disabled={props.disabled || !props.pack.canInstall} aria-label={`Install ${props.pack.name}`}>
+        <button type="submit" disabled={props.disabled || !props.pack.canInstall} aria-label={props.pack.canInstall ? `Install ${props.pack.name}` : `${props.pack.name} installed`}>
           {props.pack.canInstall ? 'Install' : 'Installed'}
         </button>
       </form>

@@ -129,7 +129,8 @@ export function ManagedPage(props: { workspace: Workspace }) {
                                 onDetach={(environmentId) => send({ type: 'DETACH_ENVIRONMENT', instanceId: instance.instanceId, environmentId })}
                               />
                             </td>
-                            <td class="managed-actions">
+                            <td>
+                              <div class="managed-actions">
                               <Show when={instance.pendingReleaseNumber !== undefined}>
                                 <button
                                   type="button"
@@ -150,6 +151,7 @@ export function ManagedPage(props: { workspace: Workspace }) {
                               >
                                 Uninstall
                               </button>
+                              </div>
                             </td>
                           </tr>
                         )}
