@@ -135,6 +135,11 @@ test('Delete Integration Pack uninstalls it from every managed account', async (
     const view = await getJson<ManagedView>(server, tokens.managed[id]!, '/api/managed');
     expect(view.body).toMatchObject({ instances: [], installable: [] });
   }
+  // An admin may look at a managed account's view; a managed token sees only its own.
+  expect((await getJson<ManagedView>(server, tokens.admin, '/api/managed?managedAccountId=globex')).body).toMatchObject({ managedAccountId: 'globex', instances: [] });
+  expect((await getJson(server, tokens.admin, '/api/managed')).status).toBe(400);
+  expect((await getJson(server, tokens.admin, '/api/managed?managedAccountId=nobody')).status).toBe(404);
+  expect((await getJson<ManagedView>(server, tokens.managed.acme!, '/api/managed?managedAccountId=globex')).body.managedAccountId).toBe('acme');
   // The pending release went with the pack: the scheduler finds nothing on the date.
   clock.set('2025-03-20T00:00:00Z');
   expect(await server.scheduler.tick()).toMatchObject({ releasesApplied: 0, instancesUpdated: 0 });
