@@ -63,4 +63,26 @@ test('two stock y-websocket providers converge through `npm start`\'s server, an
   expect(server.output()).not.toContain('First start');
   server.child.kill('SIGTERM');
   expect((await server.exited).code).toBe(0);
-});
+}, 60_000);
+
+test('`npm run token` mints a working token into DATA_DIR and prints it once', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { createSyncServer, databaseFile } = await import('../../sync-server/server.ts');
+  const { openSqliteStore } = await import('../../sync-server/storage/sqlite.ts');
+  const dataDir = tempDir();
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+  const cli = join(import.meta.dirname, '..', '..', 'sync-server', 'cli', 'token.ts');
+  const run = (...args: string[]) => execFileSync(tsx, [cli, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(() => run('--account', 'demo', '--role', 'admin')).toThrow(/No account "demo"/);
+  const admin = run('--account', 'demo', '--role', 'admin', '--name', 'Ann', '--create', '--multi-install').trim();
+  const managed = run('--account', 'demo', '--role', 'managed', '--managed', 'demo-m1').trim();
+  expect(admin).toMatch(/^ipt_[\w-]{43}$/);
+
+  const server = await createSyncServer({ port: 0, dataDir, quiet: true, store: openSqliteStore(databaseFile(dataDir)), scheduler: false });
+  cleanup.push(() => server.close());
+  const me = async (token: string) => (await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  expect(await me(admin)).toMatchObject({ accountId: 'demo', role: 'admin', personName: 'Ann' });
+  expect(await me(managed)).toMatchObject({ accountId: 'demo', role: 'managed', managedAccountId: 'demo-m1' });
+  expect(await server.store.accounts.getAccount('demo')).toMatchObject({ multiInstallEnabled: true, timeZone: 'UTC' });
+}, 60_000);
