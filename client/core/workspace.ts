@@ -107,7 +107,7 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     for (const packId of packIds) {
       if (packs.get(packId) !== undefined || !unstored.touched(packId)) continue;
       const tombstone = doc.getMap<PackTombstone>(Root.deletedPacks).get(packId);
-      if (!tombstone) continue;
+      if (!tombstone || tombstone.deletedBy === session.personName || tombstone.deletedBy === session.personId) continue;
       addNotice({
         level: 'warning',
         code: 'OFFLINE_EDITS_DROPPED',
