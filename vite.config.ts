@@ -38,6 +38,9 @@ export default defineConfig({
         // The sync socket and the HTTP API are never answered by the shell.
         navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/sync(\/|$)/],
         cleanupOutdatedCaches: true,
+        // The first install takes control of the open page, so a later update can reload it. No
+        // skipWaiting: a new version waits until the person chooses Reload.
+        clientsClaim: true,
       },
     }),
   ],

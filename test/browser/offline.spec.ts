@@ -1,7 +1,13 @@
 /**
  * Offline: with the network gone the page keeps working, a reload is served by the service worker
  * from its precache and the local database, and the edit reaches the other admin once back online.
+ * And the other side of the service worker: a new deployment is offered with an update prompt.
  */
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
 import { expect, test } from './fixtures.ts';
 import { addPack, adminToken, packOption, screenshot, signIn, syncStatus, unique } from './page-helpers.ts';
 
@@ -44,5 +50,69 @@ test('edit offline, reload offline, then the other admin has the edit once back 
   } finally {
     await avery.close();
     await blake.close();
+  }
+});
+
+/** Serves a copy of dist/ (with the SPA fallback) so a test can "deploy" a new version of it. */
+async function serveCopyOfDist(): Promise<{ url: string; dir: string; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ip-dist-'));
+  cpSync('dist', dir, { recursive: true });
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.png': 'image/png',
+    '.webmanifest': 'application/manifest+json',
+  };
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(dir, path);
+    if (!existsSync(file) || !statSync(file).isFile()) file = join(dir, 'index.html');
+    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((closed) => server.close(() => closed()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('a newly deployed version is offered with "A new version is available — Reload"', async ({ browser }) => {
+  const site = await serveCopyOfDist();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await expect(page.getByText('A new version is available')).toBeHidden();
+
+    // Deploy: any byte change of the service worker is a new version.
+    appendFileSync(join(site.dir, 'sw.js'), '\n// a new deployment\n');
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      await registration?.update();
+    });
+    const prompt = page.getByRole('region', { name: 'Update' });
+    await expect(prompt).toContainText('A new version is available');
+    // Reload: the waiting worker takes over and the page loads again under it.
+    const reloaded = page.waitForEvent('load');
+    await prompt.getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Update' })).toHaveCount(0);
+  } finally {
+    await context.close();
+    await site.close();
   }
 });

@@ -6,13 +6,23 @@ export function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     updateServiceWorker,
-  } = useRegisterSW({ immediate: true });
+  } = useRegisterSW({
+    immediate: true,
+    // The reload is ours (below): the plugin reloads only when this page was already controlled at
+    // registration, which is not so on the very first visit.
+    onNeedReload: () => {},
+  });
+
+  const reload = () => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+    void updateServiceWorker(true);
+  };
 
   return (
     <Show when={needRefresh()}>
       <div class="update-prompt" role="region" aria-label="Update">
         <p>A new version is available</p>
-        <button type="button" class="primary" onClick={() => void updateServiceWorker(true)}>
+        <button type="button" class="primary" onClick={reload}>
           Reload
         </button>
         <button type="button" class="link-button" onClick={() => setNeedRefresh(false)}>
