@@ -5,7 +5,7 @@
  * whether the batches stall other accounts. Not a test (no timed assertions): run it by hand,
  *   npx tsx test/releases/measure-auto-apply.ts 20000 100000
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { writeComponent, writeInstance, writeManagedAccount, writeNewPack, writeReleases } from '../../shared/schema.ts';
 import { fakeClock, removeDir, startServer, tempDataDir } from './support.ts';
 
@@ -45,14 +45,30 @@ async function measure(count: number, durability: 'full' | 'normal') {
       }
     })();
     clock.set('2025-03-20T00:00:01Z');
+    // How long the event loop was blocked at worst, and how long the scheduler's own steps took.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    let slowestStep = 0;
+    const mutate = server.rooms.mutate.bind(server.rooms);
+    server.rooms.mutate = (accountId, fn) =>
+      mutate(accountId, (doc, origin) => {
+        const stepBegan = performance.now();
+        try {
+          return fn(doc, origin);
+        } finally {
+          if (accountId === 'big') slowestStep = Math.max(slowestStep, performance.now() - stepBegan);
+        }
+      });
     const began = performance.now();
     const report = await server.scheduler.tick();
     const elapsed = performance.now() - began;
     running = false;
     await otherWrites;
+    loopDelay.disable();
     console.log(
       `${count} instances (durability ${durability}): applied ${report.instancesUpdated} in ${elapsed.toFixed(0)} ms ` +
-        `(${((report.instancesUpdated / elapsed) * 1000).toFixed(0)}/s); other account: ${writes} writes meanwhile, slowest ${slowest.toFixed(1)} ms`,
+        `(${((report.instancesUpdated / elapsed) * 1000).toFixed(0)}/s); other account: ${writes} writes meanwhile, slowest ${slowest.toFixed(1)} ms; ` +
+        `slowest chunk transaction ${slowestStep.toFixed(1)} ms; event loop blocked at most ${(loopDelay.max / 1e6).toFixed(0)} ms`,
     );
   } finally {
     await server.close();
