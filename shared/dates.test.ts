@@ -54,13 +54,24 @@ describe('calendar dates and time zones', () => {
     .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2037-12-31T00:00:00Z'), noInvalidDate: true })
     .map((date) => date.toISOString().slice(0, 10));
 
+  const beginsOnItsDate = (date: string, timeZone: string) => {
+    const start = startOfDateIn(date, timeZone);
+    expect(todayIn(timeZone, start)).toBe(date);
+    expect(todayIn(timeZone, new Date(start.getTime() - 1)) < date).toBe(true);
+  };
+
   test('a date begins on that date in its zone, and the instant before is the day before', () => {
+    fc.assert(fc.property(dates, zones, beginsOnItsDate));
+  });
+
+  test('so does every date of a whole year (DST changes at midnight included)', () => {
+    const years = fc.integer({ min: 2000, max: 2037 });
     fc.assert(
-      fc.property(dates, zones, (date, timeZone) => {
-        const start = startOfDateIn(date, timeZone);
-        expect(todayIn(timeZone, start)).toBe(date);
-        expect(todayIn(timeZone, new Date(start.getTime() - 1)) < date).toBe(true);
+      fc.property(years, zones, (year, timeZone) => {
+        for (let day = Date.UTC(year, 0, 1); day < Date.UTC(year + 1, 0, 1); day += 86_400_000)
+          beginsOnItsDate(new Date(day).toISOString().slice(0, 10), timeZone);
       }),
+      { numRuns: 12 },
     );
   });
 });

@@ -141,7 +141,7 @@ const world: fc.Arbitrary<Case> = worldArb.chain((w) => {
     previous: fc.option(validPackArb(w), { nil: undefined, freq: 2 }),
     added: fc.option(validPackArb(anyAccount), { nil: undefined, freq: 3 }),
     tombstoned: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
-    edits: fc.array(packEditArb([...w.catalog.keys()].slice(-10)), { maxLength: 6 }),
+    edits: fc.array(packEditArb([...w.catalog.keys()].slice(-10), [...w.catalog.keys()]), { maxLength: 6 }),
   });
 });
 

@@ -37,7 +37,8 @@ const anyValue = fc.oneof(
   fc.string({ maxLength: 20 }),
 );
 
-export function packEditArb(componentIds: readonly string[]): fc.Arbitrary<PackEdit> {
+/** `componentIds`: what single edits pick from; `allIds`: what one "add many" edit adds (to cross 100). */
+export function packEditArb(componentIds: readonly string[], allIds: readonly string[] = componentIds): fc.Arbitrary<PackEdit> {
   const ids = fc.constantFrom(...componentIds, 'unknown-component');
   const packKeys = fc.constantFrom(...Object.values(PackKey), 'color', 'installationtype');
   return fc.oneof(
@@ -46,7 +47,7 @@ export function packEditArb(componentIds: readonly string[]): fc.Arbitrary<PackE
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('set' as const), key: packKeys, value: anyValue }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteKey' as const), key: packKeys }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('addComponent' as const), id: ids, value: fc.oneof({ weight: 5, arbitrary: fc.constant<unknown>(true) }, anyValue) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('addMany' as const), ids: fc.constant([...componentIds]) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('addMany' as const), ids: fc.constant([...allIds]) }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('removeComponent' as const), id: ids }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('replaceComponents' as const), value: anyValue }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'deletePack' as const }) },
