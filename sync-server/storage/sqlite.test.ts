@@ -16,3 +16,15 @@ describeStoreContract('sqlite', async () => {
     },
   };
 });
+
+describeStoreContract('sqlite with a writer thread', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'ip-store-')), 'sync.db');
+  const store = openSqliteStore(file, { writer: 'worker' });
+  return {
+    store,
+    reopen: async (): Promise<Store> => {
+      await store.close();
+      return openSqliteStore(file, { writer: 'worker' });
+    },
+  };
+});

@@ -1,17 +1,22 @@
 /**
  * The SQLite store: one file, WAL, better-sqlite3. Each append is one transaction; with
  * `durability: 'full'` it is fsynced before the promise resolves (survives power loss, ~0.4 ms per
- * commit here); 'normal' survives a crashed process but not a crashed machine.
+ * commit on an idle disk here); 'normal' survives a crashed process but not a crashed machine.
+ * With `writer: 'worker'`, appends and compactions run on a writer thread (sqlite-writer.mjs) so
+ * the fsync does not block the event loop; reads stay on this thread (WAL readers see every commit).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
 import type { AccountStore, AppendOptions, DocSizes, DocStore, Person, Role, Store, StoredDoc } from './types.ts';
 
 export interface SqliteStoreOptions {
   durability?: 'full' | 'normal';
   readonly?: boolean;
+  /** Where appends run: on this thread (default) or on a writer thread. */
+  writer?: 'inline' | 'worker';
 }
 
 const SCHEMA = `
@@ -129,6 +134,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     q.deleteUpdates.run(doc, throughSeq);
   });
 
+  const writer = options.writer === 'worker' && !options.readonly ? startWriter(file, options.durability ?? 'full') : undefined;
+
   const docs: DocStore = {
     load: (doc) =>
       settle((): StoredDoc => {
@@ -137,8 +144,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const lastSeq = Math.max(snapshot?.through_seq ?? 0, rows.at(-1)?.seq ?? 0);
         return { snapshot: snapshot && bytes(snapshot.data), updates: rows.map((row) => bytes(row.data)), lastSeq };
       }),
-    append: (doc, updates, options) => settle(() => appendTx(doc, updates, options)),
-    compact: (doc, snapshot, throughSeq) => settle(() => compactTx(doc, snapshot, throughSeq)),
+    append: (doc, updates, options) =>
+      writer
+        ? writer.call<number>({ op: 'append', doc, updates, results: options?.commandResults ?? [] })
+        : settle(() => appendTx(doc, updates, options)),
+    compact: (doc, snapshot, throughSeq) =>
+      writer ? writer.call<void>({ op: 'compact', doc, snapshot, throughSeq }) : settle(() => compactTx(doc, snapshot, throughSeq)),
     sizes: (doc) =>
       settle((): DocSizes => {
         const log = q.logSize.get(doc);
@@ -163,6 +174,58 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   return {
     docs,
     accounts,
-    close: () => settle(() => { if (db.open) db.close(); }),
+    close: async () => {
+      await writer?.close();
+      if (db.open) db.close();
+    },
+  };
+}
+
+interface Writer {
+  call<T>(message: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function startWriter(file: string, durability: 'full' | 'normal'): Writer {
+  const worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), { workerData: { file, durability } });
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  let closed: Promise<void> | undefined;
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (reply: { id: number; ok: boolean; value?: unknown; message?: string }) => {
+    const entry = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if (reply.ok) entry?.resolve(reply.value);
+    else entry?.reject(new Error(reply.message));
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', (code) => failAll(new Error(`The SQLite writer thread stopped (exit ${code}).`)));
+  const call = <T>(message: Record<string, unknown>): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    if (closed) return Promise.reject(new Error('The store is closed.'));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...message, id });
+    });
+  };
+  return {
+    call,
+    close: () =>
+      (closed ??= (async () => {
+        if (!failure) {
+          const id = nextId++;
+          await new Promise<unknown>((resolve, reject) => {
+            waiting.set(id, { resolve, reject });
+            worker.postMessage({ op: 'close', id });
+          }).catch(() => {});
+        }
+        await worker.terminate();
+      })()),
   };
 }

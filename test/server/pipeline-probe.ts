@@ -1,5 +1,5 @@
 // Not a test: server pipeline cost per update (parse → apply → rules → SQLite commit → fan-out), fake sockets.
-// Run: npx tsx test/server/pipeline-probe.ts [updates] [listeners] [durability]
+// Run: npx tsx test/server/pipeline-probe.ts [updates] [listeners] [full|normal] [inline|worker]
 import { rmSync } from 'node:fs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -13,11 +13,11 @@ import type { SyncSocket } from '../../sync-server/sync/connection.ts';
 import { executeCommand } from '../../sync-server/commands/execute.ts';
 import { tempDir } from './helpers.ts';
 
-const [updatesArg, listenersArg, durabilityArg] = process.argv.slice(2);
+const [updatesArg, listenersArg, durabilityArg, writerArg] = process.argv.slice(2);
 const UPDATES = Number(updatesArg) || 5000;
 const LISTENERS = listenersArg === undefined ? 50 : Number(listenersArg);
 const dir = tempDir();
-const store = openSqliteStore(`${dir}/sync.db`, { durability: durabilityArg === 'normal' ? 'normal' : 'full' });
+const store = openSqliteStore(`${dir}/sync.db`, { durability: durabilityArg === 'normal' ? 'normal' : 'full', writer: writerArg === 'worker' ? 'worker' : 'inline' });
 await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
 const rooms = new Rooms({ store, limits: { ...defaultLimits, messagesPerSecond: 1e9, messageBurst: 1e9 }, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
 let sentBytes = 0;
