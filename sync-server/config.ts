@@ -4,7 +4,7 @@
  */
 
 export interface Limits {
-  /** Largest frame a connection may send before its first sync message has been answered. */
+  /** Largest frame a connection may send before its sync step 1 (the handshake) arrived. */
   maxMessageBytesBeforeSync: number;
   /** Largest frame after that (a client coming back with a week of offline edits). ws closes 1009 above it. */
   maxMessageBytes: number;

@@ -32,7 +32,7 @@ export class Connection {
   readonly origin = new ClientOrigin(this);
   /** Awareness client ids this connection speaks for. */
   readonly awarenessIds = new Set<number>();
-  /** Set once the client's sync step 1 has been answered: the larger frame limit applies after. */
+  /** Set once the client's sync step 1 (the handshake) arrived: the larger frame limit applies after. */
   synced = false;
   closed = false;
   private readonly bucket: TokenBucket;
@@ -52,6 +52,7 @@ export class Connection {
     return this.session.role === 'admin';
   }
 
+  /** The frame size limit at this point of the connection. */
   get maxFrameBytes(): number {
     return this.synced ? this.limits.maxMessageBytes : this.limits.maxMessageBytesBeforeSync;
   }

@@ -180,6 +180,8 @@ export class Room {
       const parsed = parseClientFrame(frame, connection.proto);
       switch (parsed.kind) {
         case 'syncStep1':
+          // The handshake: from here on the larger frame limit applies (the answer may wait for a commit).
+          connection.synced = true;
           return this.answerStep1(connection, parsed.stateVector);
         case 'update':
           return this.applyClientUpdate(connection, parsed.update, parsed.decoded);
@@ -207,7 +209,6 @@ export class Room {
   private answerStep1(connection: Connection, stateVector: Uint8Array): void {
     if (this.pending.length === 0 && !this.committing) {
       connection.send(step2Frame(Y.encodeStateAsUpdate(this.doc, stateVector)));
-      connection.synced = true;
       if (connection.proto) connection.send(encodeStored(Y.encodeStateVector(this.doc)));
       return;
     }
@@ -389,10 +390,7 @@ export class Room {
       const frame = updateFrame(entry.update);
       for (const connection of this.connections) if (entry.origin !== connection.origin) connection.send(frame);
     }
-    for (const { connection, frame } of answerFrames) {
-      connection.send(frame);
-      connection.synced = true;
-    }
+    for (const { connection, frame } of answerFrames) connection.send(frame);
     const stored = encodeStored(stateVector);
     for (const connection of this.connections) if (connection.proto) connection.send(stored);
     for (const waiter of waiters) waiter.resolve();
