@@ -1,0 +1,152 @@
+/**
+ * Cold start: an account with 10,000 packs and 50,000 publications (5 components each, from a
+ * 5,000-component catalog) in IndexedDB; the time until the Integration Packs list is on screen in
+ * Debian's Chromium (headless, driven by Playwright, never downloaded), read from performance marks
+ * in the page (page-marks.ts). The server (createSyncServer in this process, serving the PWA built
+ * from the current tree) holds the account; the first visit syncs it into IndexedDB the way a person's
+ * first sign-in does, and waits for the service worker. Then, each 3 times, median:
+ *   - cold start: a new browser process on the same profile (IndexedDB on disk), online;
+ *   - reload: the page reloaded, online;
+ *   - offline reload: the page reloaded with the network off (shell from the service worker).
+ * A CPU profile of one offline reload, mapped through the source maps, says where the time goes.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import * as Y from 'yjs';
+import { writeAccount, writeComponent, writeNewPack } from '../../shared/index.ts';
+import { mintToken } from '../../sync-server/auth.ts';
+import { createSyncServer, databaseFile } from '../../sync-server/server.ts';
+import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
+import { buildClient } from '../support/build.ts';
+import { buildCatalog, buildPacks } from '../support/catalog.ts';
+import { median, type CaseResult } from '../support/figures.ts';
+import { removeDir } from '../support/processes.ts';
+import { countRowsScript, LIST_PAINTED, pageMarksScript, READ_LIST_MARKS, type ListMarks } from './page-marks.ts';
+import { profileReload, type ProfileSummary } from './profile.ts';
+
+const ACCOUNT = 'bench';
+const PACKS = 10_000;
+const PER_PACK = 5;
+const COMPONENTS = 5_000;
+const RUNS = 3;
+const SESSION_KEY = 'integration-packs.session';
+const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function seedAccount(dataDir: string): Promise<{ store: ReturnType<typeof openSqliteStore>; token: string }> {
+  const store = openSqliteStore(databaseFile(dataDir), { durability: 'normal' });
+  const account = { id: ACCOUNT, name: 'Bench Publisher', multiInstallEnabled: true, timeZone: 'UTC' };
+  await store.accounts.putAccount(account);
+  const token = await mintToken(store.accounts, { id: 'bench-admin', accountId: ACCOUNT, name: 'Bench Admin', role: 'admin' });
+  const catalog = buildCatalog(COMPONENTS);
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    writeAccount(doc, account);
+    for (const component of catalog) writeComponent(doc, component);
+    for (const pack of buildPacks(PACKS, PER_PACK, catalog)) writeNewPack(doc, pack);
+  });
+  await store.docs.append(ACCOUNT, [Y.encodeStateAsUpdate(doc)]);
+  doc.destroy();
+  return { store, token };
+}
+
+const launch = (profileDir: string) => chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+
+async function listOnScreen(page: Page, timeoutMs = 30_000): Promise<ListMarks> {
+  await page.waitForFunction(LIST_PAINTED, null, { timeout: timeoutMs, polling: 50 });
+  return (await page.evaluate(READ_LIST_MARKS)) as ListMarks;
+}
+
+export async function coldStartCase(): Promise<CaseResult> {
+  const buildDir = await buildClient();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-cold-start-'));
+  const profileDir = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
+  const { store, token } = await seedAccount(dataDir);
+  const server = await createSyncServer({ port: 0, dataDir, store, staticDir: buildDir, quiet: true });
+  let context: BrowserContext | undefined;
+  try {
+    const me = (await (await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    const session = { serverUrl: server.url, token, ...me };
+    const databaseName = `ip:${ACCOUNT}:${String(me.personId)}`;
+
+    // First visit: sync the account into IndexedDB, let the service worker take control.
+    context = await launch(profileDir);
+    await context.addInitScript({ content: pageMarksScript(SESSION_KEY, session) });
+    let page = context.pages()[0] ?? (await context.newPage());
+    const firstBegan = performance.now();
+    await page.goto(`${server.url}/packs`);
+    await page.waitForFunction(`document.querySelectorAll('[role="listbox"] [role="option"]').length >= ${PACKS}`, null, { timeout: 240_000, polling: 250 });
+    const firstSyncSeconds = (performance.now() - firstBegan) / 1000;
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', null, { timeout: 60_000, polling: 100 });
+    const rows = (await page.evaluate(countRowsScript(databaseName, ['packs', 'publications', 'components', 'yUpdates']))) as Record<string, number>;
+
+    const coldStarts: ListMarks[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await context.close();
+      context = await launch(profileDir);
+      await context.addInitScript({ content: pageMarksScript(SESSION_KEY, session) });
+      page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${server.url}/packs`);
+      coldStarts.push(await listOnScreen(page));
+    }
+    const reloads: ListMarks[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await page.reload({ waitUntil: 'commit' });
+      reloads.push(await listOnScreen(page));
+    }
+    await context.setOffline(true);
+    const offline: ListMarks[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await page.reload({ waitUntil: 'commit' });
+      offline.push(await listOnScreen(page));
+    }
+    let profile: ProfileSummary | undefined;
+    try {
+      profile = await profileReload(context, page, buildDir, () => listOnScreen(page));
+    } catch (error) {
+      profile = { error: String(error) } as unknown as ProfileSummary;
+    }
+    await context.setOffline(false);
+
+    const painted = (marks: ListMarks[]) => median(marks.map((m) => m.paintedMs));
+    const cold = painted(coldStarts);
+    const offlineMs = painted(offline);
+    const holdsBack: string[] = [];
+    const short = (name: string) => name.replace(/^(\.\.\/)+(work\/main\/)?/, '');
+    const where =
+      profile && 'top' in profile
+        ? ` CPU time of one offline reload by part: ${profile.top.slice(0, 6).map((t) => `${t.name} ${t.ms.toFixed(0)} ms`).join(', ')}; ` +
+          `by file: ${profile.topFiles.slice(0, 6).map((t) => `${short(t.name)} ${t.ms.toFixed(0)} ms`).join(', ')} ("(program)" is the renderer's own work: style, layout, paint).`
+        : '';
+    if (cold >= 1000) holdsBack.push(`cold start ${cold.toFixed(0)} ms (shell answered at ${median(coldStarts.map((m) => m.responseEndMs)).toFixed(0)} ms, DOMContentLoaded ${median(coldStarts.map((m) => m.domContentLoadedMs)).toFixed(0)} ms, list in the DOM at ${median(coldStarts.map((m) => m.inDomMs)).toFixed(0)} ms).${where}`);
+    if (offlineMs >= 500) holdsBack.push(`offline reload ${offlineMs.toFixed(0)} ms (DOMContentLoaded ${median(offline.map((m) => m.domContentLoadedMs)).toFixed(0)} ms, list in the DOM at ${median(offline.map((m) => m.inDomMs)).toFixed(0)} ms).${where}`);
+    return {
+      figures: [
+        { case: 'cold-start', figure: `cold start, ${PACKS.toLocaleString('en-US')} packs in IndexedDB: list on screen`, unit: 'ms', value: cold, goal: { compare: 'value', op: '<', target: 1000 } },
+        { case: 'cold-start', figure: 'reload (online): list on screen', unit: 'ms', value: painted(reloads) },
+        { case: 'cold-start', figure: 'offline reload: list on screen', unit: 'ms', value: offlineMs, goal: { compare: 'value', op: '<', target: 500 } },
+      ],
+      holdsBack,
+      details: {
+        packs: PACKS,
+        publicationsPerPack: PER_PACK,
+        components: COMPONENTS,
+        indexedDbRows: rows,
+        firstSyncSeconds,
+        coldStarts,
+        reloads,
+        offlineReloads: offline,
+        offlineReloadProfile: profile,
+        chromium: CHROMIUM,
+        measuredFrom: 'navigation start (performance.timeOrigin) to the frame after the list first holds its options',
+      },
+    };
+  } finally {
+    await context?.close().catch(() => undefined);
+    await server.close();
+    removeDir(dataDir);
+    removeDir(profileDir);
+  }
+}
