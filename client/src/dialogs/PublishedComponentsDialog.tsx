@@ -85,7 +85,8 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
         {matches().length === 1 ? '1 component' : `${matches().length} components`}
         {chosen().size > 0 ? `, ${chosen().size} selected` : ''}
       </p>
-      <div class="component-list" role="group" aria-label="Components">
+      {/* Focusable, so the list scrolls by keyboard even when every row in view is disabled. */}
+      <div class="component-list" role="group" aria-label="Components" tabindex="0">
         <For each={shown()} fallback={<p class="muted">No component matches “{filter()}”.</p>}>
           {(component) => {
             const already = () => inPack().has(component.id);
