@@ -6,6 +6,7 @@
  * unknown roots and the list part of any root lose what was added.
  */
 import * as Y from 'yjs';
+import type { DecodedUpdate } from './frames.ts';
 import {
   readAccount,
   readRawPack,
@@ -213,4 +214,22 @@ export function enforcePacks(
       notices.push({ level: 'error', code: 'PACK_MALFORMED', message: `The entry "${packId}" under packs was not an integration pack and was removed.`, packId });
   }
   return notices;
+}
+
+/** Whether an update carries anything the server does not have (a viewer's edit worth a notice). */
+export function updateHasNews(doc: Y.Doc, decoded: DecodedUpdate): boolean {
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) return true;
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    for (const range of ranges) {
+      if (range.clock >= Y.getState(doc.store, client)) continue;
+      const struct = structs[Y.findIndexSS(structs, range.clock)];
+      if (struct && !struct.deleted) return true;
+    }
+  }
+  return false;
 }

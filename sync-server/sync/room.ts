@@ -1,16 +1,16 @@
 /**
  * One publisher account's document, loaded from the store, shared by the account's connections.
  * Everything that changes the document runs here, one step at a time: client updates (checked and
- * repaired by guard.ts), server mutations and commands. Each change is appended to the store
- * (group commit: everything applied in one turn of the event loop is one transaction) before it is
- * sent to anyone; after each commit, clients that speak proto=1 get the stored state vector.
+ * repaired by guard.ts), server mutations and commands. Each change is stored by the commit
+ * pipeline (group commit) before it is sent to anyone; after each commit, clients that speak
+ * proto=1 get the stored state vector. (Long because it is where these parts meet; the parts
+ * themselves live in guard.ts, commit-pipeline.ts, awareness-relay.ts and command-channel.ts.)
  */
 import * as Y from 'yjs';
 import {
   encodeCommandResult,
   encodeNotice,
   encodeStored,
-  parseCommandEnvelope,
   readAccount,
   readPack,
   readPacks,
@@ -23,12 +23,12 @@ import {
 } from '../../shared/index.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { Session } from '../auth.ts';
-import type { CommandResultRecord } from '../storage/types.ts';
-import { runCommand, type CommandDeps } from './command-channel.ts';
 import { AwarenessRelay } from './awareness-relay.ts';
+import { commandFromFrame, runCommand } from './command-channel.ts';
+import { CommitPipeline, type CommittedBatch } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
 import { FrameError, parseClientFrame, step1Frame, step2Frame, updateFrame, type DecodedUpdate } from './frames.ts';
-import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, type OwnedKeyChange, type TouchedParts } from './guard.ts';
+import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, updateHasNews, type OwnedKeyChange, type TouchedParts } from './guard.ts';
 import type { RoomDeps } from './room-deps.ts';
 
 /** The origin of every transaction the server makes (repairs, mutations, commands). */
@@ -36,15 +36,9 @@ export class ServerOrigin {
   constructor(readonly roomName: string) {}
 }
 
-interface Entry {
-  update: Uint8Array;
-  origin: unknown;
-}
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
 type State = 'loading' | 'ready' | 'closing' | 'closed';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyType = Y.AbstractType<any>;
 
 const MAX_NOTICES_PER_FRAME = 20;
 
@@ -53,28 +47,17 @@ export class Room {
   readonly origin: ServerOrigin;
   readonly connections = new Set<Connection>();
   readonly ready: Promise<void>;
+  readonly inflightCommands = new Map<string, Promise<CommandResult>>();
   private state: State = 'loading';
   private readonly loadOrigin = {};
   private readonly relay: AwarenessRelay;
+  private readonly pipeline: CommitPipeline;
   private lastValid = new Map<string, IntegrationPack>();
   private ownedChanges: OwnedKeyChange[] = [];
   private touched: TouchedParts[] = [];
   private buffered: [Connection, Uint8Array][] = [];
-  // The commit pipeline.
-  private pending: Entry[] = [];
-  private pendingResults: CommandResultRecord[] = [];
-  private pendingAnswers: { connection: Connection; stateVector: Uint8Array }[] = [];
-  private pendingWaiters: Waiter[] = [];
-  private flushScheduled = false;
-  private committing = false;
-  private chain: Promise<void> = Promise.resolve();
-  private lastSeq = 0;
-  private logBytes = 0;
-  private logCount = 0;
-  // Lifetime.
   private busy = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly inflightCommands = new Map<string, Promise<CommandResult>>();
 
   constructor(
     readonly name: string,
@@ -83,6 +66,16 @@ export class Room {
     this.origin = new ServerOrigin(name);
     defineRoots(this.doc);
     this.relay = new AwarenessRelay(this.doc, deps.limits, (frame) => this.sendAll(frame));
+    this.pipeline = new CommitPipeline({
+      name,
+      doc: this.doc,
+      docs: deps.store.docs,
+      options: deps.options,
+      log: deps.log,
+      deliver: (batch) => this.deliver(batch),
+      answerNow: (connection, stateVector) => this.sendStep2(connection, stateVector),
+      failed: () => this.shutdownAfterFailure(),
+    });
     this.ready = this.load();
     this.ready.catch(() => {});
   }
@@ -101,34 +94,29 @@ export class Room {
         if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
         for (const update of stored.updates) Y.applyUpdate(this.doc, update);
       }, this.loadOrigin);
-      this.lastSeq = stored.lastSeq;
-      this.logCount = stored.updates.length;
-      this.logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
       this.lastValid = new Map(readPacks(this.doc).map((pack) => [pack.id, pack]));
       this.listen();
       const account = await this.deps.store.accounts.getAccount(this.name);
-      const current = readAccount(this.doc);
-      if (account && JSON.stringify(current) !== JSON.stringify(account)) writeAccount(this.doc, account, this.origin);
+      if (account && JSON.stringify(readAccount(this.doc)) !== JSON.stringify(account)) writeAccount(this.doc, account, this.origin);
+      if (this.state !== 'loading') return;
+      this.state = 'ready';
+      const logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+      this.pipeline.start({ lastSeq: stored.lastSeq, logBytes, logCount: stored.updates.length });
     } catch (error) {
       this.deps.log.error(`Loading account ${this.name} failed: ${String(error)}`);
       this.shutdownAfterFailure();
       throw error;
     }
-    if (this.state !== 'loading') return;
-    this.state = 'ready';
     for (const connection of this.connections) this.greet(connection);
     const buffered = this.buffered;
     this.buffered = [];
     for (const [connection, frame] of buffered) this.receive(connection, frame);
-    this.scheduleFlush();
     this.maybeIdle();
   }
 
   private listen(): void {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === this.loadOrigin) return;
-      this.pending.push({ update, origin });
-      this.scheduleFlush();
+      if (origin !== this.loadOrigin) this.pipeline.add(update, origin);
     });
     for (const root of SERVER_OWNED_ROOTS)
       this.doc.getMap(root).observe((event) => {
@@ -182,7 +170,7 @@ export class Room {
         case 'syncStep1':
           // The handshake: from here on the larger frame limit applies (the answer may wait for a commit).
           connection.synced = true;
-          return this.answerStep1(connection, parsed.stateVector);
+          return this.pipeline.answer(connection, parsed.stateVector);
         case 'update':
           return this.applyClientUpdate(connection, parsed.update, parsed.decoded);
         case 'awareness': {
@@ -206,20 +194,15 @@ export class Room {
     }
   }
 
-  private answerStep1(connection: Connection, stateVector: Uint8Array): void {
-    if (this.pending.length === 0 && !this.committing) {
-      connection.send(step2Frame(Y.encodeStateAsUpdate(this.doc, stateVector)));
-      if (connection.proto) connection.send(encodeStored(Y.encodeStateVector(this.doc)));
-      return;
-    }
-    // The document holds changes not stored yet: answer with what the next commit stores.
-    this.pendingAnswers.push({ connection, stateVector });
-    this.scheduleFlush();
+  /** Sync step 2 with what the document holds (all of it stored), then the stored state vector. */
+  private sendStep2(connection: Connection, stateVector: Uint8Array): void {
+    connection.send(step2Frame(Y.encodeStateAsUpdate(this.doc, stateVector)));
+    if (connection.proto) connection.send(encodeStored(Y.encodeStateVector(this.doc)));
   }
 
   private applyClientUpdate(connection: Connection, update: Uint8Array, decoded: DecodedUpdate): void {
     if (!connection.canWrite) {
-      if (hasNews(this.doc, decoded))
+      if (updateHasNews(this.doc, decoded))
         this.notify(connection, [
           { level: 'error', code: 'READ_ONLY', message: 'You have view-only access to this account: your change was not saved.' },
         ]);
@@ -233,10 +216,9 @@ export class Room {
     }
     // Whatever the update changed is checked and repaired, even when Yjs gave up half way.
     const owned = this.ownedChanges.splice(0);
-    const touched = this.touched.splice(0);
     const packIds = new Set<string>();
-    const stray = new Map<string, Y.AbstractType<any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
-    for (const parts of touched) {
+    const stray = new Map<string, AnyType>();
+    for (const parts of this.touched.splice(0)) {
       for (const id of parts.packIds) packIds.add(id);
       for (const [name, type] of parts.strayRoots) stray.set(name, type);
     }
@@ -249,6 +231,17 @@ export class Room {
       this.notify(connection, notices);
     }
     if (failure) throw new FrameError(CloseCode.protocolError, `The update could not be applied: ${String(failure)}`);
+  }
+
+  /** A stored batch: each update to everyone but its sender (repairs go to the sender too). */
+  private deliver({ updates, answers, stateVector }: CommittedBatch): void {
+    for (const { update, origin } of updates) {
+      const frame = updateFrame(update);
+      for (const connection of this.connections) if (origin !== connection.origin) connection.send(frame);
+    }
+    for (const { connection, frame } of answers) connection.send(frame);
+    const stored = encodeStored(stateVector);
+    for (const connection of this.connections) if (connection.proto) connection.send(stored);
   }
 
   private notify(connection: Connection, notices: readonly Notice[]): void {
@@ -281,7 +274,7 @@ export class Room {
           thrown = error;
         }
       }, this.origin);
-      await this.committed();
+      await this.pipeline.committed();
       if (threw) throw thrown;
       return result as T;
     } finally {
@@ -290,139 +283,58 @@ export class Room {
     }
   }
 
+  /** Resolves once everything applied so far is stored and sent. */
+  committed(): Promise<void> {
+    return this.pipeline.committed();
+  }
+
   /** Runs a command once per idempotency key (see command-channel.ts). */
   async command(session: Session, envelope: CommandEnvelope): Promise<CommandResult> {
     this.busy++;
     this.clearIdle();
     try {
-      return await runCommand(this.commandDeps(), session, envelope);
+      return await runCommand(
+        {
+          room: this,
+          accounts: this.deps.store.accounts,
+          clock: this.deps.clock,
+          executeCommand: this.deps.executeCommand,
+          recordResult: (record) => this.pipeline.addResult(record),
+        },
+        session,
+        envelope,
+      );
     } finally {
       this.busy--;
       this.maybeIdle();
     }
   }
 
-  private commandDeps(): CommandDeps {
-    return {
-      room: this,
-      accounts: this.deps.store.accounts,
-      clock: this.deps.clock,
-      executeCommand: this.deps.executeCommand,
-      recordResult: (record) => this.pendingResults.push(record),
-    };
-  }
-
   private commandFromSocket(connection: Connection, payload: unknown): void {
-    const parsed = parseCommandEnvelope(payload);
-    if (!parsed.ok) {
-      const key = (payload as { idempotencyKey?: unknown } | null)?.idempotencyKey;
-      if (typeof key === 'string')
-        connection.send(encodeCommandResult({ idempotencyKey: key, status: 'ERROR', code: 'INVALID_COMMAND', message: parsed.message }));
-      else this.notify(connection, [{ level: 'error', code: 'INVALID_COMMAND', message: parsed.message }]);
-      return;
-    }
-    this.command(connection.session, parsed.value).then(
-      (result) => connection.send(encodeCommandResult(result)),
-      (error: unknown) =>
-        connection.send(
-          encodeCommandResult({ idempotencyKey: parsed.value.idempotencyKey, status: 'ERROR', code: 'UNAVAILABLE', message: `The command was not run: ${String(error)}` }),
-        ),
-    );
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // The commit pipeline
-
-  /** Resolves once everything applied so far is stored and sent. */
-  committed(): Promise<void> {
-    if (this.pending.length === 0 && this.pendingResults.length === 0 && !this.committing) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.pendingWaiters.push({ resolve, reject });
-      this.scheduleFlush();
+    void commandFromFrame(payload, (envelope) => this.command(connection.session, envelope)).then((reply) => {
+      if (reply.kind === 'result') connection.send(encodeCommandResult(reply.result));
+      else this.notify(connection, [reply.notice]);
     });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.state !== 'ready') return;
-    if (this.pending.length === 0 && this.pendingResults.length === 0 && this.pendingAnswers.length === 0 && this.pendingWaiters.length === 0)
-      return;
-    this.flushScheduled = true;
-    const run = () => {
-      this.flushScheduled = false;
-      this.chain = this.chain.then(() => this.commitOnce());
-    };
-    if (this.deps.options.groupCommitMs > 0) setTimeout(run, this.deps.options.groupCommitMs);
-    else setImmediate(run);
-  }
-
-  private async commitOnce(): Promise<void> {
-    const entries = this.pending.splice(0);
-    const results = this.pendingResults.splice(0);
-    const answers = this.pendingAnswers.splice(0);
-    const waiters = this.pendingWaiters.splice(0);
-    if (entries.length === 0 && results.length === 0) {
-      for (const { connection, stateVector } of answers) this.answerStep1(connection, stateVector);
-      for (const waiter of waiters) waiter.resolve();
-      return;
-    }
-    const stateVector = Y.encodeStateVector(this.doc);
-    const answerFrames = answers.map(({ connection, stateVector: theirs }) => ({
-      connection,
-      frame: step2Frame(Y.encodeStateAsUpdate(this.doc, theirs)),
-    }));
-    const merged = entries.length === 0 ? undefined : entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((e) => e.update));
-    this.committing = true;
-    try {
-      this.lastSeq = await this.deps.store.docs.append(this.name, merged ? [merged] : [], { commandResults: results });
-    } catch (error) {
-      this.committing = false;
-      this.deps.log.error(`Storing changes of account ${this.name} failed: ${String(error)}`);
-      for (const waiter of waiters) waiter.reject(error);
-      this.shutdownAfterFailure();
-      return;
-    }
-    this.committing = false;
-    if (merged) {
-      this.logBytes += merged.byteLength;
-      this.logCount++;
-    }
-    for (const entry of entries) {
-      const frame = updateFrame(entry.update);
-      for (const connection of this.connections) if (entry.origin !== connection.origin) connection.send(frame);
-    }
-    for (const { connection, frame } of answerFrames) connection.send(frame);
-    const stored = encodeStored(stateVector);
-    for (const connection of this.connections) if (connection.proto) connection.send(stored);
-    for (const waiter of waiters) waiter.resolve();
-    const { compactAfterBytes, compactAfterUpdates } = this.deps.options;
-    if (this.pending.length === 0 && (this.logBytes > compactAfterBytes || this.logCount > compactAfterUpdates)) await this.compact();
-  }
-
-  private async compact(): Promise<void> {
-    try {
-      await this.deps.store.docs.compact(this.name, Y.encodeStateAsUpdate(this.doc), this.lastSeq);
-      this.logBytes = 0;
-      this.logCount = 0;
-    } catch (error) {
-      this.deps.log.warn(`Compacting account ${this.name} failed (the update log is kept): ${String(error)}`);
-    }
-  }
-
-  /** Storage failed: nothing unstored may be sent on. Close everyone; the account reloads from what is stored. */
-  private shutdownAfterFailure(): void {
-    if (this.state === 'closed') return;
-    const notice: Notice = { level: 'error', code: 'STORAGE_FAILED', message: 'The server could not store changes. Your unsaved edits stay on your device and are sent again when you reconnect.' };
-    for (const connection of this.connections) {
-      this.notify(connection, [notice]);
-      connection.close(CloseCode.tryAgainLater, 'The server could not store changes.');
-    }
-    for (const waiter of this.pendingWaiters.splice(0)) waiter.reject(new Error('The server could not store changes.'));
-    this.destroy();
-    this.deps.onClosed(this);
   }
 
   // ------------------------------------------------------------------------------------------
   // Lifetime
+
+  /** Storage failed: nothing unstored may be sent on. Close everyone; the account reloads from what is stored. */
+  private shutdownAfterFailure(): void {
+    if (this.state === 'closed') return;
+    const notice: Notice = {
+      level: 'error',
+      code: 'STORAGE_FAILED',
+      message: 'The server could not store changes. Your unsaved edits stay on your device and are sent again when you reconnect.',
+    };
+    for (const connection of this.connections) {
+      this.notify(connection, [notice]);
+      connection.close(CloseCode.tryAgainLater, 'The server could not store changes.');
+    }
+    this.destroy();
+    this.deps.onClosed(this);
+  }
 
   private clearIdle(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -434,7 +346,7 @@ export class Room {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       if (this.connections.size > 0 || this.busy > 0 || this.state !== 'ready') return;
-      if (this.pending.length > 0 || this.committing || this.flushScheduled) return this.maybeIdle();
+      if (this.pipeline.busy) return this.maybeIdle();
       this.deps.onIdle(this);
     }, this.deps.options.idleUnloadMs);
     this.idleTimer.unref?.();
@@ -447,9 +359,8 @@ export class Room {
     this.state = 'closing';
     this.clearIdle();
     if (wasReady) {
-      this.chain = this.chain.then(() => this.commitOnce());
-      await this.chain;
-      if (compact && this.logCount > 0 && (this.state as State) === 'closing') await this.compact();
+      await this.pipeline.drain();
+      if (compact && this.pipeline.hasLog && (this.state as State) === 'closing') await this.pipeline.compact();
     }
     for (const connection of this.connections) connection.close(code, reason);
     this.destroy();
@@ -458,26 +369,8 @@ export class Room {
   private destroy(): void {
     this.state = 'closed';
     this.clearIdle();
-    for (const waiter of this.pendingWaiters.splice(0)) waiter.reject(new Error(`Account ${this.name} was unloaded.`));
+    this.pipeline.rejectWaiters(new Error(`Account ${this.name} was unloaded.`));
     this.relay.destroy();
     this.doc.destroy();
   }
-}
-
-/** Whether an update carries anything the server does not have (a viewer's edit worth a notice). */
-function hasNews(doc: Y.Doc, decoded: DecodedUpdate): boolean {
-  for (const struct of decoded.structs) {
-    if (struct instanceof Y.Skip) continue;
-    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) return true;
-  }
-  for (const [client, ranges] of decoded.ds.clients) {
-    const structs = doc.store.clients.get(client);
-    if (!structs) continue;
-    for (const range of ranges) {
-      if (range.clock >= Y.getState(doc.store, client)) continue;
-      const struct = structs[Y.findIndexSS(structs, range.clock)];
-      if (struct && !struct.deleted) return true;
-    }
-  }
-  return false;
 }

@@ -1,0 +1,180 @@
+/**
+ * Group commit for one room. Every document update (and command result) gathered in one turn of
+ * the event loop is appended in ONE store transaction, and only then handed on to be sent. Answers
+ * to sync step 1 wait for the commit of everything already applied, so a client is only ever given
+ * stored state. One commit at a time, in order; the log is compacted into a snapshot past a size.
+ */
+import * as Y from 'yjs';
+import type { RoomOptions } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { CommandResultRecord, DocStore } from '../storage/types.ts';
+import type { Connection } from './connection.ts';
+import { step2Frame } from './frames.ts';
+
+export interface PendingUpdate {
+  update: Uint8Array;
+  origin: unknown;
+}
+
+export interface CommittedBatch {
+  updates: PendingUpdate[];
+  /** Deferred sync step 2 answers, computed when the batch was sealed. */
+  answers: { connection: Connection; frame: Uint8Array }[];
+  /** The document's state vector when the batch was sealed: what is now stored. */
+  stateVector: Uint8Array;
+}
+
+export interface CommitPipelineDeps {
+  name: string;
+  doc: Y.Doc;
+  docs: DocStore;
+  options: RoomOptions;
+  log: Logger;
+  /** A batch is stored: send it on. */
+  deliver(batch: CommittedBatch): void;
+  /** Nothing is unstored: answer this sync step 1 right away. */
+  answerNow(connection: Connection, stateVector: Uint8Array): void;
+  /** Storing failed; the waiters of the batch have been rejected. */
+  failed(error: unknown): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export class CommitPipeline {
+  private updates: PendingUpdate[] = [];
+  private results: CommandResultRecord[] = [];
+  private answers: { connection: Connection; stateVector: Uint8Array }[] = [];
+  private waiters: Waiter[] = [];
+  private scheduled = false;
+  private committing = false;
+  private running = false;
+  private chain: Promise<void> = Promise.resolve();
+  private lastSeq: number;
+  private logBytes: number;
+  private logCount: number;
+
+  constructor(private readonly deps: CommitPipelineDeps) {
+    this.lastSeq = 0;
+    this.logBytes = 0;
+    this.logCount = 0;
+  }
+
+  /** Commits begin, on top of what the store held when the room loaded. */
+  start(stored: { lastSeq: number; logBytes: number; logCount: number }): void {
+    ({ lastSeq: this.lastSeq, logBytes: this.logBytes, logCount: this.logCount } = stored);
+    this.running = true;
+    this.schedule();
+  }
+
+  add(update: Uint8Array, origin: unknown): void {
+    this.updates.push({ update, origin });
+    this.schedule();
+  }
+
+  /** Adds a command result to the commit that stores the command's changes. */
+  addResult(record: CommandResultRecord): void {
+    this.results.push(record);
+    this.schedule();
+  }
+
+  /** Everything applied is stored (nothing waits, nothing is being written). */
+  get settled(): boolean {
+    return this.updates.length === 0 && this.results.length === 0 && !this.committing;
+  }
+
+  get busy(): boolean {
+    return !this.settled || this.scheduled;
+  }
+
+  answer(connection: Connection, stateVector: Uint8Array): void {
+    if (this.settled) return this.deps.answerNow(connection, stateVector);
+    this.answers.push({ connection, stateVector });
+    this.schedule();
+  }
+
+  /** Resolves once everything applied so far is stored and sent. */
+  committed(): Promise<void> {
+    if (this.settled) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Stops scheduling and stores what is pending now (closing the room). */
+  async drain(): Promise<void> {
+    this.running = false;
+    this.chain = this.chain.then(() => this.commitOnce());
+    await this.chain;
+  }
+
+  rejectWaiters(error: Error): void {
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+  }
+
+  get hasLog(): boolean {
+    return this.logCount > 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.running) return;
+    if (this.updates.length === 0 && this.results.length === 0 && this.answers.length === 0 && this.waiters.length === 0) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      this.chain = this.chain.then(() => this.commitOnce());
+    };
+    if (this.deps.options.groupCommitMs > 0) setTimeout(run, this.deps.options.groupCommitMs);
+    else setImmediate(run);
+  }
+
+  private async commitOnce(): Promise<void> {
+    const { doc } = this.deps;
+    const updates = this.updates.splice(0);
+    const results = this.results.splice(0);
+    const answers = this.answers.splice(0);
+    const waiters = this.waiters.splice(0);
+    if (updates.length === 0 && results.length === 0) {
+      for (const { connection, stateVector } of answers) this.deps.answerNow(connection, stateVector);
+      for (const waiter of waiters) waiter.resolve();
+      return;
+    }
+    const stateVector = Y.encodeStateVector(doc);
+    const answerFrames = answers.map(({ connection, stateVector: theirs }) => ({ connection, frame: step2Frame(Y.encodeStateAsUpdate(doc, theirs)) }));
+    const merged = updates.length === 0 ? undefined : updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((u) => u.update));
+    this.committing = true;
+    try {
+      this.lastSeq = await this.deps.docs.append(this.deps.name, merged ? [merged] : [], { commandResults: results });
+    } catch (error) {
+      this.committing = false;
+      this.running = false;
+      this.deps.log.error(`Storing changes of account ${this.deps.name} failed: ${String(error)}`);
+      for (const waiter of waiters) waiter.reject(error);
+      this.deps.failed(error);
+      return;
+    }
+    this.committing = false;
+    if (merged) {
+      this.logBytes += merged.byteLength;
+      this.logCount++;
+    }
+    this.deps.deliver({ updates, answers: answerFrames, stateVector });
+    for (const waiter of waiters) waiter.resolve();
+    const { compactAfterBytes, compactAfterUpdates } = this.deps.options;
+    if (this.updates.length === 0 && (this.logBytes > compactAfterBytes || this.logCount > compactAfterUpdates)) await this.compact();
+  }
+
+  /** Merges the log into a snapshot of the document (which holds nothing unstored when called). */
+  async compact(): Promise<void> {
+    try {
+      await this.deps.docs.compact(this.deps.name, Y.encodeStateAsUpdate(this.deps.doc), this.lastSeq);
+      this.logBytes = 0;
+      this.logCount = 0;
+    } catch (error) {
+      this.deps.log.warn(`Compacting account ${this.deps.name} failed (the update log is kept): ${String(error)}`);
+    }
+  }
+}
