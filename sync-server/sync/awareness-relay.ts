@@ -37,40 +37,34 @@ export class AwarenessRelay {
     });
   }
 
-  /** Applies the entries this connection may speak for; returns a notice when some were dropped. */
+  /**
+   * Applies the entries this connection may speak for. Entries about other connections' clients are
+   * dropped silently: stock y-websocket clients echo every awareness change they receive. Returns a
+   * notice when the connection's own state was too large to share.
+   */
   receive(connection: Connection, entries: readonly AwarenessEntry[]): Notice | undefined {
     const kept: AwarenessEntry[] = [];
-    let tooLarge = 0;
-    let notYours = 0;
+    let tooLarge = false;
     const claimed = new Set(connection.awarenessIds);
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
-      if (owner && owner !== connection) {
-        notYours++;
-        continue;
+      if (owner && owner !== connection) continue;
+      if (!claimed.has(entry.clientId)) {
+        if (claimed.size >= this.limits.maxAwarenessClientsPerConnection) continue;
+        claimed.add(entry.clientId);
       }
       if (entry.json.length > this.limits.maxAwarenessStateBytes) {
-        tooLarge++;
+        tooLarge = true;
         continue;
-      }
-      if (!claimed.has(entry.clientId)) {
-        if (claimed.size >= this.limits.maxAwarenessClientsPerConnection) {
-          notYours++;
-          continue;
-        }
-        claimed.add(entry.clientId);
       }
       kept.push(entry);
     }
     if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(kept), connection.origin);
-    if (tooLarge === 0 && notYours === 0) return undefined;
+    if (!tooLarge) return undefined;
     return {
       level: 'warning',
       code: 'AWARENESS_REFUSED',
-      message:
-        tooLarge > 0
-          ? `Your presence state is larger than ${this.limits.maxAwarenessStateBytes} bytes and was not shared.`
-          : 'Presence of other clients cannot be changed from this connection.',
+      message: `Your presence state is larger than ${this.limits.maxAwarenessStateBytes} bytes and was not shared.`,
     };
   }
 
