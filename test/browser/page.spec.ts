@@ -189,6 +189,8 @@ test('a narrow screen shows the list and the details as two views with a way bac
     'Available Version',
   ]);
   await screenshot(page, 'mobile-2-details');
+  await publications(page).getByRole('row').last().scrollIntoViewIfNeeded();
+  await screenshot(page, 'mobile-2b-publications');
   await page.getByRole('button', { name: 'Release Integration Pack' }).click();
   await screenshot(page, 'mobile-3-release');
   await page.keyboard.press('Escape');

@@ -2,12 +2,13 @@
  * The "Publications" table of a pack and its actions: Add (Published Components dialog), Remove (the
  * selected row, after a confirmation) and Release Integration Pack (Integration Pack Release dialog).
  */
-import { createMemo, createSignal, createUniqueId, For, lazy, Show, Suspense } from 'solid-js';
+import { createMemo, createSignal, createUniqueId, For, lazy, onMount, Show, Suspense } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { componentTypeLabel } from '../../../shared/model.ts';
 import { canRelease, type PublicationRow } from '../../../shared/publications.ts';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog.tsx';
 import { canEdit } from '../WorkspaceContext.tsx';
+import { createOverflowSignal } from './overflow.ts';
 
 const PublishedComponentsDialog = lazy(() => import('../dialogs/PublishedComponentsDialog.tsx'));
 const ReleaseDialog = lazy(() => import('../dialogs/ReleaseDialog.tsx'));
@@ -24,6 +25,7 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
   const [open, setOpen] = createSignal<Open>();
   const [outcome, setOutcome] = createSignal<{ ok: boolean; text: string }>();
   const editable = () => canEdit(props.workspace);
+  const [overflowing, watchOverflow] = createOverflowSignal();
 
   const remove = async (row: PublicationRow): Promise<string | undefined> => {
     const result = await props.workspace.removeComponent(props.packId, row.componentId);
@@ -63,7 +65,13 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
         )}
       </Show>
 
-      <div class="table-scroll">
+      <div
+        class="table-scroll publications-scroll"
+        ref={(element) => onMount(() => watchOverflow(element))}
+        tabindex={overflowing() ? 0 : undefined}
+        role={overflowing() ? 'region' : undefined}
+        aria-label={overflowing() ? 'Publications table, scrolls sideways' : undefined}
+      >
         <table class="publications-table" aria-label="Publications">
           <thead>
             <tr>
