@@ -1,7 +1,7 @@
 /**
  * Presence for one room: y-protocols awareness, relayed to every connection. A connection speaks
- * only for the client ids it introduced (no one can overwrite or remove another person's presence),
- * for at most a few ids, with states of bounded size.
+ * only for client ids it introduced or that belong to the same person (no one can overwrite or
+ * remove another person's presence), for at most a few ids, with states of bounded size.
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -25,6 +25,8 @@ export class AwarenessRelay {
       const connection = origin instanceof ClientOrigin ? origin.connection : undefined;
       if (connection)
         for (const id of [...added, ...updated]) {
+          const previous = this.owners.get(id);
+          if (previous && previous !== connection) previous.awarenessIds.delete(id);
           this.owners.set(id, connection);
           connection.awarenessIds.add(id);
         }
@@ -38,9 +40,10 @@ export class AwarenessRelay {
   }
 
   /**
-   * Applies the entries this connection may speak for. Entries about other connections' clients are
-   * dropped silently: stock y-websocket clients echo every awareness change they receive. Returns a
-   * notice when the connection's own state was too large to share.
+   * Applies the entries this connection may speak for: its own clients, and those of the same
+   * person's other connections (a browser relays its other tabs' presence). Entries about other
+   * people's clients are dropped silently: stock y-websocket clients echo every awareness change they
+   * receive. Returns a notice when the connection's own state was too large to share.
    */
   receive(connection: Connection, entries: readonly AwarenessEntry[]): Notice | undefined {
     const kept: AwarenessEntry[] = [];
@@ -48,7 +51,7 @@ export class AwarenessRelay {
     const claimed = new Set(connection.awarenessIds);
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
-      if (owner && owner !== connection) continue;
+      if (owner && owner !== connection && owner.session.personId !== connection.session.personId) continue;
       if (!claimed.has(entry.clientId)) {
         if (claimed.size >= this.limits.maxAwarenessClientsPerConnection) continue;
         claimed.add(entry.clientId);
