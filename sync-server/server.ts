@@ -72,7 +72,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   const log = config.log ?? (config.quiet ? quietLogger : consoleLogger);
   const limits: Limits = { ...defaultLimits, ...config.limits };
   const clock = config.clock ?? systemClock;
-  const store = config.store ?? openSqliteStore(databaseFile(config.dataDir), { durability: config.durability ?? 'full', writer: 'worker' });
+  const store = config.store ?? openSqliteStore(databaseFile(config.dataDir), { durability: config.durability ?? 'full' });
   const rooms = new Rooms({
     store,
     limits,

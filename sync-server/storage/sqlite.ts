@@ -4,6 +4,8 @@
  * commit on an idle disk here); 'normal' survives a crashed process but not a crashed machine.
  * With `writer: 'worker'`, appends and compactions run on a writer thread (sqlite-writer.mjs) so
  * the fsync does not block the event loop; reads stay on this thread (WAL readers see every commit).
+ * Inline is the default: on this 2-core machine the thread hand-off cost more latency than the
+ * fsync it moves (pipeline-probe, 1,000 updates/s to 50 sockets: p99 5 ms inline, 47–153 ms worker).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';

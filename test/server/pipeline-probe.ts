@@ -1,5 +1,5 @@
 // Not a test: server pipeline cost per update (parse → apply → rules → SQLite commit → fan-out), fake sockets.
-// Run: npx tsx test/server/pipeline-probe.ts [updates] [listeners] [full|normal] [inline|worker]
+// Run: npx tsx test/server/pipeline-probe.ts [updates] [listeners] [full|normal] [inline|worker] [frames per event-loop turn]
 import { rmSync } from 'node:fs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -13,7 +13,10 @@ import type { SyncSocket } from '../../sync-server/sync/connection.ts';
 import { executeCommand } from '../../sync-server/commands/execute.ts';
 import { tempDir } from './helpers.ts';
 
-const [updatesArg, listenersArg, durabilityArg, writerArg] = process.argv.slice(2);
+const [updatesArg, listenersArg, durabilityArg, writerArg, burstArg] = process.argv.slice(2);
+const BURST = Number(burstArg) || 20;
+/** With a sixth argument R: paced at R updates/s (a burst every 2 ms) instead of as fast as possible. */
+const RATE = Number(process.argv[7]) || 0;
 const UPDATES = Number(updatesArg) || 5000;
 const LISTENERS = listenersArg === undefined ? 50 : Number(listenersArg);
 const dir = tempDir();
@@ -22,10 +25,12 @@ await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled:
 const rooms = new Rooms({ store, limits: { ...defaultLimits, messagesPerSecond: 1e9, messageBurst: 1e9 }, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
 let sentBytes = 0;
 let frames = 0;
-const socket = (): SyncSocket => ({ readyState: 1, bufferedAmount: 0, send: (d) => { sentBytes += d.byteLength; frames++; }, close: () => {} });
+const socket = (onSend?: () => void): SyncSocket => ({ readyState: 1, bufferedAmount: 0, send: (d) => { sentBytes += d.byteLength; frames++; onSend?.(); }, close: () => {} });
+// Listener 0 records when each frame reaches it: after its greeting and the account-settings write, frame k+2 is update k.
+const seenAt: number[] = [];
 const session = { accountId: 'demo', role: 'admin' as const, personId: 'p', personName: 'P' };
 const writer = rooms.connect('demo', socket(), session, true);
-for (let i = 0; i < LISTENERS; i++) rooms.connect('demo', socket(), session, false);
+for (let i = 0; i < LISTENERS; i++) rooms.connect('demo', socket(i === 0 ? () => seenAt.push(performance.now()) : undefined), session, false);
 await rooms.room('demo').ready;
 
 // Prepare client updates: one pack, then UPDATES description edits, each its own update.
@@ -36,16 +41,25 @@ writeNewPack(client, { id: 'p', name: 'P', description: '', installationType: 'S
 for (let i = 0; i < UPDATES; i++) writePackDescription(client, 'p', `description ${i}`);
 const framesOut = updates.map((u) => { const e = encoding.createEncoder(); encoding.writeVarUint(e, 0); syncProtocol.writeUpdate(e, u); return encoding.toUint8Array(e); });
 
+const sentAt: number[] = [];
 const start = performance.now();
-// Deliver in bursts of 20 per event-loop turn (as a socket would), letting group commit batch them.
-for (let i = 0; i < framesOut.length; i += 20) {
-  for (const f of framesOut.slice(i, i + 20)) rooms.receive('demo', writer, f);
-  await new Promise((r) => setImmediate(r));
+// Deliver BURST frames per event-loop turn (as sockets would), letting group commit batch them.
+for (let i = 0; i < framesOut.length; i += BURST) {
+  for (const f of framesOut.slice(i, i + BURST)) {
+    sentAt.push(performance.now());
+    rooms.receive('demo', writer, f);
+  }
+  if (RATE > 0) {
+    const due = start + ((i + BURST) / RATE) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  } else await new Promise((r) => setImmediate(r));
 }
 await rooms.room('demo').committed();
 const ms = performance.now() - start;
 const sizes = await store.docs.sizes('demo');
-console.log(JSON.stringify({ updates: UPDATES + 1, listeners: LISTENERS, ms: Math.round(ms), updatesPerSecond: Math.round(((UPDATES + 1) / ms) * 1000), framesSent: frames, mbSent: +(sentBytes / 1e6).toFixed(1), commits: sizes.logCount }));
+const latencies = sentAt.map((t, k) => (seenAt[k + 2] ?? NaN) - t).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+const q = (p: number) => +(latencies[Math.floor(p * (latencies.length - 1))] ?? NaN).toFixed(2);
+console.log(JSON.stringify({ updates: UPDATES + 1, listeners: LISTENERS, burst: BURST, paced: RATE || 'no', durability: durabilityArg ?? 'full', writer: writerArg ?? 'inline', ms: Math.round(ms), updatesPerSecond: Math.round(((UPDATES + 1) / ms) * 1000), framesSent: frames, mbSent: +(sentBytes / 1e6).toFixed(1), commits: sizes.logCount, latencyMs: { p50: q(0.5), p99: q(0.99), n: latencies.length } }));
 await rooms.close(1012, 'bye');
 await store.close();
 rmSync(dir, { recursive: true, force: true });
