@@ -1,5 +1,5 @@
 /** Calendar dates (yyyy-MM-dd) in a publisher's time zone. Pure: "now" is always passed in. */
-import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import { fromZonedTime } from 'date-fns-tz';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -22,7 +22,11 @@ export function isTimeZone(value: unknown): value is string {
 
 /** The calendar date it is at `now` in `timeZone`. */
 export function todayIn(timeZone: string, now: Date): string {
-  return formatInTimeZone(now, timeZone, 'yyyy-MM-dd');
+  // Intl rather than date-fns-tz's formatInTimeZone: same answer (dates-intl.test.ts checks every
+  // zone against it), and it keeps date-fns's formatter out of the PWA's initial bundle.
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 /** No time zone has ever skipped more than a day at once. */

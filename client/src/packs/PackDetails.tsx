@@ -19,7 +19,10 @@ export interface PackDetailsProps {
 export function PackDetails(props: PackDetailsProps) {
   const releaseDateId = createUniqueId();
   const pack = createMemo(() => (props.packId === undefined ? undefined : props.workspace.pack(props.packId)()));
-  const releaseDate = () => (props.packId === undefined ? undefined : releaseDateShown(props.workspace.releases(props.packId)()));
+  const releaseDate = () =>
+    props.packId === undefined
+      ? undefined
+      : releaseDateShown(props.workspace.releases(props.packId)(), props.workspace.account()?.timeZone);
   const known = () => props.packId === undefined || pack() !== undefined;
 
   return (
