@@ -116,3 +116,37 @@ test('a newly deployed version is offered with "A new version is available — R
     await site.close();
   }
 });
+
+test('installable by Chromium: manifest with name, icons 192/512 and maskable, standalone, a service worker', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+    installabilityErrors: { errorId: string }[];
+  };
+  // Playwright's contexts are off the record, where Chromium never offers to install ("in-incognito");
+  // every other criterion (manifest, icons, display, service worker, secure origin) must pass.
+  expect(installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+
+  const { url, data } = (await cdp.send('Page.getAppManifest')) as { url: string; data: string };
+  expect(url).toMatch(/\/manifest\.webmanifest$/);
+  const manifest = JSON.parse(data) as {
+    name: string;
+    display: string;
+    start_url: string;
+    theme_color: string;
+    icons: { sizes: string; purpose?: string; src: string }[];
+  };
+  expect(manifest).toMatchObject({ name: 'Integration Packs', display: 'standalone', start_url: '/' });
+  expect(manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose ?? 'any'}`)).toEqual([
+    '192x192 any',
+    '512x512 any',
+    '512x512 maskable',
+  ]);
+  for (const icon of manifest.icons) {
+    const response = await page.request.get(icon.src);
+    expect(response.headers()['content-type']).toContain('image/png');
+  }
+});

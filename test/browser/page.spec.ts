@@ -197,3 +197,18 @@ test('a narrow screen shows the list and the details as two views with a way bac
   await page.getByRole('link', { name: 'Back to Integration Packs' }).click();
   await expect(packOption(page, 'Salesforce to NetSuite')).toBeVisible();
 });
+
+test('a viewer sees the packs and can change nothing', async ({ page, server }) => {
+  const viewer = server.tokens.demo?.viewer[0];
+  if (!viewer) throw new Error('No viewer token for demo in demo-tokens.json.');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, viewer);
+  await expect(page.getByRole('button', { name: 'Add Integration Pack' })).toBeDisabled();
+  await packOption(page, 'Salesforce to NetSuite').click();
+  await expect(page.getByLabel('Integration Pack Name')).toBeDisabled();
+  await expect(page.getByLabel('Description')).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Delete Integration Pack' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Add', exact: true })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Release Integration Pack' })).toBeDisabled();
+  await expect(publications(page).getByRole('rowheader')).toHaveCount(3);
+});
