@@ -212,3 +212,45 @@ test('a viewer sees the packs and can change nothing', async ({ page, server }) 
   await expect(page.getByRole('button', { name: 'Release Integration Pack' })).toBeDisabled();
   await expect(publications(page).getByRole('rowheader')).toHaveCount(3);
 });
+
+test('without the multi-install feature there is no Integration Pack Type list; a missing name is refused inline', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, adminToken(server, 0, 'acme'));
+  await page.getByRole('button', { name: 'Add Integration Pack' }).click();
+  await expect(page.getByLabel('Integration Pack Name')).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Integration Pack Type' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Integration Pack Name is required.')).toBeVisible();
+  await expect(page.getByLabel('Integration Pack Name')).toHaveAttribute('aria-invalid', 'true');
+  const name = `Acme Pack ${unique()}`;
+  await page.getByLabel('Integration Pack Name').fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(packOption(page, name)).toHaveAttribute('aria-selected', 'true');
+});
+
+test('a big catalog shows the first 300 matches and asks for a narrower filter', async ({ page, server }) => {
+  const token = adminToken(server);
+  const tag = unique();
+  const names = Array.from({ length: 305 }, (_, i) => `Bulk ${tag} ${String(i).padStart(3, '0')}`);
+  for (let start = 0; start < names.length; start += 25)
+    await Promise.all(names.slice(start, start + 25).map((name) => publishComponent(server, token, name, 'PROCESS')));
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, token);
+  await addPack(page, `Bulk Pack ${tag}`, 'Single Attachment');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Published Components' });
+  await dialog.getByLabel('Filter Components').fill(`Bulk ${tag}`);
+  await expect(dialog.getByText('305 components')).toBeVisible();
+  await expect(dialog.getByRole('checkbox')).toHaveCount(300);
+  await expect(dialog.getByText('5 more — refine the filter')).toBeVisible();
+  await dialog.getByLabel('Filter Components').fill(`Bulk ${tag} 30`);
+  await expect(dialog.getByRole('checkbox')).toHaveCount(5); // 300 … 304
+  await expect(dialog.getByText(/more — refine the filter/)).toHaveCount(0);
+  await dialog.getByRole('checkbox', { name: `Bulk ${tag} 304` }).check();
+  await dialog.getByRole('button', { name: 'OK' }).click();
+  await expectVersions(page, `Bulk ${tag} 304`, { type: 'Process', current: '', pending: '1', available: '' });
+});
