@@ -18,6 +18,8 @@ export interface PendingUpdate {
 
 export interface CommittedBatch {
   updates: PendingUpdate[];
+  /** All of `updates` as one update (what was stored), when there were any. */
+  merged: Uint8Array | undefined;
   /** Deferred sync step 2 answers, computed when the batch was sealed. */
   answers: { connection: Connection; frame: Uint8Array }[];
   /** The document's state vector when the batch was sealed: what is now stored. */
@@ -161,7 +163,7 @@ export class CommitPipeline {
       this.logBytes += merged.byteLength;
       this.logCount++;
     }
-    this.deps.deliver({ updates, answers: answerFrames, stateVector });
+    this.deps.deliver({ updates, merged, answers: answerFrames, stateVector });
     for (const waiter of waiters) waiter.resolve();
     const { compactAfterBytes, compactAfterUpdates } = this.deps.options;
     if (this.updates.length === 0 && (this.logBytes > compactAfterBytes || this.logCount > compactAfterUpdates)) await this.compact();

@@ -25,7 +25,7 @@ import { CloseCode } from '../../shared/protocol.ts';
 import type { Session } from '../auth.ts';
 import { AwarenessRelay } from './awareness-relay.ts';
 import { commandFromFrame, runCommand } from './command-channel.ts';
-import { CommitPipeline, type CommittedBatch } from './commit-pipeline.ts';
+import { CommitPipeline, type CommittedBatch, type PendingUpdate } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
 import { FrameError, parseClientFrame, step1Frame, step2Frame, updateFrame, type DecodedUpdate } from './frames.ts';
 import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, updateHasNews, type OwnedKeyChange, type TouchedParts } from './guard.ts';
@@ -233,11 +233,20 @@ export class Room {
     if (failure) throw new FrameError(CloseCode.protocolError, `The update could not be applied: ${String(failure)}`);
   }
 
-  /** A stored batch: each update to everyone but its sender (repairs go to the sender too). */
-  private deliver({ updates, answers, stateVector }: CommittedBatch): void {
-    for (const { update, origin } of updates) {
-      const frame = updateFrame(update);
-      for (const connection of this.connections) if (origin !== connection.origin) connection.send(frame);
+  /**
+   * A stored batch goes to everyone but each update's sender (repairs, server-origin, go to the
+   * sender too). A connection that sent none of the batch gets it as one merged frame.
+   */
+  private deliver({ updates, merged, answers, stateVector }: CommittedBatch): void {
+    if (merged) {
+      const senders = new Set(updates.map((u) => u.origin));
+      const frames = new Map<PendingUpdate, Uint8Array>();
+      const frameOf = (u: PendingUpdate) => frames.get(u) ?? frames.set(u, updateFrame(u.update)).get(u)!;
+      let mergedFrame: Uint8Array | undefined;
+      for (const connection of this.connections) {
+        if (!senders.has(connection.origin)) connection.send((mergedFrame ??= updateFrame(merged)));
+        else for (const u of updates) if (u.origin !== connection.origin) connection.send(frameOf(u));
+      }
     }
     for (const { connection, frame } of answers) connection.send(frame);
     const stored = encodeStored(stateVector);

@@ -1,6 +1,7 @@
 // Not a test: server pipeline cost per update (parse → apply → rules → SQLite commit → fan-out), fake sockets.
 // Run: npx tsx test/server/pipeline-probe.ts [updates] [listeners] [full|normal] [inline|worker] [frames per event-loop turn]
 import { rmSync } from 'node:fs';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -25,12 +26,21 @@ await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled:
 const rooms = new Rooms({ store, limits: { ...defaultLimits, messagesPerSecond: 1e9, messageBurst: 1e9 }, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
 let sentBytes = 0;
 let frames = 0;
-const socket = (onSend?: () => void): SyncSocket => ({ readyState: 1, bufferedAmount: 0, send: (d) => { sentBytes += d.byteLength; frames++; onSend?.(); }, close: () => {} });
-// Listener 0 records when each frame reaches it: after its greeting and the account-settings write, frame k+2 is update k.
+const socket = (onSend?: (data: Uint8Array) => void): SyncSocket => ({ readyState: 1, bufferedAmount: 0, send: (d) => { sentBytes += d.byteLength; frames++; onSend?.(d); }, close: () => {} });
+// Listener 0 applies what it is sent and records when description i (update i+1) first shows.
 const seenAt: number[] = [];
+const listenerDoc = new Y.Doc();
+const listen = (data: Uint8Array) => {
+  const decoder = decoding.createDecoder(data);
+  if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== syncProtocol.messageYjsUpdate) return;
+  Y.applyUpdate(listenerDoc, decoding.readVarUint8Array(decoder));
+  const description = (listenerDoc.getMap('packs').get('p') as Y.Map<string> | undefined)?.get('description') ?? '';
+  const index = Number(description.split(' ')[1] ?? NaN);
+  for (let i = seenAt.length; i <= index; i++) seenAt[i] = performance.now();
+};
 const session = { accountId: 'demo', role: 'admin' as const, personId: 'p', personName: 'P' };
 const writer = rooms.connect('demo', socket(), session, true);
-for (let i = 0; i < LISTENERS; i++) rooms.connect('demo', socket(i === 0 ? () => seenAt.push(performance.now()) : undefined), session, false);
+for (let i = 0; i < LISTENERS; i++) rooms.connect('demo', socket(i === 0 ? listen : undefined), session, false);
 await rooms.room('demo').ready;
 
 // Prepare client updates: one pack, then UPDATES description edits, each its own update.
@@ -57,7 +67,8 @@ for (let i = 0; i < framesOut.length; i += BURST) {
 await rooms.room('demo').committed();
 const ms = performance.now() - start;
 const sizes = await store.docs.sizes('demo');
-const latencies = sentAt.map((t, k) => (seenAt[k + 2] ?? NaN) - t).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+// sentAt[0] is the new pack; sentAt[k + 1] is description k.
+const latencies = sentAt.slice(1).map((t, k) => (seenAt[k] ?? NaN) - t).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
 const q = (p: number) => +(latencies[Math.floor(p * (latencies.length - 1))] ?? NaN).toFixed(2);
 console.log(JSON.stringify({ updates: UPDATES + 1, listeners: LISTENERS, burst: BURST, paced: RATE || 'no', durability: durabilityArg ?? 'full', writer: writerArg ?? 'inline', ms: Math.round(ms), updatesPerSecond: Math.round(((UPDATES + 1) / ms) * 1000), framesSent: frames, mbSent: +(sentBytes / 1e6).toFixed(1), commits: sizes.logCount, latencyMs: { p50: q(0.5), p99: q(0.99), n: latencies.length } }));
 await rooms.close(1012, 'bye');
