@@ -47,6 +47,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       },
     );
   };
+  // A bug must not take every account down: log it and keep serving (each room is independent).
+  process.on('unhandledRejection', (reason) => console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -12,6 +12,7 @@ import { defaultLimits, defaultRoomOptions, systemClock, type Clock, type Limits
 import { createApiHandler } from './http/api.ts';
 import { apiRoutes } from './http/routes.ts';
 import type { Route } from './http/router.ts';
+import { requestUrl } from './http/request-url.ts';
 import { createStaticHandler } from './http/static.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { consoleLogger, quietLogger, type Logger } from './log.ts';
@@ -86,7 +87,8 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   const serveStatic = createStaticHandler(config.staticDir);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) return void res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return void api(req, res, url);
     serveStatic(req, res, url.pathname)
       .then((served) => {
@@ -101,7 +103,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = requestUrl(req)?.pathname ?? '';
     if (pathname === '/sync' || pathname.startsWith('/sync/')) sync.handleUpgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PROTOCOL_VERSION, CloseCode } from '../../shared/protocol.ts';
 import { authenticate, decideAccess, tokenFromRequest } from '../auth.ts';
+import { requestUrl } from '../http/request-url.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../storage/types.ts';
@@ -42,7 +43,8 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
   let pendingUpgrades = 0;
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) return refuse(socket, 400, 'BAD_REQUEST', 'The request target is not a URL.');
     const match = /^\/sync\/([^/]+)\/?$/.exec(url.pathname);
     let accountId: string | undefined;
     try {

@@ -121,3 +121,19 @@ test('an awareness state over the cap is not shared and its sender is told; norm
   await waitFor([b], () => [...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Ann'), 'b sees a');
   expect([...b.provider.awareness.getStates().values()].some((s) => String(s.user?.name).length > 1000)).toBe(false);
 });
+
+test('a request target that is not a URL gets 400 (plain or upgrade) and the server keeps serving', async () => {
+  const { connect } = await import('node:net');
+  const statusLine = (text: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(t.server.port, '127.0.0.1', () => socket.write(text));
+      let out = '';
+      socket.on('data', (chunk) => (out += chunk.toString()));
+      socket.on('close', () => resolve(out.split('\r\n')[0] ?? ''));
+      socket.on('error', () => resolve('error'));
+    });
+  expect(await statusLine('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+  const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+  expect(await statusLine(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}`)).toMatch(/^HTTP\/1.1 4\d\d/);
+  await stillSyncing('after-bad-url');
+});
