@@ -159,8 +159,8 @@ test('add, describe, fill, release and re-release integration packs of both type
   await test.step('delete a pack after a confirmation that says what deletion does', async () => {
     await page.getByRole('button', { name: 'Delete Integration Pack' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Integration Pack' });
-    await expect(dialog).toContainText('Atoms or environments');
-    await expect(dialog).toContainText('uninstalled');
+    await expect(dialog).toContainText(`Delete ${multi}?`);
+    await expect(dialog).toContainText('not installed in any managed account');
     await screenshot(page, 'desktop-5-delete');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(packOption(page, multi)).toBeVisible();

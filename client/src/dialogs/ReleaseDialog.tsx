@@ -102,8 +102,9 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
           aria-describedby={`${ids.date}-hint`}
         />
         <p id={`${ids.date}-hint`} class="hint">
-          From {tomorrow()}. On this date (at the start of the day, {timeZone()}) the update is applied to every
-          installation that has not applied it yet.
+          {pending()
+            ? `From ${tomorrow()}. Until then managed accounts may apply the update; at the start of this date (${timeZone()}) it is applied to every installation that has not.`
+            : 'Only for Release Pending.'}
         </p>
       </div>
 

@@ -40,11 +40,11 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
           <p>
             <Show
               when={instances().length > 0}
-              fallback={<>It is not installed in any managed account now. If it were, it would be uninstalled there.</>}
+              fallback={<>It is not installed in any managed account, so no installation is affected.</>}
             >
-              It will be uninstalled from every managed account where it is installed: {reachText(instances().length, accountCount())}.
-            </Show>{' '}
-            Any Atoms or environments attached to it are detached.
+              It will be uninstalled from every managed account where it is installed ({reachText(instances().length, accountCount())}),
+              and any Atoms or environments attached to it are detached.
+            </Show>
           </p>
         </ConfirmDialog>
       </Show>
