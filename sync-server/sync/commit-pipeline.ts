@@ -109,8 +109,15 @@ export class CommitPipeline {
   /** Stops scheduling and stores what is pending now (closing the room). */
   async drain(): Promise<void> {
     this.running = false;
-    this.chain = this.chain.then(() => this.commitOnce());
+    this.enqueue();
     await this.chain;
+  }
+
+  /** Runs one commit after the previous one; an unexpected error is logged, never left to stall the chain. */
+  private enqueue(): void {
+    this.chain = this.chain
+      .then(() => this.commitOnce())
+      .catch((error: unknown) => this.deps.log.error(`Commit of account ${this.deps.name} failed unexpectedly: ${String(error)}`));
   }
 
   rejectWaiters(error: Error): void {
@@ -127,7 +134,7 @@ export class CommitPipeline {
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
-      this.chain = this.chain.then(() => this.commitOnce());
+      this.enqueue();
     };
     if (this.deps.options.groupCommitMs > 0) setTimeout(run, this.deps.options.groupCommitMs);
     else setImmediate(run);
@@ -144,11 +151,14 @@ export class CommitPipeline {
       for (const waiter of waiters) waiter.resolve();
       return;
     }
-    const stateVector = Y.encodeStateVector(doc);
-    const answerFrames = answers.map(({ connection, stateVector: theirs }) => ({ connection, frame: step2Frame(Y.encodeStateAsUpdate(doc, theirs)) }));
-    const merged = updates.length === 0 ? undefined : updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((u) => u.update));
     this.committing = true;
+    let stateVector: Uint8Array;
+    let answerFrames: CommittedBatch['answers'];
+    let merged: Uint8Array | undefined;
     try {
+      stateVector = Y.encodeStateVector(doc);
+      answerFrames = answers.map(({ connection, stateVector: theirs }) => ({ connection, frame: step2Frame(Y.encodeStateAsUpdate(doc, theirs)) }));
+      merged = updates.length === 0 ? undefined : updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((u) => u.update));
       this.lastSeq = await this.deps.docs.append(this.deps.name, merged ? [merged] : [], { commandResults: results });
     } catch (error) {
       this.committing = false;
@@ -163,8 +173,11 @@ export class CommitPipeline {
       this.logBytes += merged.byteLength;
       this.logCount++;
     }
-    this.deps.deliver({ updates, merged, answers: answerFrames, stateVector });
-    for (const waiter of waiters) waiter.resolve();
+    try {
+      this.deps.deliver({ updates, merged, answers: answerFrames, stateVector });
+    } finally {
+      for (const waiter of waiters) waiter.resolve();
+    }
     const { compactAfterBytes, compactAfterUpdates } = this.deps.options;
     if (this.updates.length === 0 && (this.logBytes > compactAfterBytes || this.logCount > compactAfterUpdates)) await this.compact();
   }
