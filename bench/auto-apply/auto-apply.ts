@@ -1,8 +1,8 @@
 /**
  * Auto-apply: one pack re-released Pending reaches 100,000 installations (1,000 managed accounts ×
- * 100 instances) on its release date. A real server (createSyncServer: SQLite with fsync per commit,
- * port 0, temp data dir, fake clock) holds the document; the clock moves past the date and one
- * scheduler pass (sync-server/scheduler.ts, the production code) applies it in its chunks. Measured:
+ * 100 instances) on its release date. A real server (createSyncServer: SQLite with fsync per commit
+ * on its writer thread, port 0, temp data dir, fake clock) holds the document; the clock moves past
+ * the date and one pass of the server's scheduler (sync-server/scheduler.ts) applies it in its chunks. Measured:
  * the pass's wall time; meanwhile another account takes a write every few ms, and its slowest write
  * shows whether the chunks stall other accounts. Exactly once: an observer on the room's document
  * counts every move of every instance to the release; a second pass must find nothing to do.
@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type * as Y from 'yjs';
 import { Root, writeComponent, writeInstance, writeManagedAccount, writeNewPack, writeReleases, type PackInstance } from '../../shared/index.ts';
-import { createScheduler, type Timer } from '../../sync-server/scheduler.ts';
+import type { Timer } from '../../sync-server/scheduler.ts';
 import { createSyncServer, databaseFile } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
 import { timedStore } from '../support/timed-store.ts';
@@ -31,8 +31,9 @@ function fakeClock(iso: string) {
 export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
   const dataDir = tempDir('bench-auto-apply-');
   const clock = fakeClock('2025-03-10T12:00:00Z');
-  const store = timedStore(openSqliteStore(databaseFile(dataDir), { durability: 'full' }));
-  const server = await createSyncServer({ port: 0, dataDir, clock, quiet: true, store });
+  // As main.ts opens it (fsync per commit, on the writer thread), timed.
+  const store = timedStore(openSqliteStore(databaseFile(dataDir), { durability: 'full', writer: 'worker' }));
+  const server = await createSyncServer({ port: 0, dataDir, clock, quiet: true, store, scheduler: { timer: manualTimer } });
   try {
     await server.store.accounts.putAccount({ id: ACCOUNT, name: 'Big Publisher', multiInstallEnabled: true, timeZone: 'UTC' });
     await server.store.accounts.putAccount({ id: OTHER, name: 'Other Publisher', multiInstallEnabled: true, timeZone: 'UTC' });
@@ -86,12 +87,8 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
       });
     });
 
-    const scheduler = createScheduler({
-      clock,
-      rooms: server.rooms,
-      listAccountIds: async () => [ACCOUNT, OTHER],
-      timer: manualTimer,
-    });
+    // The server's own scheduler (sync-server/scheduler.ts), with a timer that never fires: one pass per tick().
+    const scheduler = server.scheduler;
     // Another account keeps writing while the release is applied.
     const otherWrites: number[] = [];
     let applying = true;
@@ -113,7 +110,6 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
     const storage = store.timings.snapshot();
     await other;
     const second = await scheduler.tick();
-    await scheduler.stop();
 
     const state = await server.rooms.read(ACCOUNT, (doc) => {
       let atRelease2 = 0;
