@@ -18,7 +18,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const dataDir = resolve(env.DATA_DIR || './data');
   const staticDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
 
-  const store = openSqliteStore(databaseFile(dataDir), { durability: env.DURABILITY === 'normal' ? 'normal' : 'full', writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline' });
+  let store;
+  try {
+    store = openSqliteStore(databaseFile(dataDir), { durability: env.DURABILITY === 'normal' ? 'normal' : 'full', writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline' });
+  } catch (error) {
+    throw new Error(`Cannot open the database ${databaseFile(dataDir)} (set DATA_DIR to a writable directory): ${error instanceof Error ? error.message : String(error)}`);
+  }
   let seededTokens: Awaited<ReturnType<typeof seedDemo>> | undefined;
   if (await storeIsEmpty(store)) {
     seededTokens = await seedDemo(store, { now: new Date() });
