@@ -3,7 +3,7 @@
  * without a reload, and each sees the other online and on which pack.
  */
 import { expect, test } from './fixtures.ts';
-import { addPack, adminToken, packOption, screenshot, signIn, unique } from './page-helpers.ts';
+import { addPack, adminToken, packOption, screenshot, signIn, syncStatus, unique } from './page-helpers.ts';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
@@ -52,6 +52,42 @@ test('an edit by one admin appears at the other without a reload; presence shows
     await expect(
       a.getByRole('table', { name: 'Publications' }).getByRole('rowheader', { name: 'Slack Alert Notifier' }),
     ).toBeVisible();
+  } finally {
+    await avery.close();
+    await blake.close();
+  }
+});
+
+test('an offline edit the server could not keep is explained to the person who made it', async ({ browser, server }) => {
+  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const a = await avery.newPage();
+    const b = await blake.newPage();
+    await signIn(a, adminToken(server, 0));
+    await signIn(b, adminToken(server, 1));
+    const name = `Doomed Pack ${unique()}`;
+    await addPack(a, name, 'Single Attachment', 'Before.');
+    await packOption(b, name).click();
+
+    // Avery edits offline while Blake deletes the pack.
+    await avery.setOffline(true);
+    await expect(syncStatus(a)).toHaveText(/^Offline/);
+    await a.getByLabel('Description').fill('Edited on a plane.');
+    await a.getByRole('button', { name: 'Save' }).click();
+    await b.getByRole('button', { name: 'Delete Integration Pack' }).click();
+    await b.getByRole('dialog', { name: 'Delete Integration Pack' }).getByRole('button', { name: 'OK' }).click();
+    await expect(packOption(b, name)).toHaveCount(0);
+
+    // Back online: the pack is gone for Avery too, and Avery is told why the edit was dropped.
+    await avery.setOffline(false);
+    const notices = a.getByRole('alert', { name: 'Notices' });
+    await expect(notices).toContainText(name);
+    await expect(packOption(a, name)).toHaveCount(0);
+    await screenshot(a, 'desktop-8-notice');
+    await expect(b.getByRole('alert', { name: 'Notices' })).not.toContainText(name);
+    await notices.getByRole('button', { name: 'Dismiss' }).first().click();
+    await expect(notices).not.toContainText(name);
   } finally {
     await avery.close();
     await blake.close();
