@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { expect, test } from './fixtures.ts';
-import { addPack, adminToken, packOption, screenshot, signIn, syncStatus, unique } from './page-helpers.ts';
+import { addComponents, addPack, adminToken, expectVersions, packOption, publishComponent, screenshot, signIn, syncStatus, unique } from './page-helpers.ts';
 
 test('edit offline, reload offline, then the other admin has the edit once back online', async ({ browser, server }) => {
   const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -24,8 +24,12 @@ test('edit offline, reload offline, then the other admin has the edit once back 
       await navigator.serviceWorker.ready;
     });
 
-    const name = `Travel Pack ${unique()}`;
+    const tag = unique();
+    const name = `Travel Pack ${tag}`;
+    const component = `Train Sync ${tag}`;
+    await publishComponent(server, adminToken(server, 0), component, 'PROCESS');
     await addPack(a, name, 'Single Attachment', 'Written online.');
+    await addComponents(a, tag, [component]);
     await packOption(b, name).click();
     await expect(b.getByLabel('Description')).toHaveValue('Written online.');
 
@@ -34,6 +38,13 @@ test('edit offline, reload offline, then the other admin has the edit once back 
     await a.getByLabel('Description').fill('Written offline, on a train.');
     await a.getByRole('button', { name: 'Save' }).click();
     await expect(syncStatus(a)).toHaveText('Offline — 1 change not yet stored');
+
+    // A command (release) waits in the outbox until the network returns.
+    await a.getByRole('button', { name: 'Release Integration Pack' }).click();
+    await a.getByRole('dialog', { name: 'Integration Pack Release' }).getByRole('button', { name: 'OK' }).click();
+    await expect(a.getByText('Queued — will run when back online')).toBeVisible();
+    await expect(syncStatus(a)).toContainText('1 command queued');
+    await expect(a.getByRole('button', { name: 'Release Integration Pack' })).toBeDisabled();
 
     // Reload with no network: the shell comes from the service worker, the pack from IndexedDB.
     const reloaded = await a.reload();
@@ -47,6 +58,9 @@ test('edit offline, reload offline, then the other admin has the edit once back 
     await avery.setOffline(false);
     await expect(syncStatus(a)).toHaveText('Saved', { timeout: 15_000 });
     await expect(b.getByLabel('Description')).toHaveValue('Written offline, on a train.');
+    // The queued release ran once the network returned.
+    await expectVersions(b, component, { type: 'Process', current: '1', pending: '', available: '' });
+    await expect(syncStatus(a)).not.toContainText('queued');
   } finally {
     await avery.close();
     await blake.close();

@@ -25,6 +25,11 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
   const [open, setOpen] = createSignal<Open>();
   const [outcome, setOutcome] = createSignal<{ ok: boolean; text: string }>();
   const editable = () => canEdit(props.workspace);
+  /** A release already waiting in the outbox: another one would only repeat it. */
+  const releaseQueued = () =>
+    props.workspace
+      .pendingCommands()
+      .some(({ command }) => command.type === 'RELEASE' && command.packId === props.packId);
   const [overflowing, watchOverflow] = createOverflowSignal();
 
   const remove = async (row: PublicationRow): Promise<string | undefined> => {
@@ -48,8 +53,14 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
           </button>
           <button
             type="button"
-            disabled={!editable() || !canRelease(rows())}
-            title={canRelease(rows()) ? undefined : 'There are no Pending or Available versions to release.'}
+            disabled={!editable() || !canRelease(rows()) || releaseQueued()}
+            title={
+              releaseQueued()
+                ? 'A release of this pack is queued until the network returns.'
+                : canRelease(rows())
+                  ? undefined
+                  : 'There are no Pending or Available versions to release.'
+            }
             onClick={() => setOpen('release')}
           >
             <span class="icon" aria-hidden="true">⚙</span> Release Integration Pack
