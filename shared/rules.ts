@@ -73,6 +73,9 @@ export function validateTypeUnchanged(before: InstallationType, after: unknown):
   return okVoid;
 }
 
+/** The spec's note, shown wherever an API Service component is refused for a multi-install pack. */
+export const API_SERVICE_IN_MULTI_REASON = 'Multi-install integration packs cannot include API Service components';
+
 /** Whether one component may be part of a pack of this type. */
 export function validateComponentForPack(
   installationType: InstallationType,
@@ -82,7 +85,7 @@ export function validateComponentForPack(
   if (installationType === InstallationType.MULTI && component.type === ComponentType.API_SERVICE)
     return fail(
       'API_SERVICE_IN_MULTI',
-      `Multi-install integration packs cannot include API Service components (${component.name}).`,
+      `${API_SERVICE_IN_MULTI_REASON} (${component.name}).`,
       'components',
     );
   return okVoid;

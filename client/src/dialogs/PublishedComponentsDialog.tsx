@@ -6,12 +6,12 @@
  */
 import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
-import { ComponentType, componentTypeLabel, InstallationType, type PublishedComponent } from '../../../shared/model.ts';
+import { componentTypeLabel, InstallationType, type PublishedComponent } from '../../../shared/model.ts';
+import { API_SERVICE_IN_MULTI_REASON, validateComponentForPack } from '../../../shared/rules.ts';
 import { Dialog } from './Dialog.tsx';
 
 /** Enough rows to scroll through; the rest are reached by filtering. */
 export const MAX_ROWS = 300;
-const API_SERVICE_REASON = 'Multi-install integration packs cannot include API Service components';
 
 export default function PublishedComponentsDialog(props: { workspace: Workspace; packId: string; onClose: () => void }) {
   const ids = { filter: createUniqueId(), reason: createUniqueId() };
@@ -24,7 +24,8 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
   const isMulti = () => pack()?.installationType === InstallationType.MULTI;
   const matches = createMemo(() => props.workspace.filterComponents(filter()));
   const shown = () => matches().slice(0, MAX_ROWS);
-  const blocked = (component: PublishedComponent) => isMulti() && component.type === ComponentType.API_SERVICE;
+  const blocked = (component: PublishedComponent) =>
+    !validateComponentForPack(pack()?.installationType ?? InstallationType.SINGLE, component).ok;
   let filterInput!: HTMLInputElement;
 
   const toggle = (componentId: string, on: boolean) => {
@@ -78,7 +79,7 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
       </div>
       <Show when={isMulti()}>
         <p id={ids.reason} class="hint">
-          {API_SERVICE_REASON}.
+          {API_SERVICE_IN_MULTI_REASON}.
         </p>
       </Show>
       <p class="muted match-count" aria-live="polite">

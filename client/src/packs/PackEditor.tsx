@@ -6,6 +6,7 @@ import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { graphemeCount } from '../../../shared/text.ts';
 import { limits } from '../../../shared/limits.ts';
+import { showsInstallationTypeList } from '../../../shared/rules.ts';
 import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
 import type { RuleError } from '../../../shared/result.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
@@ -89,7 +90,7 @@ export function PackEditor(props: PackEditorProps) {
           </Show>
         </div>
 
-        <Show when={props.workspace.account()?.multiInstallEnabled}>
+        <Show when={showsInstallationTypeList(props.workspace.account() ?? { multiInstallEnabled: false })}>
           <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={!isNew() ? `${ids.name}-type-fixed` : undefined}>
             <legend>Integration Pack Type</legend>
             <div class="radio-options">
