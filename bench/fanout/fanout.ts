@@ -18,7 +18,8 @@ import { writeNewPack, writePackDescription } from '../../shared/index.ts';
 import { buildDemoDoc, demoAccounts } from '../../sync-server/seed.ts';
 import { quantile, type CaseResult, type Figure } from '../support/figures.ts';
 import { createPulse, delay, until } from '../support/wait.ts';
-import { readDemoTokens, removeDir, spawnOurServer, spawnReferenceServer, tempDir, type Child } from '../support/processes.ts';
+import { summarize, type NodeProfile } from '../support/node-profile.ts';
+import { cpuProfileArgs, readCpuProfiles, readDemoTokens, removeDir, spawnOurServer, spawnReferenceServer, tempDir, type Child } from '../support/processes.ts';
 
 export interface FanoutOptions {
   clients: number;
@@ -197,7 +198,12 @@ async function runAgainst(target: Target, options: FanoutOptions): Promise<Fanou
 const sum = (values: Int32Array) => values.reduce((a, b) => a + b, 0);
 const packIdsOf = (doc: Y.Doc) => [...doc.getMap('packs').keys()].filter((id) => INDEX.test(id)).length;
 const descriptions = (doc: Y.Doc) =>
-  Object.fromEntries([...doc.getMap<Y.Map<unknown>>('packs').entries()].filter(([id]) => INDEX.test(id)).map(([id, pack]) => [id, pack.get('description')]));
+  Object.fromEntries(
+    [...doc.getMap<Y.Map<unknown>>('packs').entries()]
+      .filter(([id]) => INDEX.test(id))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, pack]) => [id, pack.get('description')]),
+  );
 
 function allSeen(seen: Int32Array[], written: Int32Array): boolean {
   for (let writer = 0; writer < seen.length; writer++) {
@@ -209,24 +215,36 @@ function allSeen(seen: Int32Array[], written: Int32Array): boolean {
 
 export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions): Promise<CaseResult> {
   const runs: FanoutRun[] = [];
+  const profiles: Record<string, NodeProfile | undefined> = {};
   const dataDir = tempDir('bench-fanout-');
+  // BENCH_PROFILE=1: CPU profiles of both servers, to say where their time goes (sampling perturbs the figures a little).
+  const profiling = process.env.BENCH_PROFILE === '1';
+  const profileDirs = { ours: tempDir('bench-fanout-prof-'), reference: tempDir('bench-fanout-prof-') };
+  const profileArgs = (dir: string) => (profiling ? cpuProfileArgs(dir) : []);
   try {
-    const ours = await spawnOurServer(dataDir);
+    const ours = await spawnOurServer(dataDir, profileArgs(profileDirs.ours));
     try {
       const tokens = readDemoTokens(dataDir).demo!.admin;
       runs.push(await runAgainst({ label: 'ours', server: ours, serverUrl: `${ours.wsUrl}/sync`, room: 'demo', tokens, seedDoc: undefined }, options));
     } finally {
       await ours.stop();
     }
+    const reference = await spawnReferenceServer(profileArgs(profileDirs.reference));
+    try {
+      const seedDoc = buildDemoDoc(demoAccounts[0]!, new Date());
+      runs.push(await runAgainst({ label: 'reference', server: reference, serverUrl: reference.wsUrl, room: 'demo', tokens: ['none'], seedDoc }, options));
+    } finally {
+      await reference.stop();
+    }
+    if (profiling)
+      for (const [label, dir] of Object.entries(profileDirs)) {
+        const { main, workers } = readCpuProfiles(dir);
+        profiles[label] = main && summarize(main);
+        if (workers[0]) profiles[`${label} (other thread)`] = summarize(workers[0]);
+      }
   } finally {
     removeDir(dataDir);
-  }
-  const reference = await spawnReferenceServer();
-  try {
-    const seedDoc = buildDemoDoc(demoAccounts[0]!, new Date());
-    runs.push(await runAgainst({ label: 'reference', server: reference, serverUrl: reference.wsUrl, room: 'demo', tokens: ['none'], seedDoc }, options));
-  } finally {
-    await reference.stop();
+    for (const dir of Object.values(profileDirs)) removeDir(dir);
   }
   const [our, ref] = runs as [FanoutRun, FanoutRun];
 
@@ -253,7 +271,14 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
           : `The server is the limit: ${our.serverCpuMsPerEdit.toFixed(3)} ms CPU per edit.`),
     );
   }
+  for (const run of runs) if (!run.converged) holdsBack.push(`the ${run.label} run did not converge: the clients' final descriptions differ.`);
+  const where = (p: NodeProfile | undefined) => (p ? p.files.slice(0, 6).map((f) => `${f.name} ${(f.ms / 1000).toFixed(1)} s`).join(', ') : 'no profile');
   if (our.serverCapacityPerCore < 2_000)
-    holdsBack.push(`server CPU per edit ${our.serverCpuMsPerEdit.toFixed(3)} ms (reference ${ref.serverCpuMsPerEdit.toFixed(3)} ms): one core handles ${our.serverCapacityPerCore.toFixed(0)} edits/s with 50 listeners.`);
-  return { figures, holdsBack, details: { options, runs } };
+    holdsBack.push(
+      `server CPU per edit ${our.serverCpuMsPerEdit.toFixed(3)} ms (reference ${ref.serverCpuMsPerEdit.toFixed(3)} ms): one core handles ${our.serverCapacityPerCore.toFixed(0)} edits/s with 50 listeners. ` +
+        (profiling
+          ? `Where the server's main thread spent the run, by file — ours: ${where(profiles.ours)}; reference: ${where(profiles.reference)}.`
+          : 'Run with BENCH_PROFILE=1 for where the servers spend it.'),
+    );
+  return { figures, holdsBack, details: { options, runs, serverProfiles: profiles } };
 }

@@ -65,7 +65,7 @@ function freshSnapshot(doc: Y.Doc): Uint8Array {
 
 export async function storageCase(totalEdits = 100_000): Promise<CaseResult> {
   const dataDir = tempDir('bench-storage-');
-  const store = openSqliteStore(databaseFile(dataDir), { durability: 'full', writer: 'worker' });
+  const store = openSqliteStore(databaseFile(dataDir), { durability: 'full' });
   const tokens = await seedDemo(store, { now: new Date('2025-03-01T00:00:00Z') });
   const server = await createSyncServer({
     port: 0,

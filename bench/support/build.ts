@@ -10,7 +10,10 @@ import { removeDir, ROOT, tempDir } from './processes.ts';
 
 let built: Promise<string> | undefined;
 
+/** BENCH_BUILD_DIR=<dir> measures an existing build (e.g. of a trial change) instead of building. */
 export function buildClient(): Promise<string> {
+  const given = process.env.BENCH_BUILD_DIR;
+  if (given) return Promise.resolve(given);
   return (built ??= (async () => {
     const outDir = tempDir('bench-build-');
     const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');

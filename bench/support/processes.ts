@@ -5,7 +5,7 @@
  * no measuring code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -98,13 +98,27 @@ export function spawnListening(args: string[], env: Record<string, string>, time
 }
 
 /** Our server exactly as `npm start` runs it (sync-server/main.ts: auth, rules, SQLite with fsync, demo seed), in one node process. */
-export function spawnOurServer(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  return spawnListening(['--import', 'tsx', join(ROOT, 'sync-server', 'main.ts')], { PORT: '0', DATA_DIR: dataDir, QUIET: '1', ...env });
+export function spawnOurServer(dataDir: string, nodeArgs: string[] = []): Promise<Child> {
+  return spawnListening([...nodeArgs, '--import', 'tsx', join(ROOT, 'sync-server', 'main.ts')], { PORT: '0', DATA_DIR: dataDir, QUIET: '1' });
 }
 
 /** The in-memory server utilities of y-websocket 1.5.4 (bin/utils.js setupWSConnection) behind a bare http + ws server. */
-export function spawnReferenceServer(): Promise<Child> {
-  return spawnListening([join(ROOT, 'bench', 'fanout', 'reference-server.cjs')], { PORT: '0' });
+export function spawnReferenceServer(nodeArgs: string[] = []): Promise<Child> {
+  return spawnListening([...nodeArgs, join(ROOT, 'bench', 'fanout', 'reference-server.cjs')], { PORT: '0' });
+}
+
+/** Node flags that write a CPU profile of the child into `dir` when it exits; `readCpuProfile` reads it. */
+export const cpuProfileArgs = (dir: string) => ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500'];
+
+type CpuProfileJson = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+
+/** The profiles a child wrote: its main thread's and its worker threads' (named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
+export function readCpuProfiles(dir: string): { main: CpuProfileJson | undefined; workers: CpuProfileJson[] } {
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  const thread = (name: string) => Number(name.split('.')[4]);
+  const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfileJson;
+  const main = files.find((name) => thread(name) === 0);
+  return { main: main ? read(main) : undefined, workers: files.filter((name) => thread(name) !== 0).map(read) };
 }
 
 export interface DemoTokens {

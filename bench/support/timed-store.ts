@@ -1,23 +1,26 @@
 /**
- * A Store that times its document writes, to say where a slow server-side operation spends its time
- * (commits and compactions against everything else). Pass-through otherwise.
+ * A Store that times its document writes per document, to say where a slow server-side operation
+ * spends its time (commits and compactions against everything else). Pass-through otherwise.
  */
 import { performance } from 'node:perf_hooks';
 import type { Store } from '../../sync-server/storage/types.ts';
 
-export interface StorageTimings {
+export interface DocTimings {
   appendCount: number;
+  /** Summed latency of the appends (they may overlap). */
   appendMs: number;
+  maxAppendMs: number;
   appendBytes: number;
   compactCount: number;
   compactMs: number;
   compactBytes: number;
 }
 
-export function timedStore(store: Store): Store & { timings: { reset(): void; snapshot(): StorageTimings } } {
-  let t: StorageTimings;
-  const reset = () => void (t = { appendCount: 0, appendMs: 0, appendBytes: 0, compactCount: 0, compactMs: 0, compactBytes: 0 });
-  reset();
+const empty = (): DocTimings => ({ appendCount: 0, appendMs: 0, maxAppendMs: 0, appendBytes: 0, compactCount: 0, compactMs: 0, compactBytes: 0 });
+
+export function timedStore(store: Store): Store & { timings: { reset(): void; snapshot(): Record<string, DocTimings> } } {
+  let byDoc = new Map<string, DocTimings>();
+  const of = (name: string) => byDoc.get(name) ?? (byDoc.set(name, empty()), byDoc.get(name)!);
   const docs: Store['docs'] = {
     load: (name) => store.docs.load(name),
     sizes: (name) => store.docs.sizes(name),
@@ -26,8 +29,11 @@ export function timedStore(store: Store): Store & { timings: { reset(): void; sn
       try {
         return await store.docs.append(name, updates, options);
       } finally {
+        const t = of(name);
+        const ms = performance.now() - began;
         t.appendCount++;
-        t.appendMs += performance.now() - began;
+        t.appendMs += ms;
+        t.maxAppendMs = Math.max(t.maxAppendMs, ms);
         t.appendBytes += updates.reduce((sum, u) => sum + u.byteLength, 0);
       }
     },
@@ -36,11 +42,20 @@ export function timedStore(store: Store): Store & { timings: { reset(): void; sn
       try {
         return await store.docs.compact(name, snapshot, throughSeq);
       } finally {
+        const t = of(name);
         t.compactCount++;
         t.compactMs += performance.now() - began;
         t.compactBytes += snapshot.byteLength;
       }
     },
   };
-  return { docs, accounts: store.accounts, close: () => store.close(), timings: { reset, snapshot: () => ({ ...t }) } };
+  return {
+    docs,
+    accounts: store.accounts,
+    close: () => store.close(),
+    timings: {
+      reset: () => void (byDoc = new Map()),
+      snapshot: () => Object.fromEntries([...byDoc].map(([name, t]) => [name, { ...t }])),
+    },
+  };
 }
