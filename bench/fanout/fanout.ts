@@ -30,7 +30,9 @@ export interface FanoutOptions {
   closedLoopMs: number;
 }
 
-export const defaultFanoutOptions: FanoutOptions = { clients: 50, intervalMs: 250, warmupMs: 1_500, pacedMs: 6_000, closedLoopMs: 5_000 };
+export const defaultFanoutOptions: FanoutOptions = { clients: 50, intervalMs: 250, warmupMs: 1_500, pacedMs: 5_000, closedLoopMs: 4_000 };
+/** Rounds of each server; each figure reports each side's best round (all rounds are in results.json). */
+const ROUNDS = 2;
 
 interface Target {
   label: 'ours' | 'reference';
@@ -216,25 +218,32 @@ function allSeen(seen: Int32Array[], written: Int32Array): boolean {
 export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions): Promise<CaseResult> {
   const runs: FanoutRun[] = [];
   const profiles: Record<string, NodeProfile | undefined> = {};
-  const dataDir = tempDir('bench-fanout-');
-  // BENCH_PROFILE=1: CPU profiles of both servers, to say where their time goes (sampling perturbs the figures a little).
+  // BENCH_PROFILE=1: CPU profiles of both servers in the first round, to say where their time goes (sampling perturbs the figures a little).
   const profiling = process.env.BENCH_PROFILE === '1';
   const profileDirs = { ours: tempDir('bench-fanout-prof-'), reference: tempDir('bench-fanout-prof-') };
-  const profileArgs = (dir: string) => (profiling ? cpuProfileArgs(dir) : []);
+  const profileArgs = (dir: string, round: number) => (profiling && round === 0 ? cpuProfileArgs(dir) : []);
   try {
-    const ours = await spawnOurServer(dataDir, profileArgs(profileDirs.ours));
-    try {
-      const tokens = readDemoTokens(dataDir).demo!.admin;
-      runs.push(await runAgainst({ label: 'ours', server: ours, serverUrl: `${ours.wsUrl}/sync`, room: 'demo', tokens, seedDoc: undefined }, options));
-    } finally {
-      await ours.stop();
-    }
-    const reference = await spawnReferenceServer(profileArgs(profileDirs.reference));
-    try {
-      const seedDoc = buildDemoDoc(demoAccounts[0]!, new Date());
-      runs.push(await runAgainst({ label: 'reference', server: reference, serverUrl: reference.wsUrl, room: 'demo', tokens: ['none'], seedDoc }, options));
-    } finally {
-      await reference.stop();
+    // ABAB: ours, reference, ours, reference — other load on the machine hits both sides alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      const dataDir = tempDir('bench-fanout-');
+      try {
+        const ours = await spawnOurServer(dataDir, profileArgs(profileDirs.ours, round));
+        try {
+          const tokens = readDemoTokens(dataDir).demo!.admin;
+          runs.push(await runAgainst({ label: 'ours', server: ours, serverUrl: `${ours.wsUrl}/sync`, room: 'demo', tokens, seedDoc: undefined }, options));
+        } finally {
+          await ours.stop();
+        }
+      } finally {
+        removeDir(dataDir);
+      }
+      const reference = await spawnReferenceServer(profileArgs(profileDirs.reference, round));
+      try {
+        const seedDoc = buildDemoDoc(demoAccounts[0]!, new Date());
+        runs.push(await runAgainst({ label: 'reference', server: reference, serverUrl: reference.wsUrl, room: 'demo', tokens: ['none'], seedDoc }, options));
+      } finally {
+        await reference.stop();
+      }
     }
     if (profiling)
       for (const [label, dir] of Object.entries(profileDirs)) {
@@ -243,10 +252,18 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
         if (workers[0]) profiles[`${label} (other thread)`] = summarize(workers[0]);
       }
   } finally {
-    removeDir(dataDir);
     for (const dir of Object.values(profileDirs)) removeDir(dir);
   }
-  const [our, ref] = runs as [FanoutRun, FanoutRun];
+  /** Each side's best of its rounds, figure by figure. */
+  const best = (label: string): FanoutRun => {
+    const mine = runs.filter((run) => run.label === label);
+    const min = (key: 'p50Ms' | 'p99Ms' | 'serverCpuMsPerEdit') => Math.min(...mine.map((run) => run[key]));
+    const max = (key: 'updatesPerSecond' | 'serverCapacityPerCore') => Math.max(...mine.map((run) => run[key]));
+    const fastest = mine.reduce((a, b) => (b.updatesPerSecond > a.updatesPerSecond ? b : a));
+    return { ...fastest, p50Ms: min('p50Ms'), p99Ms: min('p99Ms'), serverCpuMsPerEdit: min('serverCpuMsPerEdit'), updatesPerSecond: max('updatesPerSecond'), serverCapacityPerCore: max('serverCapacityPerCore') };
+  };
+  const our = best('ours');
+  const ref = best('reference');
 
   const figures: Figure[] = [
     { case: 'fanout', figure: 'edit-to-seen p50', unit: 'ms', value: our.p50Ms, reference: ref.p50Ms },
@@ -268,7 +285,9 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
         `${(our.serverCpuShareClosedLoop * 100).toFixed(0)}% of a core). ` +
         (clientBound
           ? `The 50 clients' process is saturated, not the server: the server's CPU cost per edit puts one server core at ${our.serverCapacityPerCore.toFixed(0)} edits/s.`
-          : `The server is the limit: ${our.serverCpuMsPerEdit.toFixed(3)} ms CPU per edit.`),
+          : our.serverCpuShareClosedLoop > 0.85
+            ? `The server is the limit: ${our.serverCpuMsPerEdit.toFixed(3)} ms CPU per edit.`
+            : 'Neither process had a full core: other load on the machine.'),
     );
   }
   for (const run of runs) if (!run.converged) holdsBack.push(`the ${run.label} run did not converge: the clients' final descriptions differ.`);
@@ -280,5 +299,5 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
           ? `Where the server's main thread spent the run, by file — ours: ${where(profiles.ours)}; reference: ${where(profiles.reference)}.`
           : 'Run with BENCH_PROFILE=1 for where the servers spend it.'),
     );
-  return { figures, holdsBack, details: { options, runs, serverProfiles: profiles } };
+  return { figures, holdsBack, details: { options, rounds: ROUNDS, reported: 'each side\'s best round per figure', runs, serverProfiles: profiles } };
 }
