@@ -3,7 +3,8 @@
  * pack; arrows, Home and End move the focus without opening, so the narrow layout does not jump to
  * the details view while someone is only looking. Others viewing a pack show beside it.
  */
-import { createEffect, createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSelector, createSignal, createUniqueId, For, Show } from 'solid-js';
+import type { Peer } from '../../core/api.ts';
 import type { PackListItem, Workspace } from '../../core/api.ts';
 import { Avatar } from '../layout/Avatar.tsx';
 
@@ -21,12 +22,23 @@ export function PackList(props: PackListProps) {
   );
   const [activeId, setActiveId] = createSignal<string>();
   /** The option the keyboard is on: the one last moved to, else the selected one, else the first. */
-  const active = () => {
+  // Memos and selectors keep each option's checks O(1): with 10,000 packs a scan per option was O(n²).
+  const active = createMemo(() => {
     const packs = sorted();
     const wanted = activeId() ?? props.selectedId;
     return packs.find((pack) => pack.id === wanted) ?? packs[0];
-  };
-  const viewers = (packId: string) => props.workspace.peers().filter((peer) => peer.packId === packId);
+  });
+  const isActive = createSelector(() => active()?.id);
+  const isSelected = createSelector(() => props.selectedId);
+  const viewersByPack = createMemo(() => {
+    const byPack = new Map<string, Peer[]>();
+    for (const peer of props.workspace.peers()) {
+      if (peer.packId === undefined) continue;
+      byPack.set(peer.packId, [...(byPack.get(peer.packId) ?? []), peer]);
+    }
+    return byPack;
+  });
+  const viewers = (packId: string) => viewersByPack().get(packId) ?? [];
   // The first time the list shows packs (effects run after the DOM is updated): bench/cold-start reads this mark.
   let marked = false;
   createEffect(() => {
@@ -74,9 +86,9 @@ export function PackList(props: PackListProps) {
             <li
               id={optionId(pack.id)}
               role="option"
-              aria-selected={pack.id === props.selectedId}
+              aria-selected={isSelected(pack.id)}
               aria-describedby={viewers(pack.id).length > 0 ? `${optionId(pack.id)}-viewers` : undefined}
-              classList={{ 'pack-option': true, active: pack.id === active()?.id }}
+              classList={{ 'pack-option': true, active: isActive(pack.id) }}
               onClick={() => {
                 setActiveId(pack.id);
                 props.onSelect(pack.id);
