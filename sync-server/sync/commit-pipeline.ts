@@ -57,6 +57,8 @@ export class CommitPipeline {
   private lastSeq: number;
   private logBytes: number;
   private logCount: number;
+  /** Size of the last snapshot written; 0 until this pipeline has compacted once. */
+  private snapshotBytes = 0;
 
   constructor(private readonly deps: CommitPipelineDeps) {
     this.lastSeq = 0;
@@ -179,13 +181,18 @@ export class CommitPipeline {
       for (const waiter of waiters) waiter.resolve();
     }
     const { compactAfterBytes, compactAfterUpdates } = this.deps.options;
-    if (this.updates.length === 0 && (this.logBytes > compactAfterBytes || this.logCount > compactAfterUpdates)) await this.compact();
+    // The log must also outgrow the last snapshot: bulk server work on a big document (an auto-apply
+    // over 100,000 instances) would otherwise re-encode the whole document every few megabytes.
+    const bytesThreshold = Math.max(compactAfterBytes, this.snapshotBytes);
+    if (this.updates.length === 0 && (this.logBytes > bytesThreshold || this.logCount > compactAfterUpdates)) await this.compact();
   }
 
   /** Merges the log into a snapshot of the document (which holds nothing unstored when called). */
   async compact(): Promise<void> {
     try {
-      await this.deps.docs.compact(this.deps.name, Y.encodeStateAsUpdate(this.deps.doc), this.lastSeq);
+      const snapshot = Y.encodeStateAsUpdate(this.deps.doc);
+      await this.deps.docs.compact(this.deps.name, snapshot, this.lastSeq);
+      this.snapshotBytes = snapshot.byteLength;
       this.logBytes = 0;
       this.logCount = 0;
     } catch (error) {
