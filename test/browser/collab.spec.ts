@@ -3,18 +3,13 @@
  * without a reload, and each sees the other online and on which pack.
  */
 import { expect, test } from './fixtures.ts';
-import { addPack, adminToken, packOption, screenshot, signIn, syncStatus, unique } from './page-helpers.ts';
+import { addPack, packOption, screenshot, syncStatus, twoAdmins, unique } from './page-helpers.ts';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
 test('an edit by one admin appears at the other without a reload; presence shows who is where', async ({ browser, server }) => {
-  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { avery, blake, a, b } = await twoAdmins(browser, server);
   try {
-    const a = await avery.newPage();
-    const b = await blake.newPage();
-    await signIn(a, adminToken(server, 0));
-    await signIn(b, adminToken(server, 1));
     const tag = unique();
     const name = `Shared Pack ${tag}`;
 
@@ -59,13 +54,8 @@ test('an edit by one admin appears at the other without a reload; presence shows
 });
 
 test('an offline edit the server could not keep is explained to the person who made it', async ({ browser, server }) => {
-  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { avery, blake, a, b } = await twoAdmins(browser, server);
   try {
-    const a = await avery.newPage();
-    const b = await blake.newPage();
-    await signIn(a, adminToken(server, 0));
-    await signIn(b, adminToken(server, 1));
     const name = `Doomed Pack ${unique()}`;
     await addPack(a, name, 'Single Attachment', 'Before.');
     await packOption(b, name).click();

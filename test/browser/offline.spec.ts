@@ -9,16 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { expect, test } from './fixtures.ts';
-import { addComponents, addPack, adminToken, expectVersions, packOption, publishComponent, screenshot, signIn, syncStatus, unique } from './page-helpers.ts';
+import { addComponents, addPack, adminToken, expectVersions, packOption, publishComponent, screenshot, syncStatus, twoAdmins, unique } from './page-helpers.ts';
 
 test('edit offline, reload offline, then the other admin has the edit once back online', async ({ browser, server }) => {
-  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { avery, blake, a, b } = await twoAdmins(browser, server);
   try {
-    const a = await avery.newPage();
-    const b = await blake.newPage();
-    await signIn(a, adminToken(server, 0));
-    await signIn(b, adminToken(server, 1));
     // The service worker has precached the app shell once it is active.
     await a.evaluate(async () => {
       await navigator.serviceWorker.ready;

@@ -3,7 +3,7 @@
  * Publications table, save screenshots. Everything on the page is found by its accessible name.
  */
 import { mkdirSync } from 'node:fs';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { PublishedComponent } from '../../shared/model.ts';
 import type { RunningServer } from './fixtures.ts';
 
@@ -17,6 +17,20 @@ export function adminToken(server: RunningServer, index = 0, accountId = DEMO): 
   const token = server.tokens[accountId]?.admin[index];
   if (!token) throw new Error(`No admin token #${index} for account ${accountId} in demo-tokens.json.`);
   return token;
+}
+
+/** Two admins of the demo account, each signed in in a browser context of its own (close both when done). */
+export async function twoAdmins(
+  browser: Browser,
+  server: RunningServer,
+): Promise<{ avery: BrowserContext; blake: BrowserContext; a: Page; b: Page }> {
+  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const a = await avery.newPage();
+  const b = await blake.newPage();
+  await signIn(a, adminToken(server, 0));
+  await signIn(b, adminToken(server, 1));
+  return { avery, blake, a, b };
 }
 
 /** Signs in on the sign-in form (server address defaults to the page's origin) and waits for the list. */

@@ -1,6 +1,7 @@
 /** A confirmation: a sentence, OK and Cancel. OK may run a command; its error shows inline. */
-import { createSignal, Show, type JSX } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import { Dialog } from './Dialog.tsx';
+import { DialogActions } from './DialogActions.tsx';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -28,20 +29,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   return (
     <Dialog title={props.title} onClose={props.onCancel}>
       <div class="dialog-body">{props.children}</div>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
-      <div class="dialog-actions">
-        <button type="button" class="primary" disabled={busy()} onClick={confirm}>
-          OK
-        </button>
-        {/* Cancel has focus first: OK runs a change that cannot always be undone. */}
-        <button type="button" autofocus onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <DialogActions error={error()} okDisabled={busy()} onOk={confirm} onCancel={props.onCancel} cancelFirst />
     </Dialog>
   );
 }

@@ -9,6 +9,7 @@ import type { Workspace } from '../../core/api.ts';
 import { componentTypeLabel, InstallationType, type PublishedComponent } from '../../../shared/model.ts';
 import { API_SERVICE_IN_MULTI_REASON, validateComponentForPack } from '../../../shared/rules.ts';
 import { Dialog } from './Dialog.tsx';
+import { DialogActions } from './DialogActions.tsx';
 
 /** Enough rows to scroll through; the rest are reached by filtering. */
 export const MAX_ROWS = 300;
@@ -117,19 +118,7 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
           <p class="more">{matches().length - MAX_ROWS} more — refine the filter</p>
         </Show>
       </div>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
-      <div class="dialog-actions">
-        <button type="button" class="primary" disabled={busy()} onClick={add}>
-          OK
-        </button>
-        <button type="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-      </div>
+      <DialogActions error={error()} okDisabled={busy()} onOk={add} onCancel={props.onClose} />
     </Dialog>
   );
 }

@@ -11,6 +11,7 @@ import { releaseChanges, type ReleaseChange } from '../../../shared/publications
 import type { RuleError } from '../../../shared/result.ts';
 import { nextCalendarDay, outcomeText, reachText } from '../format.ts';
 import { Dialog } from './Dialog.tsx';
+import { DialogActions } from './DialogActions.tsx';
 
 export interface ReleaseDialogProps {
   workspace: Workspace;
@@ -124,19 +125,12 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         </p>
       </section>
 
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()?.message}
-        </p>
-      </Show>
-      <div class="dialog-actions">
-        <button type="button" class="primary" disabled={busy() || (pending() && date() === '')} onClick={release}>
-          OK
-        </button>
-        <button type="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-      </div>
+      <DialogActions
+        error={error()?.message}
+        okDisabled={busy() || (pending() && date() === '')}
+        onOk={release}
+        onCancel={props.onClose}
+      />
     </Dialog>
   );
 }

@@ -6,7 +6,7 @@ import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { graphemeCount } from '../../../shared/text.ts';
 import { limits } from '../../../shared/limits.ts';
-import { showsInstallationTypeList } from '../../../shared/rules.ts';
+import { showsInstallationTypeList, validateDescription } from '../../../shared/rules.ts';
 import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
 import type { RuleError } from '../../../shared/result.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
@@ -34,7 +34,7 @@ export function PackEditor(props: PackEditorProps) {
   const [error, setError] = createSignal<RuleError>();
   const [saving, setSaving] = createSignal(false);
   const count = () => graphemeCount(description.value());
-  const tooLong = () => count() > limits.descriptionMaxLength;
+  const tooLong = () => !validateDescription(description.value()).ok;
   const fieldError = (field: string) => (error()?.field === field ? error()?.message : undefined);
 
   const save = async (event: SubmitEvent) => {
