@@ -131,6 +131,39 @@ export function readReleases(doc: Y.Doc, packId: string): Release[] {
   return plainMap<Release[]>(doc, Root.releases).get(packId) ?? [];
 }
 
+/** A ReadonlyMap over a Y.Map, so rules can look entries up without copying a 50,000-entry catalog. */
+export class YMapView<T> implements ReadonlyMap<string, T> {
+  constructor(private readonly map: Y.Map<T>) {}
+  get size() {
+    return this.map.size;
+  }
+  get(key: string) {
+    return this.map.get(key);
+  }
+  has(key: string) {
+    return this.map.has(key);
+  }
+  forEach(callback: (value: T, key: string, map: ReadonlyMap<string, T>) => void) {
+    this.map.forEach((value, key) => callback(value, key, this));
+  }
+  *entries(): MapIterator<[string, T]> {
+    yield* this.map.entries();
+  }
+  *keys(): MapIterator<string> {
+    yield* this.map.keys();
+  }
+  *values(): MapIterator<T> {
+    yield* this.map.values();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+}
+
+/** The catalog as a live ReadonlyMap, for lookups that need not copy every component. */
+export const catalogView = (doc: Y.Doc): ReadonlyMap<string, PublishedComponent> =>
+  new YMapView(plainMap<PublishedComponent>(doc, Root.catalog));
+
 export function readAllReleases(doc: Y.Doc): Map<string, Release[]> {
   return new Map(plainMap<Release[]>(doc, Root.releases).entries());
 }

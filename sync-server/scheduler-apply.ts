@@ -12,7 +12,7 @@ import type { HistoryRecord } from '../shared/history.ts';
 import { ReleaseStatus, type PackInstance, type Release } from '../shared/model.ts';
 import { checkUpdateApplicable, dueReleases, instancesAwaiting, markApplied, moveToRelease, nextAutoApplyAt, publisherTimeZone, withFailedUpdate } from '../shared/release-plan.ts';
 import { isDue } from '../shared/releases.ts';
-import { readAccount, readAllReleases, readCatalog, readInstances, readPack, readReleases, Root, writeHistory, writeInstance, writeReleases } from '../shared/schema.ts';
+import { catalogView, readAccount, readAllReleases, readInstances, readPack, readReleases, Root, writeHistory, writeInstance, writeReleases } from '../shared/schema.ts';
 
 export const SCHEDULER_ACTOR = 'Scheduler';
 
@@ -74,7 +74,7 @@ export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, no
     chunk = awaiting.slice(0, chunkSize);
     done = awaiting.length <= chunkSize;
   }
-  const catalog = readCatalog(doc);
+  const catalog = catalogView(doc);
   let updated = 0;
   let failed = 0;
   doc.transact(() => {

@@ -2,7 +2,7 @@
 import type { Command } from '../../shared/commands.ts';
 import { checkUpdateApplicable, withFailedUpdate } from '../../shared/release-plan.ts';
 import { applyPendingUpdate } from '../../shared/releases.ts';
-import { readCatalog, readReleases, writeInstance } from '../../shared/schema.ts';
+import { catalogView, readReleases, writeInstance } from '../../shared/schema.ts';
 import { onInstance } from './instance-command.ts';
 import { refused, succeeded, type CommandHandler } from './outcome.ts';
 
@@ -15,7 +15,7 @@ export const applyUpdate: CommandHandler<ApplyUpdateCommand> = (context, command
     const target = instance.pendingReleaseNumber!;
     const release = readReleases(context.doc, instance.packId).find((candidate) => candidate.number === target);
     if (!release) return refused(summary, { code: 'RELEASE_NOT_FOUND', message: `Release ${target} no longer exists.` }, base);
-    const applicable = checkUpdateApplicable(instance, release, readCatalog(context.doc));
+    const applicable = checkUpdateApplicable(instance, release, catalogView(context.doc));
     if (!applicable.ok) {
       writeInstance(context.doc, withFailedUpdate(instance, target, applicable.error.message), context.origin);
       return refused(summary, applicable.error, { ...base, releaseNumber: target });

@@ -26,6 +26,6 @@ export const managed: Route = {
       return deriveManagedView(managedAccountId, readPacks(doc), readAllReleases(doc), readInstances(doc), accounts);
     });
     if (!view) throw new HttpError(404, 'MANAGED_ACCOUNT_UNKNOWN', `${managedAccountId} is not a managed account of this publisher.`);
-    return { status: 200, body: view, headers: { 'Cache-Control': 'no-store' } };
+    return { status: 200, body: view };
   },
 };

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type * as Y from 'yjs';
-import type { Command, CommandEnvelope, CommandResult } from '../../shared/index.ts';
+import type { CommandEnvelope, CommandResult } from '../../shared/index.ts';
 import type { Session } from '../auth.ts';
 import type { Clock, Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -107,5 +107,3 @@ export function createRouter(routes: readonly Route[]): Router {
   };
 }
 
-/** Types a command for route handlers that send one (keeps `Command` imported where routes need it). */
-export type { Command };

@@ -9,6 +9,7 @@ import {
   type AccountSummary,
   type AttentionState,
 } from '../../shared/index.ts';
+import { publisherTimeZone } from '../../shared/release-plan.ts';
 import type * as Y from 'yjs';
 import type { Route } from './router.ts';
 
@@ -18,7 +19,7 @@ export function attentionStateOf(doc: Y.Doc, accountId: string): AttentionState 
   return {
     accountId,
     accountName: account?.name ?? accountId,
-    timeZone: account?.timeZone ?? 'UTC',
+    timeZone: publisherTimeZone(account),
     packs: readPacks(doc),
     catalog: readCatalog(doc),
     releases: readAllReleases(doc),
@@ -42,6 +43,6 @@ export const summary: Route = {
     const body: AccountSummary = await request.deps.rooms.read(accountId, (doc) =>
       summarizeAttention(attentionStateOf(doc, accountId), now),
     );
-    return { status: 200, body, headers: { 'Cache-Control': 'no-store' } };
+    return { status: 200, body };
   },
 };

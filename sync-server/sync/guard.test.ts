@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { packsMap, readPack, readPacks, writeAccount, writeComponent, writeNewPack, type IntegrationPack } from '../../shared/index.ts';
-import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, YMapView, type OwnedKeyChange, type TouchedParts } from './guard.ts';
+import { YMapView } from '../../shared/schema.ts';
+import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, type OwnedKeyChange, type TouchedParts } from './guard.ts';
 
 const SERVER = { server: true };
 const CLIENT = { client: true };

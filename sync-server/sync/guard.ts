@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import type { DecodedUpdate } from './frames.ts';
 import {
+  catalogView,
   readAccount,
   readRawPack,
   reconcilePack,
@@ -20,6 +21,7 @@ import {
   type PackTombstone,
   type PublishedComponent,
   type ReconcileContext,
+  YMapView,
 } from '../../shared/index.ts';
 
 /** A key a client changed in a server-owned root, and its value before. */
@@ -101,39 +103,10 @@ export function ownedKeyChanges(root: string, event: Y.YMapEvent<unknown>): Owne
   return changes;
 }
 
-/** A ReadonlyMap over a Y.Map, so rules can look entries up without copying a 50,000-entry catalog. */
-export class YMapView<T> implements ReadonlyMap<string, T> {
-  constructor(private readonly map: Y.Map<T>) {}
-  get size() {
-    return this.map.size;
-  }
-  get(key: string) {
-    return this.map.get(key);
-  }
-  has(key: string) {
-    return this.map.has(key);
-  }
-  forEach(callback: (value: T, key: string, map: ReadonlyMap<string, T>) => void) {
-    this.map.forEach((value, key) => callback(value, key, this));
-  }
-  *entries(): MapIterator<[string, T]> {
-    yield* this.map.entries();
-  }
-  *keys(): MapIterator<string> {
-    yield* this.map.keys();
-  }
-  *values(): MapIterator<T> {
-    yield* this.map.values();
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-}
-
 export function reconcileContext(doc: Y.Doc): ReconcileContext {
   return {
     account: readAccount(doc) ?? { multiInstallEnabled: false },
-    catalog: new YMapView(doc.getMap<PublishedComponent>(Root.catalog)),
+    catalog: catalogView(doc),
     tombstones: new YMapView(doc.getMap<PackTombstone>(Root.deletedPacks)),
   };
 }
