@@ -30,6 +30,7 @@ import {
   type PublishedComponent,
   type Result,
 } from '../../shared/index.ts';
+import { publisherTimeZone } from '../../shared/release-plan.ts';
 import type { NewPackInput, ReleaseInput, Session } from './api.ts';
 
 export interface EditContext {
@@ -178,7 +179,7 @@ export function planRelease(ctx: EditContext, packId: string, input: ReleaseInpu
   const current = currentRelease(releases);
   const ids = new Set([...pack.value.componentIds, ...(current?.components.map((c) => c.componentId) ?? [])]);
   const rows = derivePublications({ componentIds: pack.value.componentIds, currentRelease: current, catalog: catalogSubset(ctx.doc, ids) });
-  const request = validateReleaseRequest(input, rows, releases, accountOf(ctx.doc).timeZone, ctx.now());
+  const request = validateReleaseRequest(input, rows, releases, publisherTimeZone(readAccount(ctx.doc)), ctx.now());
   if (!request.ok) return request;
   return ok({
     type: 'RELEASE',

@@ -85,6 +85,7 @@ export interface Workspace {
   readonly session: Session;
 
   // Reads: Solid accessors fed by Dexie live queries, fine-grained per pack.
+  /** Sorted by name (then id). */
   packs: Accessor<PackListItem[]>;
   pack(packId: string): Accessor<IntegrationPack | undefined>;
   publications(packId: string): Accessor<PublicationRow[]>;

@@ -7,6 +7,7 @@ import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { todayIn } from '../../../shared/dates.ts';
 import { ReleaseSchedule } from '../../../shared/model.ts';
+import { publisherTimeZone, releaseReach } from '../../../shared/release-plan.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
 import type { RuleError } from '../../../shared/result.ts';
 import { nextCalendarDay, outcomeText, reachText } from '../format.ts';
@@ -38,11 +39,10 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
   const [error, setError] = createSignal<RuleError>();
   const [busy, setBusy] = createSignal(false);
   const pending = () => schedule() === ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE;
-  const timeZone = () => props.workspace.account()?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = () => publisherTimeZone(props.workspace.account());
   const tomorrow = createMemo(() => nextCalendarDay(todayIn(timeZone(), new Date())));
   const changes = createMemo(() => releaseChanges(props.workspace.publications(props.packId)()));
-  const instances = () => props.workspace.instances(props.packId)();
-  const accountCount = () => new Set(instances().map((instance) => instance.managedAccountId)).size;
+  const reach = createMemo(() => releaseReach(props.workspace.instances(props.packId)(), props.packId));
   const isFirstRelease = () => props.workspace.releases(props.packId)().length === 0;
 
   const release = async () => {
@@ -116,10 +116,10 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         </ul>
         <p>
           <Show when={!isFirstRelease()} fallback="This is the first release: managed accounts can install it.">
-            <Show when={instances().length > 0} fallback="No managed account has this integration pack installed.">
+            <Show when={reach().instances > 0} fallback="No managed account has this integration pack installed.">
               {pending()
-                ? `Offered as a pending update to ${reachText(instances().length, accountCount())}; applied automatically on the Release Date.`
-                : `Applied at once to ${reachText(instances().length, accountCount())}.`}
+                ? `Offered as a pending update to ${reachText(reach().instances, reach().accounts)}; applied automatically on the Release Date.`
+                : `Applied at once to ${reachText(reach().instances, reach().accounts)}.`}
             </Show>
           </Show>
         </p>

@@ -2,6 +2,7 @@
 import { createMemo, createUniqueId, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { Workspace } from '../../core/api.ts';
+import { publisherTimeZone } from '../../../shared/release-plan.ts';
 import { releaseDateShown } from '../../../shared/releases.ts';
 import { HistoryPanel } from '../panels/HistoryPanel.tsx';
 import { RolloutPanel } from '../panels/RolloutPanel.tsx';
@@ -22,7 +23,7 @@ export function PackDetails(props: PackDetailsProps) {
   const releaseDate = () =>
     props.packId === undefined
       ? undefined
-      : releaseDateShown(props.workspace.releases(props.packId)(), props.workspace.account()?.timeZone);
+      : releaseDateShown(props.workspace.releases(props.packId)(), publisherTimeZone(props.workspace.account()));
   const known = () => props.packId === undefined || pack() !== undefined;
 
   return (

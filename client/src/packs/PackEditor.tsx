@@ -6,7 +6,7 @@ import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { graphemeCount } from '../../../shared/text.ts';
 import { limits } from '../../../shared/limits.ts';
-import { showsInstallationTypeList, validateDescription } from '../../../shared/rules.ts';
+import { API_SERVICE_IN_MULTI_REASON, allowedInstallationTypes, showsInstallationTypeList, validateDescription } from '../../../shared/rules.ts';
 import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
 import type { RuleError } from '../../../shared/result.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
@@ -20,7 +20,6 @@ export interface PackEditorProps {
   onDeleted: () => void;
 }
 
-const TYPES = [InstallationType.SINGLE, InstallationType.MULTI] as const;
 
 export function PackEditor(props: PackEditorProps) {
   const ids = { name: createUniqueId(), description: createUniqueId(), count: createUniqueId() };
@@ -94,7 +93,7 @@ export function PackEditor(props: PackEditorProps) {
           <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={!isNew() ? `${ids.name}-type-fixed` : undefined}>
             <legend>Integration Pack Type</legend>
             <div class="radio-options">
-              <For each={TYPES}>
+              <For each={allowedInstallationTypes(props.workspace.account() ?? { multiInstallEnabled: false })}>
                 {(option) => (
                   <label class="radio">
                     <input
@@ -115,7 +114,7 @@ export function PackEditor(props: PackEditorProps) {
               </p>
             </Show>
             <Show when={isNew() && type() === InstallationType.MULTI}>
-              <p class="hint">Multi-install integration packs cannot include API Service components.</p>
+              <p class="hint">{API_SERVICE_IN_MULTI_REASON}.</p>
             </Show>
             <Show when={fieldError('installationType')}>
               <p class="field-error">{fieldError('installationType')}</p>
