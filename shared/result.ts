@@ -18,8 +18,3 @@ export const fail = (code: string, message: string, field?: string): Result<neve
   error: field === undefined ? { code, message } : { code, message, field },
 });
 
-/** The first failure of several checks, or ok. */
-export function firstFailure(...results: Result<unknown>[]): Result<void> {
-  for (const result of results) if (!result.ok) return result;
-  return okVoid;
-}

@@ -125,13 +125,13 @@ export function validatePack(
   return validatePackComponents(pack.installationType, pack.componentIds, catalog);
 }
 
-/** Published versions are whole numbers; each publish adds the next one. */
-export function nextVersionNumber(component: Pick<PublishedComponent, 'versions'>): number {
-  return component.versions.length === 0 ? 1 : Math.max(...component.versions) + 1;
-}
-
 export function latestVersion(component: Pick<PublishedComponent, 'versions'>): number | undefined {
   return component.versions.length === 0 ? undefined : Math.max(...component.versions);
+}
+
+/** Published versions are whole numbers; each publish adds the next one. */
+export function nextVersionNumber(component: Pick<PublishedComponent, 'versions'>): number {
+  return (latestVersion(component) ?? 0) + 1;
 }
 
 /**
