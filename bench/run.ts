@@ -48,7 +48,13 @@ async function main(args: string[]): Promise<number> {
     try {
       const result = await CASES[name]!();
       const seconds = (performance.now() - began) / 1000;
-      cases[name] = { ranAt: new Date().toISOString(), seconds, figures: result.figures.map(evaluate), holdsBack: result.holdsBack, details: result.details };
+      cases[name] = {
+        ranAt: new Date().toISOString(),
+        seconds,
+        figures: result.figures.map(evaluate),
+        holdsBack: result.holdsBack,
+        details: result.details,
+      };
       console.log(`${seconds.toFixed(1)} s`);
     } catch (error) {
       failed = true;
@@ -68,7 +74,13 @@ async function main(args: string[]): Promise<number> {
   const errors = selected.filter((name) => cases[name]!.error);
   if (errors.length > 0) console.log(`\nFailed to run: ${errors.join(', ')} (see above).`);
 
-  const environment = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavgAtEnd: loadavg(), platform: process.platform };
+  const environment = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadavgAtEnd: loadavg(),
+    platform: process.platform,
+  };
   writeFileSync(RESULTS, JSON.stringify({ writtenAt: new Date().toISOString(), environment, cases }, null, 2) + '\n');
   console.log(`\nWrote ${RESULTS}`);
   return failed ? 1 : 0;

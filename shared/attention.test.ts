@@ -1,11 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  releaseKey,
-  releasesAutoAppliedSoon,
-  summarizeAttention,
-  type AttentionState,
-  type PendingReleaseSummary,
-} from './attention.ts';
+import { releaseKey, releasesAutoAppliedSoon, summarizeAttention, type AttentionState, type PendingReleaseSummary } from './attention.ts';
 import type { IntegrationPack, PackInstance, PublishedComponent, Release } from './model.ts';
 
 const now = new Date('2026-12-01T10:00:00Z');
@@ -92,20 +86,35 @@ describe('which packs need attention, and why', () => {
     {
       name: 'released with the latest versions: nothing to do',
       pack: pack('p', 'Orders', ['c1', 'c2']),
-      releases: [release('p', 1, [['c1', 3], ['c2', 1]])],
+      releases: [
+        release('p', 1, [
+          ['c1', 3],
+          ['c2', 1],
+        ]),
+      ],
       needsAttention: false,
     },
     {
       name: 'a newer version published since the release: Available',
       pack: pack('p', 'Orders', ['c1', 'c2']),
-      releases: [release('p', 1, [['c1', 2], ['c2', 1]])],
+      releases: [
+        release('p', 1, [
+          ['c1', 2],
+          ['c2', 1],
+        ]),
+      ],
       needsAttention: true,
       reasons: ['1 Available'],
     },
     {
       name: 'a component added and one removed since the release: 2 Pending (one "Deleted")',
       pack: pack('p', 'Orders', ['c1', 'c3']),
-      releases: [release('p', 1, [['c1', 2], ['c2', 1]])],
+      releases: [
+        release('p', 1, [
+          ['c1', 2],
+          ['c2', 1],
+        ]),
+      ],
       needsAttention: true,
       reasons: ['2 Pending, 1 Available'],
     },

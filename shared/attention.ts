@@ -102,9 +102,8 @@ function summarizePendingRelease(
     releaseOnDate: pending.releaseOnDate,
     autoApplyAt: at.toISOString(),
     isUpdate: releases.some((release) => release.number < pending.number),
-    instancesPending: instances.filter(
-      (instance) => instance.packId === pack.id && instance.pendingReleaseNumber === pending.number,
-    ).length,
+    instancesPending: instances.filter((instance) => instance.packId === pack.id && instance.pendingReleaseNumber === pending.number)
+      .length,
   };
 }
 
@@ -172,15 +171,11 @@ export function summarizeAttention(state: AttentionState, now: Date): AccountSum
     .map(([id, pendingUpdates]) => ({
       managedAccountId: id,
       name: accountNames.get(id) ?? id,
-      pendingUpdates: pendingUpdates.sort(
-        (a, b) => a.packName.localeCompare(b.packName) || a.instanceId.localeCompare(b.instanceId),
-      ),
+      pendingUpdates: pendingUpdates.sort((a, b) => a.packName.localeCompare(b.packName) || a.instanceId.localeCompare(b.instanceId)),
     }))
     .sort((a, b) => byName({ name: a.name, id: a.managedAccountId }, { name: b.name, id: b.managedAccountId }));
 
-  pendingReleases.sort(
-    (a, b) => a.autoApplyAt.localeCompare(b.autoApplyAt) || a.packName.localeCompare(b.packName),
-  );
+  pendingReleases.sort((a, b) => a.autoApplyAt.localeCompare(b.autoApplyAt) || a.packName.localeCompare(b.packName));
 
   return {
     accountId: state.accountId,

@@ -61,6 +61,16 @@ export function parseCommandEnvelope(input: unknown): { ok: true; value: Command
 
 /** Which roles may send which commands. */
 export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType>> = {
-  admin: new Set(['RELEASE', 'DELETE_PACK', 'INSTALL', 'UNINSTALL', 'APPLY_UPDATE', 'ATTACH_ATOM', 'DETACH_ATOM', 'ATTACH_ENVIRONMENT', 'DETACH_ENVIRONMENT']),
+  admin: new Set([
+    'RELEASE',
+    'DELETE_PACK',
+    'INSTALL',
+    'UNINSTALL',
+    'APPLY_UPDATE',
+    'ATTACH_ATOM',
+    'DETACH_ATOM',
+    'ATTACH_ENVIRONMENT',
+    'DETACH_ENVIRONMENT',
+  ]),
   managed: new Set(['INSTALL', 'UNINSTALL', 'APPLY_UPDATE', 'ATTACH_ATOM', 'DETACH_ATOM', 'ATTACH_ENVIRONMENT', 'DETACH_ENVIRONMENT']),
 };

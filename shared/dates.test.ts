@@ -37,18 +37,38 @@ describe('calendar dates and time zones', () => {
   test.each([
     { date: '2026-03-10', timeZone: 'UTC', start: '2026-03-10T00:00:00.000Z' },
     { date: '2026-03-10', timeZone: 'America/Los_Angeles', start: '2026-03-10T07:00:00.000Z', why: 'PDT' },
-    { date: '2026-03-08', timeZone: 'America/Los_Angeles', start: '2026-03-08T08:00:00.000Z', why: 'DST starts at 2 AM, midnight is still PST' },
+    {
+      date: '2026-03-08',
+      timeZone: 'America/Los_Angeles',
+      start: '2026-03-08T08:00:00.000Z',
+      why: 'DST starts at 2 AM, midnight is still PST',
+    },
     { date: '2026-03-10', timeZone: 'Asia/Tokyo', start: '2026-03-09T15:00:00.000Z' },
     { date: '2026-03-10', timeZone: 'Asia/Kolkata', start: '2026-03-09T18:30:00.000Z', why: 'half-hour offset' },
-    { date: '2022-09-11', timeZone: 'America/Santiago', start: '2022-09-11T04:00:00.000Z', why: 'clocks jump from 00:00 to 01:00: the date begins at the jump' },
+    {
+      date: '2022-09-11',
+      timeZone: 'America/Santiago',
+      start: '2022-09-11T04:00:00.000Z',
+      why: 'clocks jump from 00:00 to 01:00: the date begins at the jump',
+    },
     { date: '2023-03-26', timeZone: 'Asia/Beirut', start: '2023-03-25T22:00:00.000Z', why: 'clocks jump at midnight' },
   ])('the release date $date begins at $start in $timeZone', ({ date, timeZone, start }) => {
     expect(startOfDateIn(date, timeZone).toISOString()).toBe(start);
   });
 
   const zones = fc.constantFrom(
-    'UTC', 'America/Los_Angeles', 'America/Santiago', 'America/Havana', 'America/Asuncion', 'Asia/Beirut',
-    'Africa/Cairo', 'Asia/Tehran', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Pacific/Chatham', 'America/St_Johns',
+    'UTC',
+    'America/Los_Angeles',
+    'America/Santiago',
+    'America/Havana',
+    'America/Asuncion',
+    'Asia/Beirut',
+    'Africa/Cairo',
+    'Asia/Tehran',
+    'Australia/Lord_Howe',
+    'Pacific/Kiritimati',
+    'Pacific/Chatham',
+    'America/St_Johns',
   );
   const dates = fc
     .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2037-12-31T00:00:00Z'), noInvalidDate: true })

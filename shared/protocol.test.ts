@@ -32,12 +32,20 @@ const envelope: CommandEnvelope = {
   command: { type: 'RELEASE', packId: 'pack-1', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-04-01' },
 };
 const result: CommandResult = { idempotencyKey: 'key-12345', status: 'SUCCESS', message: 'Released.', requestId: 'r1', releaseNumber: 2 };
-const notice: Notice = { level: 'error', code: 'DESCRIPTION_TOO_LONG', message: 'The description can contain up to 500 characters (this one has 501).', packId: 'pack-1' };
+const notice: Notice = {
+  level: 'error',
+  code: 'DESCRIPTION_TOO_LONG',
+  message: 'The description can contain up to 500 characters (this one has 501).',
+  packId: 'pack-1',
+};
 
 describe('message types', () => {
   test('0 and 1 are y-websocket’s sync and awareness, 2 and 3 its auth and query-awareness', () => {
     expect([MessageType.sync, MessageType.awareness, MessageType.auth, MessageType.queryAwareness]).toEqual([
-      messageSync, messageAwareness, messageAuth, messageQueryAwareness,
+      messageSync,
+      messageAwareness,
+      messageAuth,
+      messageQueryAwareness,
     ]);
   });
 
@@ -73,10 +81,14 @@ describe('frames round-trip', () => {
 
   test('any notice text survives the trip (UTF-8, emoji, long messages)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('error', 'warning', 'info') as fc.Arbitrary<Notice['level']>, (message, level) => {
-        const sent: Notice = { level, code: 'X', message };
-        expect(decodeFrame(encodeNotice(sent))).toEqual({ type: 101, notice: sent });
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        fc.constantFrom('error', 'warning', 'info') as fc.Arbitrary<Notice['level']>,
+        (message, level) => {
+          const sent: Notice = { level, code: 'X', message };
+          expect(decodeFrame(encodeNotice(sent))).toEqual({ type: 101, notice: sent });
+        },
+      ),
     );
   });
 
@@ -91,7 +103,10 @@ describe('frames round-trip', () => {
     { why: 'not JSON', frame: jsonFrame(101, '{nope') },
     { why: 'a notice without a message', frame: jsonFrame(101, JSON.stringify({ level: 'error', code: 'X' })) },
     { why: 'a notice of an unknown level', frame: jsonFrame(101, JSON.stringify({ level: 'fatal', code: 'X', message: 'm' })) },
-    { why: 'a command of an unknown type', frame: jsonFrame(102, JSON.stringify({ idempotencyKey: 'key-12345', command: { type: 'EXPLODE' } })) },
+    {
+      why: 'a command of an unknown type',
+      frame: jsonFrame(102, JSON.stringify({ idempotencyKey: 'key-12345', command: { type: 'EXPLODE' } })),
+    },
     { why: 'a result with an unknown status', frame: jsonFrame(103, JSON.stringify({ ...result, status: 'MAYBE' })) },
     { why: 'a truncated frame', frame: encodeNotice(notice).slice(0, 10) },
     { why: 'an unknown type', frame: jsonFrame(104, '{}') },
@@ -107,13 +122,44 @@ describe('frames round-trip', () => {
 describe('command envelopes', () => {
   test.each([
     { why: 'a release', input: envelope, ok: true },
-    { why: 'an immediate release', input: { idempotencyKey: 'key-12345', command: { type: 'RELEASE', packId: 'p', releaseSchedule: 'IMMEDIATELY' } }, ok: true },
-    { why: 'an install with an override name', input: { idempotencyKey: 'key-12345', command: { type: 'INSTALL', packId: 'p', managedAccountId: 'm1', integrationPackOverrideName: 'EU' } }, ok: true },
+    {
+      why: 'an immediate release',
+      input: { idempotencyKey: 'key-12345', command: { type: 'RELEASE', packId: 'p', releaseSchedule: 'IMMEDIATELY' } },
+      ok: true,
+    },
+    {
+      why: 'an install with an override name',
+      input: {
+        idempotencyKey: 'key-12345',
+        command: { type: 'INSTALL', packId: 'p', managedAccountId: 'm1', integrationPackOverrideName: 'EU' },
+      },
+      ok: true,
+    },
     { why: 'a delete', input: { idempotencyKey: 'key-12345', command: { type: 'DELETE_PACK', packId: 'p' } }, ok: true },
-    { why: 'a short idempotency key', input: { idempotencyKey: 'k', command: { type: 'DELETE_PACK', packId: 'p' } }, ok: false, path: 'idempotencyKey' },
-    { why: 'a date in another format', input: { idempotencyKey: 'key-12345', command: { ...envelope.command, releaseOnDate: '04/01/2026' } }, ok: false, path: 'command.releaseOnDate' },
-    { why: 'an unknown schedule', input: { idempotencyKey: 'key-12345', command: { ...envelope.command, releaseSchedule: 'LATER' } }, ok: false, path: 'command.releaseSchedule' },
-    { why: 'an empty pack id', input: { idempotencyKey: 'key-12345', command: { type: 'DELETE_PACK', packId: '' } }, ok: false, path: 'command.packId' },
+    {
+      why: 'a short idempotency key',
+      input: { idempotencyKey: 'k', command: { type: 'DELETE_PACK', packId: 'p' } },
+      ok: false,
+      path: 'idempotencyKey',
+    },
+    {
+      why: 'a date in another format',
+      input: { idempotencyKey: 'key-12345', command: { ...envelope.command, releaseOnDate: '04/01/2026' } },
+      ok: false,
+      path: 'command.releaseOnDate',
+    },
+    {
+      why: 'an unknown schedule',
+      input: { idempotencyKey: 'key-12345', command: { ...envelope.command, releaseSchedule: 'LATER' } },
+      ok: false,
+      path: 'command.releaseSchedule',
+    },
+    {
+      why: 'an empty pack id',
+      input: { idempotencyKey: 'key-12345', command: { type: 'DELETE_PACK', packId: '' } },
+      ok: false,
+      path: 'command.packId',
+    },
     { why: 'not an object', input: 'RELEASE', ok: false },
   ])('$why', ({ input, ok, path }) => {
     const parsed = parseCommandEnvelope(input);

@@ -34,39 +34,81 @@ describe('Publications columns', () => {
   test.each([
     {
       why: 'Current Version: a released component shows its version in the release; nothing newer, nothing else',
-      componentIds: ['a'], current: release(['a', 3]), rows: [row('a', 3)], canRelease: false, next: [['a', 3]],
+      componentIds: ['a'],
+      current: release(['a', 3]),
+      rows: [row('a', 3)],
+      canRelease: false,
+      next: [['a', 3]],
     },
     {
       why: 'Pending Version: never released, the pack holds it → the latest published version',
-      componentIds: ['a'], current: undefined, rows: [row('a', undefined, 3)], canRelease: true, next: [['a', 3]],
+      componentIds: ['a'],
+      current: undefined,
+      rows: [row('a', undefined, 3)],
+      canRelease: true,
+      next: [['a', 3]],
     },
     {
       why: 'Pending Version: added since the release → the latest published version, no Current Version',
-      componentIds: ['a', 'c'], current: release(['a', 3]), rows: [row('c', undefined, 2), row('a', 3)], canRelease: true, next: [['c', 2], ['a', 3]],
+      componentIds: ['a', 'c'],
+      current: release(['a', 3]),
+      rows: [row('c', undefined, 2), row('a', 3)],
+      canRelease: true,
+      next: [
+        ['c', 2],
+        ['a', 3],
+      ],
     },
     {
       why: 'Pending Version "Deleted": in the current release, removed from the pack; not in a new release',
-      componentIds: [], current: release(['a', 3]), rows: [row('a', 3, DELETED, undefined, false)], canRelease: true, next: [],
+      componentIds: [],
+      current: release(['a', 3]),
+      rows: [row('a', 3, DELETED, undefined, false)],
+      canRelease: true,
+      next: [],
     },
     {
       why: '"Deleted" wins over Available: a removed component with a newer version is still only Deleted',
-      componentIds: ['c'], current: release(['a', 1], ['c', 2]), rows: [row('c', 2), row('a', 1, DELETED, undefined, false)], canRelease: true, next: [['c', 2]],
+      componentIds: ['c'],
+      current: release(['a', 1], ['c', 2]),
+      rows: [row('c', 2), row('a', 1, DELETED, undefined, false)],
+      canRelease: true,
+      next: [['c', 2]],
     },
     {
       why: 'Available Version: in the release and a newer version was published since → that version',
-      componentIds: ['a'], current: release(['a', 1]), rows: [row('a', 1, undefined, 3)], canRelease: true, next: [['a', 3]],
+      componentIds: ['a'],
+      current: release(['a', 1]),
+      rows: [row('a', 1, undefined, 3)],
+      canRelease: true,
+      next: [['a', 3]],
     },
     {
       why: 'Available and unchanged rows side by side',
-      componentIds: ['a', 'c'], current: release(['a', 2], ['c', 2]), rows: [row('c', 2), row('a', 2, undefined, 3)], canRelease: true, next: [['c', 2], ['a', 3]],
+      componentIds: ['a', 'c'],
+      current: release(['a', 2], ['c', 2]),
+      rows: [row('c', 2), row('a', 2, undefined, 3)],
+      canRelease: true,
+      next: [
+        ['c', 2],
+        ['a', 3],
+      ],
     },
     {
       why: 'Release Integration Pack is disabled for an empty pack never released',
-      componentIds: [], current: undefined, rows: [], canRelease: false, next: [],
+      componentIds: [],
+      current: undefined,
+      rows: [],
+      canRelease: false,
+      next: [],
     },
     {
       why: 'an unpublished component in the pack has no version to release',
-      componentIds: ['ghost'], current: undefined, rows: [row('ghost')], canRelease: false, next: [],
+      componentIds: ['ghost'],
+      current: undefined,
+      rows: [row('ghost')],
+      canRelease: false,
+      next: [],
     },
   ])('$why', ({ componentIds, current, rows, canRelease: enabled, next }) => {
     const derived = derivePublications({ componentIds, currentRelease: current, catalog });
@@ -94,7 +136,10 @@ describe('Publications columns', () => {
       ['z', { id: 'z', name: 'Same', type: 'PROCESS', versions: [1] }],
       ['y', { id: 'y', name: 'Same', type: 'PROCESS', versions: [1] }],
     ]);
-    expect(derivePublications({ componentIds: ['z', 'y'], currentRelease: undefined, catalog: twins }).map((r) => r.componentId)).toEqual(['y', 'z']);
+    expect(derivePublications({ componentIds: ['z', 'y'], currentRelease: undefined, catalog: twins }).map((r) => r.componentId)).toEqual([
+      'y',
+      'z',
+    ]);
   });
 });
 

@@ -44,8 +44,7 @@ export function derivePublications({ componentIds, currentRelease, catalog }: Pu
     let availableVersion: number | undefined;
     if (isInPack && currentVersion === undefined) pendingVersion = latest;
     else if (!isInPack && currentVersion !== undefined) pendingVersion = DELETED;
-    else if (isInPack && currentVersion !== undefined && latest !== undefined && latest > currentVersion)
-      availableVersion = latest;
+    else if (isInPack && currentVersion !== undefined && latest !== undefined && latest > currentVersion) availableVersion = latest;
     rows.push({
       componentId,
       componentName: component?.name ?? componentId,
@@ -56,9 +55,7 @@ export function derivePublications({ componentIds, currentRelease, catalog }: Pu
       inPack: isInPack,
     });
   }
-  return rows.sort(
-    (a, b) => a.componentName.localeCompare(b.componentName) || a.componentId.localeCompare(b.componentId),
-  );
+  return rows.sort((a, b) => a.componentName.localeCompare(b.componentName) || a.componentId.localeCompare(b.componentId));
 }
 
 /** Release Integration Pack is enabled only when some version is Pending or Available. */

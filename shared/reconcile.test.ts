@@ -2,7 +2,15 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { fc } from '../test/support/fast-check.ts';
-import { applyPackEdit, packEditArb, validPackArb, validPackEditArb, worldArb, type PackEdit, type ReconcileWorld } from '../test/support/pack-edits.ts';
+import {
+  applyPackEdit,
+  packEditArb,
+  validPackArb,
+  validPackEditArb,
+  worldArb,
+  type PackEdit,
+  type ReconcileWorld,
+} from '../test/support/pack-edits.ts';
 import { limits } from './limits.ts';
 import type { IntegrationPack, PackTombstone, PublishedComponent } from './model.ts';
 import { reconcilePack, type ReconcileContext } from './reconcile.ts';
@@ -18,8 +26,13 @@ catalog.set('api', { id: 'api', name: 'Customer API', type: 'API_SERVICE', versi
 const context: ReconcileContext = { account: { multiInstallEnabled: true }, catalog, tombstones: new Map() };
 
 const previous: IntegrationPack = {
-  id: 'pack-1', name: 'Orders', description: 'Order sync', installationType: 'MULTI',
-  componentIds: ['p000', 'p001'], createdAt: '2026-03-01T10:00:00.000Z', createdBy: 'person-ada',
+  id: 'pack-1',
+  name: 'Orders',
+  description: 'Order sync',
+  installationType: 'MULTI',
+  componentIds: ['p000', 'p001'],
+  createdAt: '2026-03-01T10:00:00.000Z',
+  createdBy: 'person-ada',
 };
 
 /** The pack as the server accepted it, then the client's edits, then what reconcile says. */
@@ -38,30 +51,92 @@ describe('an edit to an existing pack: valid parts kept, each violation reverted
   test.each([
     { why: 'no change', edits: [], codes: [], accepted: previous },
     { why: 'a new name is kept', edits: [set('name', 'Orders v2')], codes: [], accepted: { ...previous, name: 'Orders v2' } },
-    { why: 'a new description is kept', edits: [set('description', '😀'.repeat(500))], codes: [], accepted: { ...previous, description: '😀'.repeat(500) } },
+    {
+      why: 'a new description is kept',
+      edits: [set('description', '😀'.repeat(500))],
+      codes: [],
+      accepted: { ...previous, description: '😀'.repeat(500) },
+    },
     { why: 'an empty name is reverted', edits: [set('name', '  ')], codes: ['NAME_REQUIRED'], accepted: previous },
     { why: 'a name over 100 characters is reverted', edits: [set('name', 'n'.repeat(101))], codes: ['NAME_TOO_LONG'], accepted: previous },
     { why: 'a name that is not text is reverted', edits: [set('name', 42)], codes: ['NAME_INVALID'], accepted: previous },
     { why: 'a name written as Y.Text is reverted', edits: [set('name', { yText: 'Orders' })], codes: ['NAME_INVALID'], accepted: previous },
     { why: 'a removed name is reverted', edits: [{ kind: 'deleteKey', key: 'name' }], codes: ['NAME_INVALID'], accepted: previous },
-    { why: 'a name with spaces is kept trimmed', edits: [set('name', '  Orders v2 ')], codes: ['NAME_NOT_TRIMMED'], accepted: { ...previous, name: 'Orders v2' } },
-    { why: 'a description over 500 characters is reverted', edits: [set('description', '😀'.repeat(501))], codes: ['DESCRIPTION_TOO_LONG'], accepted: previous },
-    { why: 'a description that is not text is reverted', edits: [set('description', null)], codes: ['DESCRIPTION_INVALID'], accepted: previous },
-    { why: 'the type cannot change once the pack is added', edits: [set('installationType', 'SINGLE')], codes: ['TYPE_FIXED'], accepted: previous },
-    { why: 'the type cannot be removed', edits: [{ kind: 'deleteKey', key: 'installationType' }], codes: ['TYPE_FIXED'], accepted: previous },
+    {
+      why: 'a name with spaces is kept trimmed',
+      edits: [set('name', '  Orders v2 ')],
+      codes: ['NAME_NOT_TRIMMED'],
+      accepted: { ...previous, name: 'Orders v2' },
+    },
+    {
+      why: 'a description over 500 characters is reverted',
+      edits: [set('description', '😀'.repeat(501))],
+      codes: ['DESCRIPTION_TOO_LONG'],
+      accepted: previous,
+    },
+    {
+      why: 'a description that is not text is reverted',
+      edits: [set('description', null)],
+      codes: ['DESCRIPTION_INVALID'],
+      accepted: previous,
+    },
+    {
+      why: 'the type cannot change once the pack is added',
+      edits: [set('installationType', 'SINGLE')],
+      codes: ['TYPE_FIXED'],
+      accepted: previous,
+    },
+    {
+      why: 'the type cannot be removed',
+      edits: [{ kind: 'deleteKey', key: 'installationType' }],
+      codes: ['TYPE_FIXED'],
+      accepted: previous,
+    },
     { why: 'creation fields cannot change', edits: [set('createdBy', 'mallory')], codes: ['CREATED_FIXED'], accepted: previous },
     { why: 'unknown fields are removed', edits: [set('color', 'red')], codes: ['UNKNOWN_FIELD'], accepted: previous },
-    { why: 'components that are not a map are restored', edits: [{ kind: 'replaceComponents', value: ['p005'] }], codes: ['COMPONENTS_INVALID'], accepted: previous },
-    { why: 'a Process added to a Multiple Attachments pack is kept', edits: [add('p002')], codes: [], accepted: { ...previous, componentIds: ['p000', 'p001', 'p002'] } },
-    { why: 'an API Service added to a Multiple Attachments pack is reverted, other additions kept', edits: [add('api'), add('p002')], codes: ['API_SERVICE_IN_MULTI'], accepted: { ...previous, componentIds: ['p000', 'p001', 'p002'] } },
+    {
+      why: 'components that are not a map are restored',
+      edits: [{ kind: 'replaceComponents', value: ['p005'] }],
+      codes: ['COMPONENTS_INVALID'],
+      accepted: previous,
+    },
+    {
+      why: 'a Process added to a Multiple Attachments pack is kept',
+      edits: [add('p002')],
+      codes: [],
+      accepted: { ...previous, componentIds: ['p000', 'p001', 'p002'] },
+    },
+    {
+      why: 'an API Service added to a Multiple Attachments pack is reverted, other additions kept',
+      edits: [add('api'), add('p002')],
+      codes: ['API_SERVICE_IN_MULTI'],
+      accepted: { ...previous, componentIds: ['p000', 'p001', 'p002'] },
+    },
     { why: 'an unpublished component is reverted', edits: [add('nope')], codes: ['COMPONENT_UNKNOWN'], accepted: previous },
     { why: 'a removal is always kept', edits: [remove('p000')], codes: [], accepted: { ...previous, componentIds: ['p001'] } },
-    { why: 'a component marked with something else than true is kept and marked true', edits: [add('p002', 1)], codes: ['COMPONENT_VALUE_INVALID'], accepted: { ...previous, componentIds: ['p000', 'p001', 'p002'] } },
-    { why: 'deleting the pack by hand is reverted (deleting is a command)', edits: [{ kind: 'deletePack' }], codes: ['DELETE_IS_A_COMMAND'], accepted: previous },
-    { why: 'replacing the pack by a value that is not a pack is reverted', edits: [{ kind: 'replacePack', value: 'x' }], codes: ['DELETE_IS_A_COMMAND'], accepted: previous },
+    {
+      why: 'a component marked with something else than true is kept and marked true',
+      edits: [add('p002', 1)],
+      codes: ['COMPONENT_VALUE_INVALID'],
+      accepted: { ...previous, componentIds: ['p000', 'p001', 'p002'] },
+    },
+    {
+      why: 'deleting the pack by hand is reverted (deleting is a command)',
+      edits: [{ kind: 'deletePack' }],
+      codes: ['DELETE_IS_A_COMMAND'],
+      accepted: previous,
+    },
+    {
+      why: 'replacing the pack by a value that is not a pack is reverted',
+      edits: [{ kind: 'replacePack', value: 'x' }],
+      codes: ['DELETE_IS_A_COMMAND'],
+      accepted: previous,
+    },
     {
       why: 'fields are judged independently: valid description kept, invalid name reverted',
-      edits: [set('name', ''), set('description', 'New words')], codes: ['NAME_REQUIRED'], accepted: { ...previous, description: 'New words' },
+      edits: [set('name', ''), set('description', 'New words')],
+      codes: ['NAME_REQUIRED'],
+      accepted: { ...previous, description: 'New words' },
     },
   ] satisfies { why: string; edits: PackEdit[]; codes: string[]; accepted: IntegrationPack }[])('$why', ({ edits, codes, accepted }) => {
     const result = reconcileAfter(edits);
@@ -75,9 +150,16 @@ describe('an edit to an existing pack: valid parts kept, each violation reverted
 
   test('"A pack holds at most 100 components": additions past 100 are reverted, with how many', () => {
     const full = { ...previous, installationType: 'SINGLE' as const, componentIds: first(98) };
-    const result = reconcileAfter(first(103).slice(98).map((id) => add(id)), full);
+    const result = reconcileAfter(
+      first(103)
+        .slice(98)
+        .map((id) => add(id)),
+      full,
+    );
     expect(result.accepted?.componentIds).toHaveLength(limits.componentsPerPack);
-    expect(result.violations).toEqual([expect.objectContaining({ code: 'TOO_MANY_COMPONENTS', message: expect.stringContaining('3 were not added') })]);
+    expect(result.violations).toEqual([
+      expect.objectContaining({ code: 'TOO_MANY_COMPONENTS', message: expect.stringContaining('3 were not added') }),
+    ]);
   });
 
   test('removing and adding in one edit stays within 100', () => {
@@ -93,21 +175,48 @@ describe('a new pack: added whole, or not at all', () => {
   const fresh: IntegrationPack = { ...previous, id: 'pack-1', installationType: 'SINGLE', componentIds: ['p000', 'api'] };
   const writeFresh = (pack: object): PackEdit[] =>
     Object.entries(pack).flatMap(([key, value]): PackEdit[] =>
-      key === 'id' ? [] : key === 'componentIds' ? [{ kind: 'addMany', ids: [] }, ...(value as string[]).map((id) => add(id))] : [set(key, value)],
+      key === 'id'
+        ? []
+        : key === 'componentIds'
+          ? [{ kind: 'addMany', ids: [] }, ...(value as string[]).map((id) => add(id))]
+          : [set(key, value)],
     );
 
   test.each([
     { why: 'a valid pack is added', pack: fresh, codes: [], accepted: fresh },
     { why: 'a name with spaces is added trimmed', pack: { ...fresh, name: ' Orders ' }, codes: ['NAME_NOT_TRIMMED'], accepted: fresh },
     { why: 'without a name it is not added', pack: { ...fresh, name: '' }, codes: ['NAME_REQUIRED'], accepted: undefined },
-    { why: 'with a description over 500 characters it is not added', pack: { ...fresh, description: 'd'.repeat(501) }, codes: ['DESCRIPTION_TOO_LONG'], accepted: undefined },
-    { why: 'a Multiple Attachments pack needs the multi-install feature', pack: { ...fresh, installationType: 'MULTI' as const, componentIds: [] }, codes: ['MULTI_INSTALL_DISABLED'], accepted: undefined, multi: false },
-    { why: 'an unknown type is not added', pack: { ...fresh, installationType: 'BOTH' as unknown as 'SINGLE' }, codes: ['TYPE_INVALID'], accepted: undefined },
-    { why: 'a pack missing its creation fields is malformed', pack: { ...fresh, createdAt: undefined as unknown as string }, codes: ['PACK_MALFORMED'], accepted: undefined },
+    {
+      why: 'with a description over 500 characters it is not added',
+      pack: { ...fresh, description: 'd'.repeat(501) },
+      codes: ['DESCRIPTION_TOO_LONG'],
+      accepted: undefined,
+    },
+    {
+      why: 'a Multiple Attachments pack needs the multi-install feature',
+      pack: { ...fresh, installationType: 'MULTI' as const, componentIds: [] },
+      codes: ['MULTI_INSTALL_DISABLED'],
+      accepted: undefined,
+      multi: false,
+    },
+    {
+      why: 'an unknown type is not added',
+      pack: { ...fresh, installationType: 'BOTH' as unknown as 'SINGLE' },
+      codes: ['TYPE_INVALID'],
+      accepted: undefined,
+    },
+    {
+      why: 'a pack missing its creation fields is malformed',
+      pack: { ...fresh, createdAt: undefined as unknown as string },
+      codes: ['PACK_MALFORMED'],
+      accepted: undefined,
+    },
     { why: 'a pack with unknown fields is malformed', pack: { ...fresh, color: 'red' }, codes: ['PACK_MALFORMED'], accepted: undefined },
     {
       why: 'a new Multiple Attachments pack is added without its API Service components',
-      pack: { ...fresh, installationType: 'MULTI' as const }, codes: ['API_SERVICE_IN_MULTI'], accepted: { ...fresh, installationType: 'MULTI' as const, componentIds: ['p000'] },
+      pack: { ...fresh, installationType: 'MULTI' as const },
+      codes: ['API_SERVICE_IN_MULTI'],
+      accepted: { ...fresh, installationType: 'MULTI' as const, componentIds: ['p000'] },
     },
   ])('$why', ({ pack, codes, accepted, multi }) => {
     const ctx = { ...context, account: { multiInstallEnabled: multi ?? true } };
@@ -226,7 +335,11 @@ describe('reconcile properties', () => {
             .filter((c) => pack.installationType === 'SINGLE' || c.type === 'PROCESS')
             .map((c) => c.id)
             .slice(0, 12);
-          return fc.record({ world: fc.constant(w), pack: fc.constant(pack), edits: fc.array(validPackEditArb(allowed), { maxLength: 8 }) });
+          return fc.record({
+            world: fc.constant(w),
+            pack: fc.constant(pack),
+            edits: fc.array(validPackEditArb(allowed), { maxLength: 8 }),
+          });
         }),
       );
     fc.assert(

@@ -6,13 +6,7 @@
 import { limits } from './limits.ts';
 import type { IntegrationPack, PackTombstone, PublishedComponent, PublisherAccount } from './model.ts';
 import type { RuleError } from './result.ts';
-import {
-  validateComponentForPack,
-  validateDescription,
-  validateInstallationType,
-  validateName,
-  validateTypeUnchanged,
-} from './rules.ts';
+import { validateComponentForPack, validateDescription, validateInstallationType, validateName, validateTypeUnchanged } from './rules.ts';
 import type { RawPack } from './schema.ts';
 
 export interface ReconcileContext {
@@ -73,7 +67,7 @@ export function reconcilePack(
   if (raw.unknownKeys.length > 0)
     violate({ code: 'UNKNOWN_FIELD', message: `Unknown pack fields were removed: ${raw.unknownKeys.join(', ')}.` });
   if (!raw.componentsIsMap)
-    violate({ code: 'COMPONENTS_INVALID', message: 'The pack\'s component list was malformed and was restored.', field: 'components' });
+    violate({ code: 'COMPONENTS_INVALID', message: "The pack's component list was malformed and was restored.", field: 'components' });
 
   accepted.componentIds = acceptComponents(previous, raw.componentsIsMap ? raw.componentIds : previous.componentIds, context, violate);
   reportComponentValues(raw, accepted, violate);

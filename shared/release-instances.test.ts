@@ -46,20 +46,39 @@ describe('planInstall', () => {
     });
   });
   test("only this pack's instances count against single attachment", () => {
-    const other: PackInstance = { id: 'o', packId: 'other', managedAccountId: 'acme', releaseNumber: 1, atomIds: [], environmentIds: [], installedAt: '' };
+    const other: PackInstance = {
+      id: 'o',
+      packId: 'other',
+      managedAccountId: 'acme',
+      releaseNumber: 1,
+      atomIds: [],
+      environmentIds: [],
+      installedAt: '',
+    };
     expect(planInstall({ ...base, pack: single, releases: [rel(1, 'SUCCESS')], instances: [other] }).ok).toBe(true);
     expect(planInstall({ ...base, pack: single, releases: [rel(1, 'SUCCESS')], instances: [{ ...other, packId: 'p' }] }).ok).toBe(false);
   });
 });
 
 describe('attachments', () => {
-  const instance: PackInstance = { id: 'i', packId: 'p', managedAccountId: 'acme', releaseNumber: 1, atomIds: ['b'], environmentIds: [], installedAt: '' };
+  const instance: PackInstance = {
+    id: 'i',
+    packId: 'p',
+    managedAccountId: 'acme',
+    releaseNumber: 1,
+    atomIds: ['b'],
+    environmentIds: [],
+    installedAt: '',
+  };
   test('attach once (trimmed, sorted), detach what is attached', () => {
     expect(attachTo(instance, 'atom', ' a ')).toMatchObject({ ok: true, value: { atomIds: ['a', 'b'] } });
     expect(attachTo(instance, 'atom', 'b')).toMatchObject({ ok: false, error: { code: 'ALREADY_ATTACHED' } });
     expect(attachTo(instance, 'environment', '  ')).toMatchObject({ ok: false, error: { code: 'ATTACHMENT_ID_REQUIRED' } });
     expect(detachFrom(instance, 'atom', 'b')).toMatchObject({ ok: true, value: { atomIds: [] } });
-    expect(detachFrom(instance, 'environment', 'prod')).toMatchObject({ ok: false, error: { code: 'NOT_ATTACHED', message: 'Environment prod is not attached to this installation.' } });
+    expect(detachFrom(instance, 'environment', 'prod')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_ATTACHED', message: 'Environment prod is not attached to this installation.' },
+    });
   });
   test('instanceLabel', () => {
     expect(instanceLabel({}, 'Orders')).toBe('Orders');

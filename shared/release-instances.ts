@@ -17,10 +17,8 @@ export interface CommandActor {
 /** Admins act on any managed account; a managed account's user only on their own. */
 export function canActForManagedAccount(actor: CommandActor, managedAccountId: string): Result<void> {
   if (actor.role === 'admin') return okVoid;
-  if (actor.role === 'managed' && actor.managedAccountId !== undefined && actor.managedAccountId === managedAccountId)
-    return okVoid;
-  if (actor.role === 'managed')
-    return fail('FORBIDDEN', 'You can change only the installations of your own managed account.');
+  if (actor.role === 'managed' && actor.managedAccountId !== undefined && actor.managedAccountId === managedAccountId) return okVoid;
+  if (actor.role === 'managed') return fail('FORBIDDEN', 'You can change only the installations of your own managed account.');
   return fail('FORBIDDEN', 'Viewers cannot change installations.');
 }
 

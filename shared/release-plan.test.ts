@@ -71,7 +71,10 @@ describe('the schedule', () => {
     expect(nextAutoApplyAt(new Map([['x', [release({ status: 'SUCCESS' })]]]), 'UTC')).toBeUndefined();
   });
   test('markApplied: SUCCESS with the instant', () => {
-    expect(markApplied(release({}), new Date('2025-03-20T00:00:05Z'))).toMatchObject({ status: 'SUCCESS', appliedAt: '2025-03-20T00:00:05.000Z' });
+    expect(markApplied(release({}), new Date('2025-03-20T00:00:05Z'))).toMatchObject({
+      status: 'SUCCESS',
+      appliedAt: '2025-03-20T00:00:05.000Z',
+    });
   });
 });
 
@@ -95,8 +98,14 @@ describe('instances', () => {
   test('checkUpdateApplicable', () => {
     const catalog = new Map([['c1', { id: 'c1', name: 'Sync', type: 'PROCESS' as const, versions: [1, 2] }]]);
     expect(checkUpdateApplicable(instance({}), release({}), catalog).ok).toBe(true);
-    expect(checkUpdateApplicable(instance({ releaseNumber: 2 }), release({}), catalog)).toMatchObject({ ok: false, error: { code: 'ALREADY_APPLIED' } });
-    expect(checkUpdateApplicable(instance({ packId: 'billing' }), release({}), catalog)).toMatchObject({ ok: false, error: { code: 'WRONG_PACK' } });
+    expect(checkUpdateApplicable(instance({ releaseNumber: 2 }), release({}), catalog)).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_APPLIED' },
+    });
+    expect(checkUpdateApplicable(instance({ packId: 'billing' }), release({}), catalog)).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_PACK' },
+    });
     expect(checkUpdateApplicable(instance({}), release({ components: [{ componentId: 'c1', version: 3 }] }), catalog)).toMatchObject({
       ok: false,
       error: { code: 'COMPONENT_VERSION_MISSING', message: "Sync version 3 is not published in the publisher's account." },

@@ -96,13 +96,12 @@ export function checkUpdateApplicable(
   release: Pick<Release, 'packId' | 'number' | 'components'>,
   catalog: ReadonlyMap<string, PublishedComponent>,
 ): Result<void> {
-  if (release.packId !== instance.packId)
-    return fail('WRONG_PACK', `Release ${release.number} belongs to another integration pack.`);
+  if (release.packId !== instance.packId) return fail('WRONG_PACK', `Release ${release.number} belongs to another integration pack.`);
   if (release.number <= instance.releaseNumber)
     return fail('ALREADY_APPLIED', `This instance already runs release ${instance.releaseNumber}.`);
   for (const { componentId, version } of release.components) {
     const component = catalog.get(componentId);
-    if (!component || !component.versions.includes(version))
+    if (!component?.versions.includes(version))
       return fail(
         'COMPONENT_VERSION_MISSING',
         `${component?.name ?? componentId} version ${version} is not published in the publisher's account.`,
@@ -116,9 +115,7 @@ export function instancesAwaiting(release: Pick<Release, 'packId' | 'number'>, i
   return instances
     .filter(
       (instance) =>
-        instance.packId === release.packId &&
-        instance.releaseNumber < release.number &&
-        instance.failedReleaseNumber !== release.number,
+        instance.packId === release.packId && instance.releaseNumber < release.number && instance.failedReleaseNumber !== release.number,
     )
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

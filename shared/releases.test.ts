@@ -18,7 +18,13 @@ import type { Result } from './result.ts';
 
 const codeOf = (result: Result<unknown>) => (result.ok ? 'OK' : result.error.code);
 
-function release(number: number, schedule: ReleaseSchedule, status: ReleaseStatus, releaseOnDate?: string, releasedAt = '2026-03-01T12:00:00.000Z'): Release {
+function release(
+  number: number,
+  schedule: ReleaseSchedule,
+  status: ReleaseStatus,
+  releaseOnDate?: string,
+  releasedAt = '2026-03-01T12:00:00.000Z',
+): Release {
   return {
     packId: 'p',
     number,
@@ -37,24 +43,82 @@ const applied = (number: number, date: string) => release(number, 'RELEASE_ON_SP
 
 const catalog = new Map([['a', { id: 'a', name: 'Orders', type: 'PROCESS' as const, versions: [1, 2] }]]);
 const somethingPending: PublicationRow[] = derivePublications({ componentIds: ['a'], currentRelease: undefined, catalog });
-const nothingPending: PublicationRow[] = derivePublications({ componentIds: ['a'], currentRelease: { components: [{ componentId: 'a', version: 2 }] }, catalog });
-const availableOnly: PublicationRow[] = derivePublications({ componentIds: ['a'], currentRelease: { components: [{ componentId: 'a', version: 1 }] }, catalog });
+const nothingPending: PublicationRow[] = derivePublications({
+  componentIds: ['a'],
+  currentRelease: { components: [{ componentId: 'a', version: 2 }] },
+  catalog,
+});
+const availableOnly: PublicationRow[] = derivePublications({
+  componentIds: ['a'],
+  currentRelease: { components: [{ componentId: 'a', version: 1 }] },
+  catalog,
+});
 
 // 06:30 UTC on 2026-03-10 is still 2026-03-09 in Los Angeles and already 2026-03-10 in Tokyo.
 const NOW = new Date('2026-03-10T06:30:00Z');
 
 describe('validateReleaseRequest', () => {
   test.each([
-    { why: 'nothing Pending or Available: Release Integration Pack is disabled', rows: nothingPending, request: { releaseSchedule: 'IMMEDIATELY' as const }, code: 'NOTHING_TO_RELEASE' },
-    { why: 'Release Immediate with a Pending version', rows: somethingPending, request: { releaseSchedule: 'IMMEDIATELY' as const }, code: 'OK' },
-    { why: 'Release Immediate with only an Available version', rows: availableOnly, request: { releaseSchedule: 'IMMEDIATELY' as const }, code: 'OK' },
-    { why: 'an unknown schedule', rows: somethingPending, request: { releaseSchedule: 'LATER' as unknown as ReleaseSchedule }, code: 'SCHEDULE_INVALID' },
-    { why: 'Release Pending without a Release Date', rows: somethingPending, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const }, code: 'RELEASE_DATE_REQUIRED' },
-    { why: 'Release Pending with an impossible date', rows: somethingPending, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-02-30' }, code: 'RELEASE_DATE_REQUIRED' },
-    { why: 'Release Pending with a badly written date', rows: somethingPending, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '3/11/2026' }, code: 'RELEASE_DATE_REQUIRED' },
-    { why: 'Release Pending for today (UTC)', rows: somethingPending, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-10' }, code: 'RELEASE_DATE_NOT_FUTURE' },
-    { why: 'Release Pending for yesterday', rows: somethingPending, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-09' }, code: 'RELEASE_DATE_NOT_FUTURE' },
-    { why: 'Release Pending for tomorrow', rows: somethingPending, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-11' }, code: 'OK' },
+    {
+      why: 'nothing Pending or Available: Release Integration Pack is disabled',
+      rows: nothingPending,
+      request: { releaseSchedule: 'IMMEDIATELY' as const },
+      code: 'NOTHING_TO_RELEASE',
+    },
+    {
+      why: 'Release Immediate with a Pending version',
+      rows: somethingPending,
+      request: { releaseSchedule: 'IMMEDIATELY' as const },
+      code: 'OK',
+    },
+    {
+      why: 'Release Immediate with only an Available version',
+      rows: availableOnly,
+      request: { releaseSchedule: 'IMMEDIATELY' as const },
+      code: 'OK',
+    },
+    {
+      why: 'an unknown schedule',
+      rows: somethingPending,
+      request: { releaseSchedule: 'LATER' as unknown as ReleaseSchedule },
+      code: 'SCHEDULE_INVALID',
+    },
+    {
+      why: 'Release Pending without a Release Date',
+      rows: somethingPending,
+      request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const },
+      code: 'RELEASE_DATE_REQUIRED',
+    },
+    {
+      why: 'Release Pending with an impossible date',
+      rows: somethingPending,
+      request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-02-30' },
+      code: 'RELEASE_DATE_REQUIRED',
+    },
+    {
+      why: 'Release Pending with a badly written date',
+      rows: somethingPending,
+      request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '3/11/2026' },
+      code: 'RELEASE_DATE_REQUIRED',
+    },
+    {
+      why: 'Release Pending for today (UTC)',
+      rows: somethingPending,
+      request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-10' },
+      code: 'RELEASE_DATE_NOT_FUTURE',
+    },
+    {
+      why: 'Release Pending for yesterday',
+      rows: somethingPending,
+      request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-09' },
+      code: 'RELEASE_DATE_NOT_FUTURE',
+    },
+    {
+      why: 'Release Pending for tomorrow',
+      rows: somethingPending,
+      request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-11' },
+      code: 'OK',
+    },
   ])('$why → $code', ({ rows, request, code }) => {
     expect(codeOf(validateReleaseRequest(request, rows, [], 'UTC', NOW))).toBe(code);
   });
@@ -71,11 +135,21 @@ describe('validateReleaseRequest', () => {
   });
 
   test('Release Immediate drops a stray date; Release Pending keeps its date', () => {
-    expect(validateReleaseRequest({ releaseSchedule: 'IMMEDIATELY', releaseOnDate: '2026-04-01' }, somethingPending, [], 'UTC', NOW)).toEqual({
+    expect(
+      validateReleaseRequest({ releaseSchedule: 'IMMEDIATELY', releaseOnDate: '2026-04-01' }, somethingPending, [], 'UTC', NOW),
+    ).toEqual({
       ok: true,
       value: { releaseSchedule: 'IMMEDIATELY' },
     });
-    expect(validateReleaseRequest({ releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-04-01' }, somethingPending, [], 'UTC', NOW)).toEqual({
+    expect(
+      validateReleaseRequest(
+        { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-04-01' },
+        somethingPending,
+        [],
+        'UTC',
+        NOW,
+      ),
+    ).toEqual({
       ok: true,
       value: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-04-01' },
     });
@@ -84,9 +158,24 @@ describe('validateReleaseRequest', () => {
   describe('"Only one update can be pending per pack. To ship a fix during the testing period, release immediately."', () => {
     const pendingUntil = [immediate(1), scheduled(2, '2026-03-20')];
     test.each([
-      { why: 'a second pending update is refused', releases: pendingUntil, request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-25' }, code: 'UPDATE_ALREADY_PENDING' },
-      { why: 'an immediate release during the testing period is allowed', releases: pendingUntil, request: { releaseSchedule: 'IMMEDIATELY' as const }, code: 'OK' },
-      { why: 'a scheduled release already applied does not block', releases: [immediate(1), applied(2, '2026-03-01')], request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-25' }, code: 'OK' },
+      {
+        why: 'a second pending update is refused',
+        releases: pendingUntil,
+        request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-25' },
+        code: 'UPDATE_ALREADY_PENDING',
+      },
+      {
+        why: 'an immediate release during the testing period is allowed',
+        releases: pendingUntil,
+        request: { releaseSchedule: 'IMMEDIATELY' as const },
+        code: 'OK',
+      },
+      {
+        why: 'a scheduled release already applied does not block',
+        releases: [immediate(1), applied(2, '2026-03-01')],
+        request: { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' as const, releaseOnDate: '2026-03-25' },
+        code: 'OK',
+      },
     ])('$why → $code', ({ releases, request, code }) => {
       const result = validateReleaseRequest(request, somethingPending, releases, 'UTC', NOW);
       expect(codeOf(result)).toBe(code);
@@ -100,7 +189,13 @@ describe('validateReleaseRequest', () => {
     fc.assert(
       fc.property(zones, instants, fc.integer({ min: -3, max: 3 }), (timeZone, now, dayOffset) => {
         const date = new Date(now.getTime() + dayOffset * 86_400_000).toISOString().slice(0, 10);
-        const result = validateReleaseRequest({ releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: date }, somethingPending, [], timeZone, now);
+        const result = validateReleaseRequest(
+          { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: date },
+          somethingPending,
+          [],
+          timeZone,
+          now,
+        );
         expect(result.ok).toBe(date > todayIn(timeZone, now));
       }),
     );
@@ -111,10 +206,34 @@ describe('which release is current, pending, installable', () => {
   test.each([
     { why: 'no releases', releases: [], current: undefined, pending: undefined, installable: undefined },
     { why: 'one immediate release', releases: [immediate(1)], current: 1, pending: undefined, installable: 1 },
-    { why: 'the newest by number, in any order', releases: [immediate(2), immediate(3), immediate(1)], current: 3, pending: undefined, installable: 3 },
-    { why: 'a pending re-release is current, the one before stays installable', releases: [immediate(1), scheduled(2, '2026-03-20')], current: 2, pending: 2, installable: 1 },
-    { why: 'a first release that is pending cannot be installed before its date', releases: [scheduled(1, '2026-03-20')], current: 1, pending: 1, installable: undefined },
-    { why: 'an applied scheduled release is no longer pending', releases: [immediate(1), applied(2, '2026-03-01')], current: 2, pending: undefined, installable: 2 },
+    {
+      why: 'the newest by number, in any order',
+      releases: [immediate(2), immediate(3), immediate(1)],
+      current: 3,
+      pending: undefined,
+      installable: 3,
+    },
+    {
+      why: 'a pending re-release is current, the one before stays installable',
+      releases: [immediate(1), scheduled(2, '2026-03-20')],
+      current: 2,
+      pending: 2,
+      installable: 1,
+    },
+    {
+      why: 'a first release that is pending cannot be installed before its date',
+      releases: [scheduled(1, '2026-03-20')],
+      current: 1,
+      pending: 1,
+      installable: undefined,
+    },
+    {
+      why: 'an applied scheduled release is no longer pending',
+      releases: [immediate(1), applied(2, '2026-03-01')],
+      current: 2,
+      pending: undefined,
+      installable: 2,
+    },
   ])('$why', ({ releases, current, pending, installable }) => {
     expect(currentRelease(releases)?.number).toBe(current);
     expect(pendingRelease(releases)?.number).toBe(pending);
@@ -125,10 +244,25 @@ describe('which release is current, pending, installable', () => {
 describe('Release date field', () => {
   test.each([
     { why: 'never released: empty', releases: [], timeZone: undefined, shown: undefined },
-    { why: 'a pending release: the date its update is applied', releases: [immediate(1), scheduled(2, '2026-03-20')], timeZone: undefined, shown: '2026-03-20' },
+    {
+      why: 'a pending release: the date its update is applied',
+      releases: [immediate(1), scheduled(2, '2026-03-20')],
+      timeZone: undefined,
+      shown: '2026-03-20',
+    },
     { why: 'an applied scheduled release: its date', releases: [applied(1, '2026-03-05')], timeZone: undefined, shown: '2026-03-05' },
-    { why: 'an immediate release: the day it was released (UTC)', releases: [immediate(1, '2026-03-10T06:30:00.000Z')], timeZone: undefined, shown: '2026-03-10' },
-    { why: 'an immediate release: the day it was released in the publisher’s time zone', releases: [immediate(1, '2026-03-10T06:30:00.000Z')], timeZone: 'America/Los_Angeles', shown: '2026-03-09' },
+    {
+      why: 'an immediate release: the day it was released (UTC)',
+      releases: [immediate(1, '2026-03-10T06:30:00.000Z')],
+      timeZone: undefined,
+      shown: '2026-03-10',
+    },
+    {
+      why: 'an immediate release: the day it was released in the publisher’s time zone',
+      releases: [immediate(1, '2026-03-10T06:30:00.000Z')],
+      timeZone: 'America/Los_Angeles',
+      shown: '2026-03-09',
+    },
   ])('$why', ({ releases, timeZone, shown }) => {
     expect(releaseDateShown(releases, timeZone)).toBe(shown);
   });
@@ -156,8 +290,15 @@ describe('a scheduled release is applied at the start of its date in the publish
 
 describe('"Apply Pending Updates" (it cannot be undone)', () => {
   const instance: PackInstance = {
-    id: 'i1', packId: 'p', managedAccountId: 'm1', releaseNumber: 1, pendingReleaseNumber: 2,
-    atomIds: ['atom'], environmentIds: [], installedAt: '2026-03-01T00:00:00.000Z', lastError: 'earlier failure',
+    id: 'i1',
+    packId: 'p',
+    managedAccountId: 'm1',
+    releaseNumber: 1,
+    pendingReleaseNumber: 2,
+    atomIds: ['atom'],
+    environmentIds: [],
+    installedAt: '2026-03-01T00:00:00.000Z',
+    lastError: 'earlier failure',
   };
 
   test('the instance runs the pending release and no longer has a pending update or an error', () => {

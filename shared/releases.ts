@@ -44,8 +44,7 @@ export function validateReleaseRequest(
   timeZone: string,
   now: Date,
 ): Result<ReleaseRequest> {
-  if (!canRelease(rows))
-    return fail('NOTHING_TO_RELEASE', 'There are no Pending or Available versions to release.');
+  if (!canRelease(rows)) return fail('NOTHING_TO_RELEASE', 'There are no Pending or Available versions to release.');
   if (request.releaseSchedule === ReleaseSchedule.IMMEDIATELY) return ok({ releaseSchedule: ReleaseSchedule.IMMEDIATELY });
   if (request.releaseSchedule !== ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)
     return fail('SCHEDULE_INVALID', 'Choose Release Immediate or Release Pending.', 'releaseSchedule');
@@ -87,8 +86,7 @@ export function installableRelease(releases: readonly Release[]): Release | unde
 
 /** Applying an update (early, or on the date): the instance runs the pending release; it cannot be undone. */
 export function applyPendingUpdate(instance: PackInstance): Result<PackInstance> {
-  if (instance.pendingReleaseNumber === undefined)
-    return fail('NO_PENDING_UPDATE', 'This instance has no pending update to apply.');
+  if (instance.pendingReleaseNumber === undefined) return fail('NO_PENDING_UPDATE', 'This instance has no pending update to apply.');
   const { pendingReleaseNumber, lastError: _dropped, failedReleaseNumber: _failed, ...rest } = instance;
   return ok({ ...rest, releaseNumber: pendingReleaseNumber });
 }

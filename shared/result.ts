@@ -17,4 +17,3 @@ export const fail = (code: string, message: string, field?: string): Result<neve
   ok: false,
   error: field === undefined ? { code, message } : { code, message, field },
 });
-

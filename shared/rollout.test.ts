@@ -40,7 +40,15 @@ test('deriveRollout: per account, the release it runs, pending with its date, fa
   const rollout = deriveRollout('orders', releases, instances, accounts);
   expect(rollout.rows).toEqual([
     { instanceId: '1', managedAccountId: 'acme', accountName: 'Acme', releaseNumber: 2, state: 'CURRENT' },
-    { instanceId: '2', managedAccountId: 'globex', accountName: 'Globex', releaseNumber: 1, pendingReleaseNumber: 2, pendingDate: '2025-03-20', state: 'PENDING' },
+    {
+      instanceId: '2',
+      managedAccountId: 'globex',
+      accountName: 'Globex',
+      releaseNumber: 1,
+      pendingReleaseNumber: 2,
+      pendingDate: '2025-03-20',
+      state: 'PENDING',
+    },
     {
       instanceId: '3',
       managedAccountId: 'initech',

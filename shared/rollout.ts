@@ -78,7 +78,9 @@ export function deriveRollout(
   );
   return {
     rows,
-    byRelease: [...counts].map(([releaseNumber, count]) => ({ releaseNumber, instances: count })).sort((a, b) => b.releaseNumber - a.releaseNumber),
+    byRelease: [...counts]
+      .map(([releaseNumber, count]) => ({ releaseNumber, instances: count }))
+      .sort((a, b) => b.releaseNumber - a.releaseNumber),
     pending: rows.filter((row) => row.state === 'PENDING').length,
     failed: rows.filter((row) => row.state === 'FAILED').length,
   };
@@ -133,7 +135,8 @@ export function deriveManagedView(
     const pack = packById.get(instance.packId);
     if (!pack) continue;
     const releases = releasesByPack.get(pack.id) ?? [];
-    const pending = instance.pendingReleaseNumber === undefined ? undefined : releases.find((r) => r.number === instance.pendingReleaseNumber);
+    const pending =
+      instance.pendingReleaseNumber === undefined ? undefined : releases.find((r) => r.number === instance.pendingReleaseNumber);
     views.push({
       instanceId: instance.id,
       packId: pack.id,

@@ -189,7 +189,10 @@ describe('"A pack holds at most 100 components."', () => {
 });
 
 describe('validatePack: a whole pack passes only if every rule does', () => {
-  const catalog = new Map([['p', processComponent('p')], ['a', apiService('a')]]);
+  const catalog = new Map([
+    ['p', processComponent('p')],
+    ['a', apiService('a')],
+  ]);
   const valid = { name: 'Orders', description: '', installationType: 'SINGLE' as const, componentIds: ['p', 'a'] };
   const on = { multiInstallEnabled: true };
 
@@ -197,7 +200,12 @@ describe('validatePack: a whole pack passes only if every rule does', () => {
     { why: 'a valid pack', pack: valid, account: on, code: 'OK' },
     { why: 'no name', pack: { ...valid, name: ' ' }, account: on, code: 'NAME_REQUIRED' },
     { why: 'a long description', pack: { ...valid, description: 'x'.repeat(501) }, account: on, code: 'DESCRIPTION_TOO_LONG' },
-    { why: 'MULTI without the feature', pack: { ...valid, installationType: 'MULTI' as const, componentIds: ['p'] }, account: { multiInstallEnabled: false }, code: 'MULTI_INSTALL_DISABLED' },
+    {
+      why: 'MULTI without the feature',
+      pack: { ...valid, installationType: 'MULTI' as const, componentIds: ['p'] },
+      account: { multiInstallEnabled: false },
+      code: 'MULTI_INSTALL_DISABLED',
+    },
     { why: 'MULTI with an API Service', pack: { ...valid, installationType: 'MULTI' as const }, account: on, code: 'API_SERVICE_IN_MULTI' },
     { why: 'the name is checked first', pack: { ...valid, name: '', description: 'x'.repeat(501) }, account: on, code: 'NAME_REQUIRED' },
   ])('$why → $code', ({ pack, account, code }) => {
@@ -245,20 +253,80 @@ describe('Installing: a Single Attachment pack installs at most once per managed
 
   test.each([
     { why: 'first install', pack: single, name: undefined, existing: [], code: 'OK', value: undefined },
-    { why: 'second install in the same account', pack: single, name: undefined, existing: [instance('pack-s', 'm1')], code: 'ALREADY_INSTALLED' },
-    { why: 'installed in another account only', pack: single, name: undefined, existing: [instance('pack-s', 'm2')], code: 'OK', value: undefined },
-    { why: 'another pack installed in the account', pack: single, name: undefined, existing: [instance('pack-other', 'm1')], code: 'OK', value: undefined },
+    {
+      why: 'second install in the same account',
+      pack: single,
+      name: undefined,
+      existing: [instance('pack-s', 'm1')],
+      code: 'ALREADY_INSTALLED',
+    },
+    {
+      why: 'installed in another account only',
+      pack: single,
+      name: undefined,
+      existing: [instance('pack-s', 'm2')],
+      code: 'OK',
+      value: undefined,
+    },
+    {
+      why: 'another pack installed in the account',
+      pack: single,
+      name: undefined,
+      existing: [instance('pack-other', 'm1')],
+      code: 'OK',
+      value: undefined,
+    },
     { why: 'an override name is ignored for Single Attachment', pack: single, name: 'Mine', existing: [], code: 'OK', value: undefined },
     { why: 'Multiple Attachments: first instance', pack: multi, name: 'EU', existing: [], code: 'OK', value: 'EU' },
     { why: 'Multiple Attachments: the name is trimmed', pack: multi, name: '  EU  ', existing: [], code: 'OK', value: 'EU' },
-    { why: 'Multiple Attachments: a second instance with its own name', pack: multi, name: 'US', existing: [instance('pack-m', 'm1', 'EU')], code: 'OK', value: 'US' },
+    {
+      why: 'Multiple Attachments: a second instance with its own name',
+      pack: multi,
+      name: 'US',
+      existing: [instance('pack-m', 'm1', 'EU')],
+      code: 'OK',
+      value: 'US',
+    },
     { why: 'Multiple Attachments: a name is required', pack: multi, name: undefined, existing: [], code: 'OVERRIDE_NAME_REQUIRED' },
     { why: 'Multiple Attachments: a blank name is refused', pack: multi, name: '   ', existing: [], code: 'OVERRIDE_NAME_REQUIRED' },
-    { why: 'Multiple Attachments: 100 characters fit', pack: multi, name: 'i'.repeat(100), existing: [], code: 'OK', value: 'i'.repeat(100) },
-    { why: 'Multiple Attachments: 101 characters do not', pack: multi, name: 'i'.repeat(101), existing: [], code: 'OVERRIDE_NAME_TOO_LONG' },
-    { why: 'Multiple Attachments: the same name twice (any case)', pack: multi, name: 'eu', existing: [instance('pack-m', 'm1', 'EU')], code: 'OVERRIDE_NAME_TAKEN' },
-    { why: 'Multiple Attachments: the same name in another account', pack: multi, name: 'EU', existing: [instance('pack-m', 'm2', 'EU')], code: 'OK', value: 'EU' },
-    { why: 'Multiple Attachments: the same name for another pack', pack: multi, name: 'EU', existing: [instance('pack-other', 'm1', 'EU')], code: 'OK', value: 'EU' },
+    {
+      why: 'Multiple Attachments: 100 characters fit',
+      pack: multi,
+      name: 'i'.repeat(100),
+      existing: [],
+      code: 'OK',
+      value: 'i'.repeat(100),
+    },
+    {
+      why: 'Multiple Attachments: 101 characters do not',
+      pack: multi,
+      name: 'i'.repeat(101),
+      existing: [],
+      code: 'OVERRIDE_NAME_TOO_LONG',
+    },
+    {
+      why: 'Multiple Attachments: the same name twice (any case)',
+      pack: multi,
+      name: 'eu',
+      existing: [instance('pack-m', 'm1', 'EU')],
+      code: 'OVERRIDE_NAME_TAKEN',
+    },
+    {
+      why: 'Multiple Attachments: the same name in another account',
+      pack: multi,
+      name: 'EU',
+      existing: [instance('pack-m', 'm2', 'EU')],
+      code: 'OK',
+      value: 'EU',
+    },
+    {
+      why: 'Multiple Attachments: the same name for another pack',
+      pack: multi,
+      name: 'EU',
+      existing: [instance('pack-other', 'm1', 'EU')],
+      code: 'OK',
+      value: 'EU',
+    },
   ])('$why → $code', ({ pack, name, existing, code, value }) => {
     const result = validateInstall(pack, 'm1', name, existing);
     expect(codeOf(result)).toBe(code);
@@ -267,6 +335,8 @@ describe('Installing: a Single Attachment pack installs at most once per managed
   });
 
   test('without a pack id, every instance passed counts as this pack’s', () => {
-    expect(codeOf(validateInstall({ installationType: 'SINGLE', name: 'Orders' }, 'm1', undefined, [instance('any', 'm1')]))).toBe('ALREADY_INSTALLED');
+    expect(codeOf(validateInstall({ installationType: 'SINGLE', name: 'Orders' }, 'm1', undefined, [instance('any', 'm1')]))).toBe(
+      'ALREADY_INSTALLED',
+    );
   });
 });

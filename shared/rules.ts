@@ -47,10 +47,7 @@ export function showsInstallationTypeList(account: Pick<PublisherAccount, 'multi
   return account.multiInstallEnabled;
 }
 
-export function validateInstallationType(
-  type: unknown,
-  account: Pick<PublisherAccount, 'multiInstallEnabled'>,
-): Result<InstallationType> {
+export function validateInstallationType(type: unknown, account: Pick<PublisherAccount, 'multiInstallEnabled'>): Result<InstallationType> {
   if (type !== InstallationType.SINGLE && type !== InstallationType.MULTI)
     return fail('TYPE_INVALID', 'Integration Pack Type must be Single Attachment or Multiple Attachments.', 'installationType');
   if (!allowedInstallationTypes(account).includes(type))
@@ -65,11 +62,7 @@ export function validateInstallationType(
 /** "You cannot change the type once the integration pack is added." */
 export function validateTypeUnchanged(before: InstallationType, after: unknown): Result<void> {
   if (after !== before)
-    return fail(
-      'TYPE_FIXED',
-      'The Integration Pack Type cannot be changed once the integration pack is added.',
-      'installationType',
-    );
+    return fail('TYPE_FIXED', 'The Integration Pack Type cannot be changed once the integration pack is added.', 'installationType');
   return okVoid;
 }
 
@@ -83,11 +76,7 @@ export function validateComponentForPack(
 ): Result<void> {
   if (!component) return fail('COMPONENT_UNKNOWN', 'That component is not published in this account.', 'components');
   if (installationType === InstallationType.MULTI && component.type === ComponentType.API_SERVICE)
-    return fail(
-      'API_SERVICE_IN_MULTI',
-      `${API_SERVICE_IN_MULTI_REASON} (${component.name}).`,
-      'components',
-    );
+    return fail('API_SERVICE_IN_MULTI', `${API_SERVICE_IN_MULTI_REASON} (${component.name}).`, 'components');
   return okVoid;
 }
 
@@ -98,11 +87,7 @@ export function validatePackComponents(
   catalog: ReadonlyMap<string, PublishedComponent>,
 ): Result<void> {
   if (new Set(componentIds).size > limits.componentsPerPack)
-    return fail(
-      'TOO_MANY_COMPONENTS',
-      `An integration pack can hold at most ${limits.componentsPerPack} components.`,
-      'components',
-    );
+    return fail('TOO_MANY_COMPONENTS', `An integration pack can hold at most ${limits.componentsPerPack} components.`, 'components');
   for (const id of componentIds) {
     const result = validateComponentForPack(installationType, catalog.get(id));
     if (!result.ok) return result;
@@ -150,10 +135,7 @@ export function validateInstall(
   );
   if (pack.installationType === InstallationType.SINGLE) {
     if (inAccount.length > 0)
-      return fail(
-        'ALREADY_INSTALLED',
-        `${pack.name} is a Single Attachment integration pack and is already installed in this account.`,
-      );
+      return fail('ALREADY_INSTALLED', `${pack.name} is a Single Attachment integration pack and is already installed in this account.`);
     return ok(undefined);
   }
   const name = (overrideName ?? '').trim();

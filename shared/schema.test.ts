@@ -96,8 +96,13 @@ describe('the interoperability contract: doc.getMap("packs"), one Y.Map per pack
       pack.set('createdBy', 'bot');
     });
     expect(readPack(doc, 'from-stock')).toEqual({
-      id: 'from-stock', name: 'Stock', description: '', installationType: 'SINGLE', componentIds: ['c9'],
-      createdAt: '2026-03-02T00:00:00.000Z', createdBy: 'bot',
+      id: 'from-stock',
+      name: 'Stock',
+      description: '',
+      installationType: 'SINGLE',
+      componentIds: ['c9'],
+      createdAt: '2026-03-02T00:00:00.000Z',
+      createdBy: 'bot',
     });
   });
 
@@ -152,11 +157,14 @@ describe('client edits round-trip through the codec', () => {
 
   test('a round trip through any valid pack', () => {
     fc.assert(
-      fc.property(worldArb.chain((world) => validPackArb(world)), (pack) => {
-        const doc = new Y.Doc();
-        writeNewPack(doc, pack);
-        expect(readPack(replicaOf(doc), pack.id)).toEqual(pack);
-      }),
+      fc.property(
+        worldArb.chain((world) => validPackArb(world)),
+        (pack) => {
+          const doc = new Y.Doc();
+          writeNewPack(doc, pack);
+          expect(readPack(replicaOf(doc), pack.id)).toEqual(pack);
+        },
+      ),
     );
   });
 });
@@ -185,8 +193,24 @@ describe('readRawPack: what is in the document, trusted for nothing', () => {
 
   test('readPack of a malformed pack falls back to safe values', () => {
     const doc = new Y.Doc();
-    doc.transact(() => packsMap(doc).set('odd', new Y.Map<unknown>([['name', 5], ['installationType', 'BOTH']])));
-    expect(readPack(doc, 'odd')).toEqual({ id: 'odd', name: '', description: '', installationType: 'SINGLE', componentIds: [], createdAt: '', createdBy: '' });
+    doc.transact(() =>
+      packsMap(doc).set(
+        'odd',
+        new Y.Map<unknown>([
+          ['name', 5],
+          ['installationType', 'BOTH'],
+        ]),
+      ),
+    );
+    expect(readPack(doc, 'odd')).toEqual({
+      id: 'odd',
+      name: '',
+      description: '',
+      installationType: 'SINGLE',
+      componentIds: [],
+      createdAt: '',
+      createdBy: '',
+    });
   });
 });
 
@@ -196,11 +220,23 @@ describe('server-owned state round-trips', () => {
     const account: PublisherAccount = { id: 'acme', name: 'Acme', multiInstallEnabled: true, timeZone: 'America/Los_Angeles' };
     const component: PublishedComponent = { id: 'c1', name: 'Orders', type: 'PROCESS', versions: [1, 2] };
     const release: Release = {
-      packId: 'pack-1', number: 1, components: [{ componentId: 'c1', version: 2 }], releaseSchedule: 'IMMEDIATELY',
-      status: 'SUCCESS', releasedBy: 'ada', releasedAt: '2026-03-01T00:00:00.000Z', requestId: 'r1',
+      packId: 'pack-1',
+      number: 1,
+      components: [{ componentId: 'c1', version: 2 }],
+      releaseSchedule: 'IMMEDIATELY',
+      status: 'SUCCESS',
+      releasedBy: 'ada',
+      releasedAt: '2026-03-01T00:00:00.000Z',
+      requestId: 'r1',
     };
     const instance: PackInstance = {
-      id: 'i1', packId: 'pack-1', managedAccountId: 'm1', releaseNumber: 1, atomIds: [], environmentIds: ['e1'], installedAt: '2026-03-02T00:00:00.000Z',
+      id: 'i1',
+      packId: 'pack-1',
+      managedAccountId: 'm1',
+      releaseNumber: 1,
+      atomIds: [],
+      environmentIds: ['e1'],
+      installedAt: '2026-03-02T00:00:00.000Z',
     };
     const history = (id: string, at: string): HistoryRecord => ({ id, kind: 'RELEASE', actor: 'ada', at, summary: 's', status: 'SUCCESS' });
     writeAccount(doc, account);
@@ -244,10 +280,23 @@ describe('repairPack: makes the document equal the accepted pack', () => {
     { why: 'a name of the wrong type', damage: (pack) => pack.set('name', new Y.Text('typed')) },
     { why: 'a changed description', damage: (pack) => pack.set('description', 'x'.repeat(600)) },
     { why: 'a changed type', damage: (pack) => pack.set('installationType', 'SINGLE') },
-    { why: 'changed creation fields', damage: (pack) => { pack.set('createdAt', 'now'); pack.delete('createdBy'); } },
+    {
+      why: 'changed creation fields',
+      damage: (pack) => {
+        pack.set('createdAt', 'now');
+        pack.delete('createdBy');
+      },
+    },
     { why: 'an unknown key', damage: (pack) => pack.set('color', 'red') },
     { why: 'components that are not a map', damage: (pack) => pack.set('components', ['c1']) },
-    { why: 'an extra and a missing component', damage: (pack) => { const c = pack.get('components') as Y.Map<unknown>; c.set('c9', true); c.delete('c1'); } },
+    {
+      why: 'an extra and a missing component',
+      damage: (pack) => {
+        const c = pack.get('components') as Y.Map<unknown>;
+        c.set('c9', true);
+        c.delete('c1');
+      },
+    },
     { why: 'a component marked false', damage: (pack) => (pack.get('components') as Y.Map<unknown>).set('c1', false) },
     { why: 'the pack deleted', damage: (_pack, doc) => packsMap(doc).delete('pack-1') },
     { why: 'the pack replaced by a string', damage: (_pack, doc) => packsMap(doc).set('pack-1', 'gone' as unknown as Y.Map<unknown>) },
@@ -259,7 +308,12 @@ describe('repairPack: makes the document equal the accepted pack', () => {
     doc.transact(() => damage(packsMap(doc).get('pack-1')!, doc));
     repairPack(doc, 'pack-1', readRawPack(packsMap(doc).get('pack-1')), orders, 'server');
     expect(readPack(doc, 'pack-1')).toEqual(orders);
-    expect(readRawPack(packsMap(doc).get('pack-1'))).toMatchObject({ unknownKeys: [], componentIdsNotTrue: [], componentsIsMap: true, name: 'Orders' });
+    expect(readRawPack(packsMap(doc).get('pack-1'))).toMatchObject({
+      unknownKeys: [],
+      componentIdsNotTrue: [],
+      componentsIsMap: true,
+      name: 'Orders',
+    });
     expect(updatesDuring(doc, () => repairPack(doc, 'pack-1', readRawPack(packsMap(doc).get('pack-1')), orders))).toBe(0);
   });
 
@@ -310,7 +364,12 @@ describe('repairPack: makes the document equal the accepted pack', () => {
         repairPack(doc, pack.id, readRawPack(packsMap(doc).get(pack.id)), pack, 'server');
         for (const side of [doc, replica]) {
           expect(readPack(side, pack.id)).toEqual(pack);
-          expect(readRawPack(packsMap(side).get(pack.id))).toMatchObject({ unknownKeys: [], componentIdsNotTrue: [], name: pack.name, description: pack.description });
+          expect(readRawPack(packsMap(side).get(pack.id))).toMatchObject({
+            unknownKeys: [],
+            componentIdsNotTrue: [],
+            name: pack.name,
+            description: pack.description,
+          });
         }
       }),
     );

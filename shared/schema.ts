@@ -86,7 +86,10 @@ export function readRawPack(map: unknown): RawPack | undefined {
     installationType: map.get(PackKey.installationType),
     componentIds: entries.map(([id]) => id).sort(),
     componentsIsMap,
-    componentIdsNotTrue: entries.filter(([, value]) => value !== true).map(([id]) => id).sort(),
+    componentIdsNotTrue: entries
+      .filter(([, value]) => value !== true)
+      .map(([id]) => id)
+      .sort(),
     createdAt: map.get(PackKey.createdAt),
     createdBy: map.get(PackKey.createdBy),
     unknownKeys: [...map.keys()].filter((key) => !PACK_KEYS.has(key)),
@@ -144,7 +147,9 @@ export class YMapView<T> implements ReadonlyMap<string, T> {
     return this.map.has(key);
   }
   forEach(callback: (value: T, key: string, map: ReadonlyMap<string, T>) => void) {
-    this.map.forEach((value, key) => callback(value, key, this));
+    this.map.forEach((value, key) => {
+      callback(value, key, this);
+    });
   }
   *entries(): MapIterator<[string, T]> {
     yield* this.map.entries();

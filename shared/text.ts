@@ -3,6 +3,7 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 export function graphemeCount(text: string): number {
   // ASCII is one grapheme per code unit except \r\n; skip the segmenter for the common case.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, on purpose.
   if (/^[\x00-\x7f]*$/.test(text)) return text.length - (text.match(/\r\n/g)?.length ?? 0);
   let count = 0;
   for (const _ of segmenter.segment(text)) count++;

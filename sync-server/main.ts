@@ -10,6 +10,7 @@ import { consoleLogger } from './log.ts';
 import { seedDemo, storeIsEmpty } from './seed.ts';
 import { createSyncServer, databaseFile } from './server.ts';
 import { openSqliteStore } from './storage/sqlite.ts';
+import type { Store } from './storage/types.ts';
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
@@ -18,11 +19,16 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const dataDir = resolve(env.DATA_DIR || './data');
   const staticDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
 
-  let store;
+  let store: Store;
   try {
-    store = openSqliteStore(databaseFile(dataDir), { durability: env.DURABILITY === 'normal' ? 'normal' : 'full', writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline' });
+    store = openSqliteStore(databaseFile(dataDir), {
+      durability: env.DURABILITY === 'normal' ? 'normal' : 'full',
+      writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline',
+    });
   } catch (error) {
-    throw new Error(`Cannot open the database ${databaseFile(dataDir)} (set DATA_DIR to a writable directory): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `Cannot open the database ${databaseFile(dataDir)} (set DATA_DIR to a writable directory): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   let seededTokens: Awaited<ReturnType<typeof seedDemo>> | undefined;
   if (await storeIsEmpty(store)) {
@@ -30,7 +36,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     writeFileSync(join(dataDir, 'demo-tokens.json'), JSON.stringify(seededTokens, null, 2) + '\n', { mode: 0o600 });
   }
 
-  const server = await createSyncServer({ port, host, dataDir, staticDir, store, log: env.QUIET ? { ...consoleLogger, info: () => {} } : consoleLogger });
+  const server = await createSyncServer({
+    port,
+    host,
+    dataDir,
+    staticDir,
+    store,
+    log: env.QUIET ? { ...consoleLogger, info: () => {} } : consoleLogger,
+  });
   if (seededTokens) {
     console.log(`First start: seeded the demo accounts "demo" (multi-install on) and "acme" (off) in ${dataDir}.`);
     console.log(`Sign in at ${server.url} with the server URL and a token from ${join(dataDir, 'demo-tokens.json')};`);
@@ -53,7 +66,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     );
   };
   // A bug must not take every account down: log it and keep serving (each room is independent).
-  process.on('unhandledRejection', (reason) => console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+  );
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -10,9 +10,29 @@
 import type * as Y from 'yjs';
 import type { HistoryRecord } from '../shared/history.ts';
 import { ReleaseStatus, type PackInstance, type Release } from '../shared/model.ts';
-import { checkUpdateApplicable, dueReleases, instancesAwaiting, markApplied, moveToRelease, nextAutoApplyAt, publisherTimeZone, withFailedUpdate } from '../shared/release-plan.ts';
+import {
+  checkUpdateApplicable,
+  dueReleases,
+  instancesAwaiting,
+  markApplied,
+  moveToRelease,
+  nextAutoApplyAt,
+  publisherTimeZone,
+  withFailedUpdate,
+} from '../shared/release-plan.ts';
 import { isDue } from '../shared/releases.ts';
-import { catalogView, readAccount, readAllReleases, readInstances, readPack, readReleases, Root, writeHistory, writeInstance, writeReleases } from '../shared/schema.ts';
+import {
+  catalogView,
+  readAccount,
+  readAllReleases,
+  readInstances,
+  readPack,
+  readReleases,
+  Root,
+  writeHistory,
+  writeInstance,
+  writeReleases,
+} from '../shared/schema.ts';
 
 export const SCHEDULER_ACTOR = 'Scheduler';
 
@@ -28,7 +48,11 @@ export function readSchedule(doc: Y.Doc, now: Date): { due: DueRelease[]; nextAt
   const due = dueReleases(releases, timeZone, now).map(({ packId, number }) => ({ packId, number }));
   const dueKeys = new Set(due.map((release) => `${release.packId}\u0000${release.number}`));
   const later = new Map<string, Release[]>();
-  for (const [packId, list] of releases) later.set(packId, list.filter((release) => !dueKeys.has(`${packId}\u0000${release.number}`)));
+  for (const [packId, list] of releases)
+    later.set(
+      packId,
+      list.filter((release) => !dueKeys.has(`${packId}\u0000${release.number}`)),
+    );
   return { due, nextAt: nextAutoApplyAt(later, timeZone) };
 }
 
@@ -59,7 +83,14 @@ export function awaitingIds(doc: Y.Doc, target: DueRelease, now: Date): string[]
  * Applies the release to the instances `ids` names that still await it; without `ids`, to the first
  * `chunkSize` awaiting instances found by a full scan, marking the release done when that was all.
  */
-export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, now: Date, chunkSize: number, ids?: readonly string[]): StepResult {
+export function applyDueStep(
+  doc: Y.Doc,
+  origin: unknown,
+  target: DueRelease,
+  now: Date,
+  chunkSize: number,
+  ids?: readonly string[],
+): StepResult {
   const due = stillDue(doc, target, now);
   if (!due) return { done: true, updated: 0, failed: 0 };
   const { release, releases } = due;
@@ -68,7 +99,10 @@ export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, no
   let done = false;
   if (ids) {
     const instances = doc.getMap<PackInstance>(Root.instances);
-    chunk = instancesAwaiting(release, ids.flatMap((id) => instances.get(id) ?? []));
+    chunk = instancesAwaiting(
+      release,
+      ids.flatMap((id) => instances.get(id) ?? []),
+    );
   } else {
     const awaiting = instancesAwaiting(release, readInstances(doc));
     chunk = awaiting.slice(0, chunkSize);
@@ -88,7 +122,13 @@ export function applyDueStep(doc: Y.Doc, origin: unknown, target: DueRelease, no
         failed += 1;
       }
     }
-    if (done) writeReleases(doc, release.packId, releases.map((r) => (r.number === release.number ? markApplied(r, now) : r)), origin);
+    if (done)
+      writeReleases(
+        doc,
+        release.packId,
+        releases.map((r) => (r.number === release.number ? markApplied(r, now) : r)),
+        origin,
+      );
     if (chunk.length > 0 || done) writeHistory(doc, progressRecord(doc, release, now, updated, failed, done), origin);
   }, origin);
   return { done, updated, failed };

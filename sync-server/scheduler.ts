@@ -115,10 +115,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (state !== 'started') return;
     if (handle !== undefined) timer.clear(handle);
     const untilDue = nextAt ? nextAt.getTime() - clock.now().getTime() : maxDelayMs;
-    handle = timer.set(() => {
-      handle = undefined;
-      void tick();
-    }, Math.max(0, Math.min(untilDue, maxDelayMs)));
+    handle = timer.set(
+      () => {
+        handle = undefined;
+        void tick();
+      },
+      Math.max(0, Math.min(untilDue, maxDelayMs)),
+    );
   }
 
   function tick(): Promise<TickReport> {

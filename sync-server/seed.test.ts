@@ -20,7 +20,10 @@ test('the demo: two accounts, catalogs, packs that keep every rule, releases, ma
   expect(await storeIsEmpty(store)).toBe(true);
   const tokens = await seedDemo(store, { now: new Date('2026-11-01T12:00:00Z') });
   expect(await storeIsEmpty(store)).toBe(false);
-  expect((await store.accounts.listAccounts()).map((a) => [a.id, a.multiInstallEnabled])).toEqual([['acme', false], ['demo', true]]);
+  expect((await store.accounts.listAccounts()).map((a) => [a.id, a.multiInstallEnabled])).toEqual([
+    ['acme', false],
+    ['demo', true],
+  ]);
 
   for (const accountId of ['demo', 'acme']) {
     const stored = await store.docs.load(accountId);
@@ -37,7 +40,9 @@ test('the demo: two accounts, catalogs, packs that keep every rule, releases, ma
     expect(packs.some((p) => p.installationType === 'MULTI')).toBe(accountId === 'demo');
 
     const releases = readAllReleases(doc);
-    const rows = packs.flatMap((pack) => derivePublications({ componentIds: pack.componentIds, currentRelease: currentRelease(releases.get(pack.id) ?? []), catalog }));
+    const rows = packs.flatMap((pack) =>
+      derivePublications({ componentIds: pack.componentIds, currentRelease: currentRelease(releases.get(pack.id) ?? []), catalog }),
+    );
     expect(rows.some((row) => row.availableVersion !== undefined)).toBe(true);
     expect(rows.some((row) => typeof row.pendingVersion === 'number')).toBe(true);
     for (const list of releases.values()) {

@@ -27,13 +27,39 @@ import type { Person, Store } from './storage/types.ts';
 export type DemoTokens = Record<string, { admin: string[]; viewer: string[]; managed: Record<string, string[]> }>;
 
 const PROCESSES = [
-  'Salesforce Account Sync', 'NetSuite Order Export', 'Shopify Order Import', 'Workday Employee Sync', 'SAP Invoice Export',
-  'HubSpot Contact Sync', 'Zendesk Ticket Archive', 'Stripe Payment Reconciliation', 'ServiceNow Incident Bridge', 'Jira Issue Sync',
-  'Marketo Lead Import', 'QuickBooks Journal Export', 'Slack Alert Notifier', 'Snowflake Daily Load', 'Dynamics 365 Customer Sync',
-  'Oracle GL Export', 'BambooHR Onboarding', 'Magento Inventory Update', 'Coupa Purchase Order Sync', 'Concur Expense Export',
-  'ADP Payroll Export', 'Box Document Archive', 'Twilio SMS Dispatcher', 'Mailchimp Audience Sync',
+  'Salesforce Account Sync',
+  'NetSuite Order Export',
+  'Shopify Order Import',
+  'Workday Employee Sync',
+  'SAP Invoice Export',
+  'HubSpot Contact Sync',
+  'Zendesk Ticket Archive',
+  'Stripe Payment Reconciliation',
+  'ServiceNow Incident Bridge',
+  'Jira Issue Sync',
+  'Marketo Lead Import',
+  'QuickBooks Journal Export',
+  'Slack Alert Notifier',
+  'Snowflake Daily Load',
+  'Dynamics 365 Customer Sync',
+  'Oracle GL Export',
+  'BambooHR Onboarding',
+  'Magento Inventory Update',
+  'Coupa Purchase Order Sync',
+  'Concur Expense Export',
+  'ADP Payroll Export',
+  'Box Document Archive',
+  'Twilio SMS Dispatcher',
+  'Mailchimp Audience Sync',
 ];
-const API_SERVICES = ['Customer Lookup API', 'Order Status API', 'Inventory Availability API', 'Pricing Quote API', 'Employee Directory API', 'Invoice Retrieval API'];
+const API_SERVICES = [
+  'Customer Lookup API',
+  'Order Status API',
+  'Inventory Availability API',
+  'Pricing Quote API',
+  'Employee Directory API',
+  'Invoice Retrieval API',
+];
 
 interface PackSpec {
   name: string;
@@ -75,7 +101,10 @@ export const demoAccounts: AccountSpec[] = [
         description: 'Keeps accounts and orders in step between Salesforce and NetSuite.',
         type: 'SINGLE',
         components: ['Customer Lookup API', 'NetSuite Order Export', 'Salesforce Account Sync'],
-        releases: [['NetSuite Order Export', 'Salesforce Account Sync'], ['Customer Lookup API', 'NetSuite Order Export', 'Salesforce Account Sync']],
+        releases: [
+          ['NetSuite Order Export', 'Salesforce Account Sync'],
+          ['Customer Lookup API', 'NetSuite Order Export', 'Salesforce Account Sync'],
+        ],
         newerSinceRelease: ['NetSuite Order Export'],
         installs: { 0: [''], 1: [''] },
       },
@@ -131,7 +160,10 @@ export const demoAccounts: AccountSpec[] = [
         description: 'Contacts and leads between HubSpot, Marketo and Mailchimp.',
         type: 'SINGLE',
         components: ['HubSpot Contact Sync', 'Mailchimp Audience Sync', 'Marketo Lead Import'],
-        releases: [['HubSpot Contact Sync', 'Marketo Lead Import'], ['HubSpot Contact Sync', 'Mailchimp Audience Sync', 'Marketo Lead Import']],
+        releases: [
+          ['HubSpot Contact Sync', 'Marketo Lead Import'],
+          ['HubSpot Contact Sync', 'Mailchimp Audience Sync', 'Marketo Lead Import'],
+        ],
         installs: { 0: [''] },
       },
       {
@@ -149,7 +181,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function catalogFor(accountId: string, salt: number): PublishedComponent[] {
-  const names = [...PROCESSES.map((name) => ({ name, type: 'PROCESS' as const })), ...API_SERVICES.map((name) => ({ name, type: 'API_SERVICE' as const }))];
+  const names = [
+    ...PROCESSES.map((name) => ({ name, type: 'PROCESS' as const })),
+    ...API_SERVICES.map((name) => ({ name, type: 'API_SERVICE' as const })),
+  ];
   return names.map(({ name, type }, i) => ({
     id: `${accountId}-c${pad(i + 1)}`,
     name,
@@ -246,7 +281,13 @@ export async function seedDemo(store: Store, options: { now: Date; specs?: Accou
       entry[person.role].push(await mintToken(store.accounts, record));
     }
     for (const managed of spec.managed) {
-      const record: Person = { id: `${managed.id}-user-1`, accountId, name: `${managed.name} User`, role: 'managed', managedAccountId: managed.id };
+      const record: Person = {
+        id: `${managed.id}-user-1`,
+        accountId,
+        name: `${managed.name} User`,
+        role: 'managed',
+        managedAccountId: managed.id,
+      };
       entry.managed[managed.id] = [await mintToken(store.accounts, record)];
     }
   }

@@ -88,13 +88,19 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = requestUrl(req);
-    if (!url) return void res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
+    if (!url)
+      return void res
+        .writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return void api(req, res, url);
     serveStatic(req, res, url.pathname)
       .then((served) => {
         if (served) return;
         const body = JSON.stringify({
-          error: { code: 'NOT_FOUND', message: config.staticDir ? `Nothing at ${url.pathname}.` : 'The PWA is not served here (no staticDir); run npm start.' },
+          error: {
+            code: 'NOT_FOUND',
+            message: config.staticDir ? `Nothing at ${url.pathname}.` : 'The PWA is not served here (no staticDir); run npm start.',
+          },
         });
         res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
       })
@@ -126,7 +132,8 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     listAccountIds: async () => (await store.accounts.listAccounts()).map((account) => account.id),
     onError: (error, accountId) => log.error(`auto-apply for account ${accountId} failed: ${String(error)}`),
   });
-  if (config.scheduler !== false) void scheduler.start().catch((error: unknown) => log.error(`auto-apply failed to start: ${String(error)}`));
+  if (config.scheduler !== false)
+    void scheduler.start().catch((error: unknown) => log.error(`auto-apply failed to start: ${String(error)}`));
   const heartbeat = setInterval(() => sync.heartbeat(), config.heartbeatMs ?? 30_000);
   heartbeat.unref();
   const port = (server.address() as AddressInfo).port;

@@ -15,10 +15,27 @@ const ALLOWED_PACKAGES = [/^yjs$/, /^lib0(\/[\w./-]+)?$/, /^valibot$/, /^date-fn
 
 /** Globals that reach outside the process's memory (network, storage, DOM, process, modules). */
 const FORBIDDEN_GLOBALS = new Set([
-  'window', 'document', 'navigator', 'globalThis',
-  'fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'BroadcastChannel', 'Worker', 'SharedWorker',
-  'indexedDB', 'localStorage', 'sessionStorage', 'caches', 'chrome',
-  'process', 'require', 'Buffer', '__dirname', '__filename',
+  'window',
+  'document',
+  'navigator',
+  'globalThis',
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+  'EventSource',
+  'BroadcastChannel',
+  'Worker',
+  'SharedWorker',
+  'indexedDB',
+  'localStorage',
+  'sessionStorage',
+  'caches',
+  'chrome',
+  'process',
+  'require',
+  'Buffer',
+  '__dirname',
+  '__filename',
 ]);
 
 interface Violation {
@@ -40,9 +57,18 @@ function isNotAReference(node: ts.Identifier): boolean {
   if (!parent) return false;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return true;
   if (ts.isQualifiedName(parent) && parent.right === node) return true;
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent) ||
-    ts.isMethodDeclaration(parent) || ts.isMethodSignature(parent) || ts.isGetAccessor(parent) || ts.isSetAccessor(parent) ||
-    ts.isEnumMember(parent)) && parent.name === node) return true;
+  if (
+    (ts.isPropertyAssignment(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      ts.isPropertySignature(parent) ||
+      ts.isMethodDeclaration(parent) ||
+      ts.isMethodSignature(parent) ||
+      ts.isGetAccessor(parent) ||
+      ts.isSetAccessor(parent) ||
+      ts.isEnumMember(parent)) &&
+    parent.name === node
+  )
+    return true;
   if (ts.isBindingElement(parent) && parent.propertyName === node) return true;
   if ((ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) && parent.propertyName === node) return true;
   if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return true;
@@ -61,22 +87,28 @@ function findImpurities(source: string, file: string): Violation[] {
   };
 
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || (ts.isExportDeclaration(node) && node.moduleSpecifier))
-      checkSpecifier(node, node.moduleSpecifier);
+    if (ts.isImportDeclaration(node) || (ts.isExportDeclaration(node) && node.moduleSpecifier)) checkSpecifier(node, node.moduleSpecifier);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
       checkSpecifier(node, node.moduleReference.expression);
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument))
-      checkSpecifier(node, node.argument.literal as ts.Expression);
-    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
-      checkSpecifier(node, node.arguments[0]);
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) checkSpecifier(node, node.argument.literal as ts.Expression);
+    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) checkSpecifier(node, node.arguments[0]);
     else if (ts.isIdentifier(node) && FORBIDDEN_GLOBALS.has(node.text) && !isNotAReference(node))
       report(node, `uses the global "${node.text}"`);
-    else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && node.name.text === 'now')
+    else if (
+      ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'Date' &&
+      node.name.text === 'now'
+    )
       report(node, 'reads the clock (Date.now): pass `now` in');
-    else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && (node.arguments?.length ?? 0) === 0)
+    else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'Date' &&
+      (node.arguments?.length ?? 0) === 0
+    )
       report(node, 'reads the clock (new Date()): pass `now` in');
-    else if (ts.isIdentifier(node) && node.text === 'performance' && !isNotAReference(node))
-      report(node, 'reads the clock (performance)');
+    else if (ts.isIdentifier(node) && node.text === 'performance' && !isNotAReference(node)) report(node, 'reads the clock (performance)');
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
@@ -96,7 +128,8 @@ describe('shared/ imports nothing that does I/O', () => {
 
   test('finds the core modules', () => {
     const names = files.map((file) => relative(SHARED, file));
-    for (const core of ['rules.ts', 'publications.ts', 'schema.ts', 'reconcile.ts', 'protocol.ts', 'index.ts']) expect(names).toContain(core);
+    for (const core of ['rules.ts', 'publications.ts', 'schema.ts', 'reconcile.ts', 'protocol.ts', 'index.ts'])
+      expect(names).toContain(core);
   });
 
   test.each(files.map((file) => ({ file: relative(SHARED, file), path: file })))('shared/$file is pure', ({ path }) => {

@@ -10,7 +10,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import type * as Y from 'yjs';
-import { Root, writeComponent, writeInstance, writeManagedAccount, writeNewPack, writeReleases, type PackInstance } from '../../shared/index.ts';
+import {
+  Root,
+  writeComponent,
+  writeInstance,
+  writeManagedAccount,
+  writeNewPack,
+  writeReleases,
+  type PackInstance,
+} from '../../shared/index.ts';
 import type { Timer } from '../../sync-server/scheduler.ts';
 import { createSyncServer, databaseFile } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
@@ -43,14 +51,41 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
     await server.rooms.mutate(ACCOUNT, (doc, origin) => {
       for (let m = 0; m < MANAGED_ACCOUNTS; m++) writeManagedAccount(doc, { id: `m${m}`, name: `Managed ${m}` }, origin);
       writeComponent(doc, { id: 'c1', name: 'Order Sync', type: 'PROCESS', versions: [1, 2] }, origin);
-      writeNewPack(doc, { id: 'p', name: 'Orders', description: '', installationType: 'MULTI', componentIds: ['c1'], createdAt: '2025-01-01T00:00:00.000Z', createdBy: 'bench' }, origin);
+      writeNewPack(
+        doc,
+        {
+          id: 'p',
+          name: 'Orders',
+          description: '',
+          installationType: 'MULTI',
+          componentIds: ['c1'],
+          createdAt: '2025-01-01T00:00:00.000Z',
+          createdBy: 'bench',
+        },
+        origin,
+      );
       const base = { packId: 'p', releasedBy: 'bench', releasedAt: '2025-03-01T00:00:00.000Z' };
       writeReleases(
         doc,
         'p',
         [
-          { ...base, number: 1, components: [{ componentId: 'c1', version: 1 }], releaseSchedule: 'IMMEDIATELY', status: 'SUCCESS', requestId: 'r1' },
-          { ...base, number: 2, components: [{ componentId: 'c1', version: 2 }], releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2025-03-20', status: 'SCHEDULED', requestId: 'r2' },
+          {
+            ...base,
+            number: 1,
+            components: [{ componentId: 'c1', version: 1 }],
+            releaseSchedule: 'IMMEDIATELY',
+            status: 'SUCCESS',
+            requestId: 'r1',
+          },
+          {
+            ...base,
+            number: 2,
+            components: [{ componentId: 'c1', version: 2 }],
+            releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
+            releaseOnDate: '2025-03-20',
+            status: 'SCHEDULED',
+            requestId: 'r2',
+          },
         ],
         origin,
       );
@@ -127,7 +162,15 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
     const sizes = await server.store.docs.sizes(ACCOUNT);
 
     const holdsBack: string[] = [];
-    const big = storage[ACCOUNT] ?? { appendCount: 0, appendMs: 0, maxAppendMs: 0, appendBytes: 0, compactCount: 0, compactMs: 0, compactBytes: 0 };
+    const big = storage[ACCOUNT] ?? {
+      appendCount: 0,
+      appendMs: 0,
+      maxAppendMs: 0,
+      appendBytes: 0,
+      compactCount: 0,
+      compactMs: 0,
+      compactBytes: 0,
+    };
     const small = storage[OTHER];
     if (seconds >= 2)
       holdsBack.push(
@@ -135,20 +178,46 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
           `The chunks run one after the other and each waits for its commit: ${big.appendCount} commits of ${(big.appendBytes / big.appendCount / 1024).toFixed(0)} KiB ` +
           `took ${(big.appendMs / 1000).toFixed(2)} s together (slowest ${big.maxAppendMs.toFixed(0)} ms), and ${big.compactCount} compactions ` +
           `(the log passes the room's threshold every few chunks, and each re-encodes and rewrites the whole ${(sizes.snapshotBytes / 2 ** 20).toFixed(0)} MiB document) took ${(big.compactMs / 1000).toFixed(2)} s of storage time. ` +
-          `The server thread's CPU (encoding each compaction's snapshot and each chunk's update is most of it) by file: ${cpu.files.slice(0, 6).map((f) => `${f.name} ${f.ms.toFixed(0)} ms`).join(', ')}; ` +
-          `by function: ${cpu.functions.slice(0, 5).map((f) => `${f.name} ${f.ms.toFixed(0)} ms`).join(', ')}.`,
+          `The server thread's CPU (encoding each compaction's snapshot and each chunk's update is most of it) by file: ${cpu.files
+            .slice(0, 6)
+            .map((f) => `${f.name} ${f.ms.toFixed(0)} ms`)
+            .join(', ')}; ` +
+          `by function: ${cpu.functions
+            .slice(0, 5)
+            .map((f) => `${f.name} ${f.ms.toFixed(0)} ms`)
+            .join(', ')}.`,
       );
     if (small && small.maxAppendMs > 100)
       holdsBack.push(
         `another account's commits waited up to ${small.maxAppendMs.toFixed(0)} ms meanwhile (slowest write ${Math.max(...otherWrites).toFixed(0)} ms): every account's appends share the one SQLite writer thread, ` +
           `so they queue behind the big account's chunk commits and ${(big.compactBytes / big.compactCount / 2 ** 20).toFixed(0)} MiB compactions.`,
       );
-    if (!exactlyOnce) holdsBack.push(`not exactly once: ${moves.size} instances moved, ${movedTwice} more than once, ${state.atRelease2} at release 2, second pass updated ${second.instancesUpdated}.`);
+    if (!exactlyOnce)
+      holdsBack.push(
+        `not exactly once: ${moves.size} instances moved, ${movedTwice} more than once, ${state.atRelease2} at release 2, second pass updated ${second.instancesUpdated}.`,
+      );
     return {
       figures: [
-        { case: 'auto-apply', figure: `one release date, ${instances.toLocaleString('en-US')} installations`, unit: 's', value: seconds, goal: { compare: 'value', op: '<', target: 2 } },
-        { case: 'auto-apply', figure: 'instances moved exactly once (1 = yes)', unit: '', value: exactlyOnce ? 1 : 0, goal: { compare: 'value', op: '>=', target: 1 } },
-        { case: 'auto-apply', figure: 'slowest write of another account meanwhile', unit: 'ms', value: otherWrites.length ? Math.max(...otherWrites) : Number.NaN },
+        {
+          case: 'auto-apply',
+          figure: `one release date, ${instances.toLocaleString('en-US')} installations`,
+          unit: 's',
+          value: seconds,
+          goal: { compare: 'value', op: '<', target: 2 },
+        },
+        {
+          case: 'auto-apply',
+          figure: 'instances moved exactly once (1 = yes)',
+          unit: '',
+          value: exactlyOnce ? 1 : 0,
+          goal: { compare: 'value', op: '>=', target: 1 },
+        },
+        {
+          case: 'auto-apply',
+          figure: 'slowest write of another account meanwhile',
+          unit: 'ms',
+          value: otherWrites.length ? Math.max(...otherWrites) : Number.NaN,
+        },
       ],
       holdsBack,
       details: {

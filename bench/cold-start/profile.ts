@@ -29,7 +29,12 @@ export interface ProfileSummary {
   topFiles: { name: string; ms: number }[];
 }
 
-export async function profileReload(context: BrowserContext, page: Page, buildDir: string, onScreen: () => Promise<unknown>): Promise<ProfileSummary> {
+export async function profileReload(
+  context: BrowserContext,
+  page: Page,
+  buildDir: string,
+  onScreen: () => Promise<unknown>,
+): Promise<ProfileSummary> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
@@ -62,7 +67,10 @@ export async function profileReload(context: BrowserContext, page: Page, buildDi
     const mapped = url.startsWith('http') ? mapFor(url) : undefined;
     const source = mapped ? sourceAt(mapped.map, mapped.lines, lineNumber, columnNumber) : undefined;
     const file = source ?? new URL(url, 'http://x').pathname;
-    nameOf.set(node.id, { pkg: source ? packageOf(source) : url.startsWith('http') ? `(unmapped) ${new URL(url).pathname}` : '(browser)', file });
+    nameOf.set(node.id, {
+      pkg: source ? packageOf(source) : url.startsWith('http') ? `(unmapped) ${new URL(url).pathname}` : '(browser)',
+      file,
+    });
   }
   const byPackage = new Map<string, number>();
   const byFile = new Map<string, number>();
@@ -72,6 +80,14 @@ export async function profileReload(context: BrowserContext, page: Page, buildDi
     byPackage.set(name.pkg, (byPackage.get(name.pkg) ?? 0) + ms);
     byFile.set(name.file, (byFile.get(name.file) ?? 0) + ms);
   });
-  const sorted = (map: Map<string, number>) => [...map].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]).map(([name, ms]) => ({ name, ms }));
-  return { totalMs: (profile.endTime - profile.startTime) / 1000, top: sorted(byPackage).slice(0, 12), topFiles: sorted(byFile).slice(0, 15) };
+  const sorted = (map: Map<string, number>) =>
+    [...map]
+      .filter(([name]) => name !== '(idle)')
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => ({ name, ms }));
+  return {
+    totalMs: (profile.endTime - profile.startTime) / 1000,
+    top: sorted(byPackage).slice(0, 12),
+    topFiles: sorted(byFile).slice(0, 15),
+  };
 }

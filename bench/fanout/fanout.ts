@@ -19,7 +19,16 @@ import { buildDemoDoc, demoAccounts } from '../../sync-server/seed.ts';
 import { quantile, type CaseResult, type Figure } from '../support/figures.ts';
 import { createPulse, delay, until } from '../support/wait.ts';
 import { summarize, type NodeProfile } from '../support/node-profile.ts';
-import { cpuProfileArgs, readCpuProfiles, readDemoTokens, removeDir, spawnOurServer, spawnReferenceServer, tempDir, type Child } from '../support/processes.ts';
+import {
+  cpuProfileArgs,
+  readCpuProfiles,
+  readDemoTokens,
+  removeDir,
+  spawnOurServer,
+  spawnReferenceServer,
+  tempDir,
+  type Child,
+} from '../support/processes.ts';
 
 export interface FanoutOptions {
   clients: number;
@@ -230,7 +239,12 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
         const ours = await spawnOurServer(dataDir, profileArgs(profileDirs.ours, round));
         try {
           const tokens = readDemoTokens(dataDir).demo!.admin;
-          runs.push(await runAgainst({ label: 'ours', server: ours, serverUrl: `${ours.wsUrl}/sync`, room: 'demo', tokens, seedDoc: undefined }, options));
+          runs.push(
+            await runAgainst(
+              { label: 'ours', server: ours, serverUrl: `${ours.wsUrl}/sync`, room: 'demo', tokens, seedDoc: undefined },
+              options,
+            ),
+          );
         } finally {
           await ours.stop();
         }
@@ -240,7 +254,12 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
       const reference = await spawnReferenceServer(profileArgs(profileDirs.reference, round));
       try {
         const seedDoc = buildDemoDoc(demoAccounts[0]!, new Date());
-        runs.push(await runAgainst({ label: 'reference', server: reference, serverUrl: reference.wsUrl, room: 'demo', tokens: ['none'], seedDoc }, options));
+        runs.push(
+          await runAgainst(
+            { label: 'reference', server: reference, serverUrl: reference.wsUrl, room: 'demo', tokens: ['none'], seedDoc },
+            options,
+          ),
+        );
       } finally {
         await reference.stop();
       }
@@ -260,16 +279,44 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
     const min = (key: 'p50Ms' | 'p99Ms' | 'serverCpuMsPerEdit') => Math.min(...mine.map((run) => run[key]));
     const max = (key: 'updatesPerSecond' | 'serverCapacityPerCore') => Math.max(...mine.map((run) => run[key]));
     const fastest = mine.reduce((a, b) => (b.updatesPerSecond > a.updatesPerSecond ? b : a));
-    return { ...fastest, p50Ms: min('p50Ms'), p99Ms: min('p99Ms'), serverCpuMsPerEdit: min('serverCpuMsPerEdit'), updatesPerSecond: max('updatesPerSecond'), serverCapacityPerCore: max('serverCapacityPerCore') };
+    return {
+      ...fastest,
+      p50Ms: min('p50Ms'),
+      p99Ms: min('p99Ms'),
+      serverCpuMsPerEdit: min('serverCpuMsPerEdit'),
+      updatesPerSecond: max('updatesPerSecond'),
+      serverCapacityPerCore: max('serverCapacityPerCore'),
+    };
   };
   const our = best('ours');
   const ref = best('reference');
 
   const figures: Figure[] = [
     { case: 'fanout', figure: 'edit-to-seen p50', unit: 'ms', value: our.p50Ms, reference: ref.p50Ms },
-    { case: 'fanout', figure: 'edit-to-seen p99', unit: 'ms', value: our.p99Ms, reference: ref.p99Ms, goal: { compare: 'ratio', op: '<=', target: 1.2 } },
-    { case: 'fanout', figure: 'updates/s, 50 clients (closed loop)', unit: '/s', value: our.updatesPerSecond, reference: ref.updatesPerSecond, goal: { compare: 'value', op: '>=', target: 2_000 } },
-    { case: 'fanout', figure: 'server capacity (edits per CPU-second)', unit: '/s', value: our.serverCapacityPerCore, reference: ref.serverCapacityPerCore, goal: { compare: 'value', op: '>=', target: 2_000 } },
+    {
+      case: 'fanout',
+      figure: 'edit-to-seen p99',
+      unit: 'ms',
+      value: our.p99Ms,
+      reference: ref.p99Ms,
+      goal: { compare: 'ratio', op: '<=', target: 1.2 },
+    },
+    {
+      case: 'fanout',
+      figure: 'updates/s, 50 clients (closed loop)',
+      unit: '/s',
+      value: our.updatesPerSecond,
+      reference: ref.updatesPerSecond,
+      goal: { compare: 'value', op: '>=', target: 2_000 },
+    },
+    {
+      case: 'fanout',
+      figure: 'server capacity (edits per CPU-second)',
+      unit: '/s',
+      value: our.serverCapacityPerCore,
+      reference: ref.serverCapacityPerCore,
+      goal: { compare: 'value', op: '>=', target: 2_000 },
+    },
   ];
   const holdsBack: string[] = [];
   if (our.p99Ms > 1.2 * ref.p99Ms)
@@ -290,8 +337,15 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
             : 'Neither process had a full core: other load on the machine.'),
     );
   }
-  for (const run of runs) if (!run.converged) holdsBack.push(`the ${run.label} run did not converge: the clients' final descriptions differ.`);
-  const where = (p: NodeProfile | undefined) => (p ? p.files.slice(0, 6).map((f) => `${f.name} ${(f.ms / 1000).toFixed(1)} s`).join(', ') : 'no profile');
+  for (const run of runs)
+    if (!run.converged) holdsBack.push(`the ${run.label} run did not converge: the clients' final descriptions differ.`);
+  const where = (p: NodeProfile | undefined) =>
+    p
+      ? p.files
+          .slice(0, 6)
+          .map((f) => `${f.name} ${(f.ms / 1000).toFixed(1)} s`)
+          .join(', ')
+      : 'no profile';
   if (our.serverCapacityPerCore < 2_000)
     holdsBack.push(
       `server CPU per edit ${our.serverCpuMsPerEdit.toFixed(3)} ms (reference ${ref.serverCpuMsPerEdit.toFixed(3)} ms): one core handles ${our.serverCapacityPerCore.toFixed(0)} edits/s with 50 listeners. ` +
@@ -299,5 +353,9 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
           ? `Where the server's main thread spent the run, by file — ours: ${where(profiles.ours)}; reference: ${where(profiles.reference)}.`
           : 'Run with BENCH_PROFILE=1 for where the servers spend it.'),
     );
-  return { figures, holdsBack, details: { options, rounds: ROUNDS, reported: 'each side\'s best round per figure', runs, serverProfiles: profiles } };
+  return {
+    figures,
+    holdsBack,
+    details: { options, rounds: ROUNDS, reported: "each side's best round per figure", runs, serverProfiles: profiles },
+  };
 }

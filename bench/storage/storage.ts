@@ -101,7 +101,15 @@ export async function storageCase(totalEdits = 100_000): Promise<CaseResult> {
     const counts = { description: 0, rename: 0, addComponent: 0, removeComponent: 0, newPack: 0 };
     const newPack = (doc: Y.Doc, n: number) => {
       const id = `storage-${n}`;
-      writeNewPack(doc, { id, name: `Storage Pack ${n}`, description: '', installationType: 'SINGLE', componentIds: [pick(catalogIds)], createdAt: new Date(0).toISOString(), createdBy: 'bench' });
+      writeNewPack(doc, {
+        id,
+        name: `Storage Pack ${n}`,
+        description: '',
+        installationType: 'SINGLE',
+        componentIds: [pick(catalogIds)],
+        createdAt: new Date(0).toISOString(),
+        createdBy: 'bench',
+      });
       packIds.push(id);
       counts.newPack++;
     };
@@ -166,7 +174,10 @@ export async function storageCase(totalEdits = 100_000): Promise<CaseResult> {
     const roomBegan = performance.now();
     const fresh = await server.rooms.read(ACCOUNT, (doc) => freshSnapshot(doc));
     const roomLoadMs = performance.now() - roomBegan;
-    const live = await server.rooms.read(ACCOUNT, (doc) => ({ packs: readPacks(doc).length, stateBytes: Y.encodeStateAsUpdate(doc).byteLength }));
+    const live = await server.rooms.read(ACCOUNT, (doc) => ({
+      packs: readPacks(doc).length,
+      stateBytes: Y.encodeStateAsUpdate(doc).byteLength,
+    }));
 
     const storedAfter = after.snapshotBytes + after.logBytes;
     const ratio = storedAfter / fresh.byteLength;
@@ -179,8 +190,21 @@ export async function storageCase(totalEdits = 100_000): Promise<CaseResult> {
           ];
     return {
       figures: [
-        { case: 'storage', figure: `stored bytes after ${totalEdits.toLocaleString('en-US')} edits, before compaction`, unit: 'KiB', value: (before.snapshotBytes + before.logBytes) / 1024, reference: fresh.byteLength / 1024 },
-        { case: 'storage', figure: 'stored bytes after compaction', unit: 'KiB', value: storedAfter / 1024, reference: fresh.byteLength / 1024, goal: { compare: 'ratio', op: '<=', target: 2 } },
+        {
+          case: 'storage',
+          figure: `stored bytes after ${totalEdits.toLocaleString('en-US')} edits, before compaction`,
+          unit: 'KiB',
+          value: (before.snapshotBytes + before.logBytes) / 1024,
+          reference: fresh.byteLength / 1024,
+        },
+        {
+          case: 'storage',
+          figure: 'stored bytes after compaction',
+          unit: 'KiB',
+          value: storedAfter / 1024,
+          reference: fresh.byteLength / 1024,
+          goal: { compare: 'ratio', op: '<=', target: 2 },
+        },
         { case: 'storage', figure: 'load the document, before compaction', unit: 'ms', value: loadBefore.ms },
         { case: 'storage', figure: 'load the document, after compaction', unit: 'ms', value: loadAfter.ms },
       ],

@@ -5,10 +5,45 @@
 import type { IntegrationPack, PublishedComponent } from '../../shared/index.ts';
 
 const SYSTEMS = [
-  'Salesforce', 'NetSuite', 'Shopify', 'Workday', 'SAP', 'HubSpot', 'Zendesk', 'Stripe', 'ServiceNow', 'Jira', 'Marketo', 'QuickBooks',
-  'Slack', 'Snowflake', 'Dynamics 365', 'Oracle', 'BambooHR', 'Magento', 'Coupa', 'Concur', 'ADP', 'Box', 'Twilio', 'Mailchimp',
+  'Salesforce',
+  'NetSuite',
+  'Shopify',
+  'Workday',
+  'SAP',
+  'HubSpot',
+  'Zendesk',
+  'Stripe',
+  'ServiceNow',
+  'Jira',
+  'Marketo',
+  'QuickBooks',
+  'Slack',
+  'Snowflake',
+  'Dynamics 365',
+  'Oracle',
+  'BambooHR',
+  'Magento',
+  'Coupa',
+  'Concur',
+  'ADP',
+  'Box',
+  'Twilio',
+  'Mailchimp',
 ];
-const OBJECTS = ['Account', 'Order', 'Invoice', 'Contact', 'Lead', 'Employee', 'Ticket', 'Payment', 'Inventory', 'Journal', 'Expense', 'Shipment'];
+const OBJECTS = [
+  'Account',
+  'Order',
+  'Invoice',
+  'Contact',
+  'Lead',
+  'Employee',
+  'Ticket',
+  'Payment',
+  'Inventory',
+  'Journal',
+  'Expense',
+  'Shipment',
+];
 const VERBS = ['Sync', 'Export', 'Import', 'Bridge', 'Archive', 'Load', 'Reconciliation', 'Update', 'Notifier', 'Lookup API', 'Status API'];
 
 /** A small seeded PRNG (mulberry32), so every run builds the same data. */
@@ -44,7 +79,8 @@ export function buildPacks(count: number, perPack: number, catalog: readonly Pub
   const createdAt = new Date(Date.UTC(2025, 0, 1)).toISOString();
   return Array.from({ length: count }, (_, i) => {
     const ids = new Set<string>();
-    for (let tries = 0; ids.size < perPack && tries < perPack * 10; tries++) ids.add(processes[Math.floor(random() * processes.length)]!.id);
+    for (let tries = 0; ids.size < perPack && tries < perPack * 10; tries++)
+      ids.add(processes[Math.floor(random() * processes.length)]!.id);
     return {
       id: `pack-${String(i).padStart(5, '0')}`,
       name: `${SYSTEMS[i % SYSTEMS.length]} ${OBJECTS[(i >> 3) % OBJECTS.length]} Pack ${String(i).padStart(5, '0')}`,

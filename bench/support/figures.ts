@@ -40,7 +40,12 @@ export function evaluate(figure: Figure): FigureRow {
   if (figure.goal) {
     const subject = figure.goal.compare === 'ratio' ? ratio : figure.value;
     if (subject !== undefined && Number.isFinite(subject))
-      met = figure.goal.op === '<' ? subject < figure.goal.target : figure.goal.op === '<=' ? subject <= figure.goal.target : subject >= figure.goal.target;
+      met =
+        figure.goal.op === '<'
+          ? subject < figure.goal.target
+          : figure.goal.op === '<='
+            ? subject <= figure.goal.target
+            : subject >= figure.goal.target;
   }
   return { ...figure, ratio, met };
 }
@@ -83,6 +88,7 @@ export function renderTable(rows: readonly FigureRow[]): string {
     row.met === undefined ? '' : row.met ? 'yes' : 'NO',
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
-  const format = (cells: string[]) => cells.map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
+  const format = (cells: string[]) =>
+    cells.map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ');
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }

@@ -28,14 +28,16 @@ export async function profile<T>(run: () => Promise<T>): Promise<{ result: T; pr
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 500 });
   await session.post('Profiler.start');
+  type Stopped = { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
   let result: T;
+  let stopped: Stopped;
   try {
     result = await run();
   } finally {
-    var stopped = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
+    stopped = (await session.post('Profiler.stop')) as unknown as Stopped;
     session.disconnect();
   }
-  return { result: result!, profile: summarize(stopped.profile) };
+  return { result, profile: summarize(stopped.profile) };
 }
 
 /** Self time per function and per file of a V8 CPU profile (.cpuprofile JSON). */
@@ -53,6 +55,11 @@ export function summarize(cpuProfile: { nodes: Node[]; samples: number[]; timeDe
     functions.set(name, (functions.get(name) ?? 0) + ms);
     files.set(file, (files.get(file) ?? 0) + ms);
   });
-  const top = (map: Map<string, number>) => [...map].filter(([name]) => !name.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms }));
+  const top = (map: Map<string, number>) =>
+    [...map]
+      .filter(([name]) => !name.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([name, ms]) => ({ name, ms }));
   return { functions: top(functions), files: top(files) };
 }

@@ -99,7 +99,11 @@ export function spawnListening(args: string[], env: Record<string, string>, time
 
 /** Our server exactly as `npm start` runs it (sync-server/main.ts: auth, rules, SQLite with fsync, demo seed), in one node process. */
 export function spawnOurServer(dataDir: string, nodeArgs: string[] = []): Promise<Child> {
-  return spawnListening([...nodeArgs, '--import', 'tsx', join(ROOT, 'sync-server', 'main.ts')], { PORT: '0', DATA_DIR: dataDir, QUIET: '1' });
+  return spawnListening([...nodeArgs, '--import', 'tsx', join(ROOT, 'sync-server', 'main.ts')], {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    QUIET: '1',
+  });
 }
 
 /** The in-memory server utilities of y-websocket 1.5.4 (bin/utils.js setupWSConnection) behind a bare http + ws server. */
@@ -110,7 +114,11 @@ export function spawnReferenceServer(nodeArgs: string[] = []): Promise<Child> {
 /** Node flags that write a CPU profile of the child into `dir` when it exits; `readCpuProfile` reads it. */
 export const cpuProfileArgs = (dir: string) => ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500'];
 
-type CpuProfileJson = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+type CpuProfileJson = {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+};
 
 /** The profiles a child wrote: its main thread's and its worker threads' (named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
 export function readCpuProfiles(dir: string): { main: CpuProfileJson | undefined; workers: CpuProfileJson[] } {

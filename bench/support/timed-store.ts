@@ -16,7 +16,15 @@ export interface DocTimings {
   compactBytes: number;
 }
 
-const empty = (): DocTimings => ({ appendCount: 0, appendMs: 0, maxAppendMs: 0, appendBytes: 0, compactCount: 0, compactMs: 0, compactBytes: 0 });
+const empty = (): DocTimings => ({
+  appendCount: 0,
+  appendMs: 0,
+  maxAppendMs: 0,
+  appendBytes: 0,
+  compactCount: 0,
+  compactMs: 0,
+  compactBytes: 0,
+});
 
 export function timedStore(store: Store): Store & { timings: { reset(): void; snapshot(): Record<string, DocTimings> } } {
   let byDoc = new Map<string, DocTimings>();

@@ -3,7 +3,7 @@
  * stands, and says how to apply it. Pure apart from reading the doc; nothing is written here (the
  * LocalEditor applies and commits plans, workspace.ts queues commands).
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import {
   currentRelease,
   derivePublications,
@@ -52,7 +52,12 @@ export interface EditPlan<T> {
 }
 
 const readOnly = (session: Session) =>
-  fail('READ_ONLY', session.role === 'viewer' ? 'Viewers can look at integration packs but not change them.' : 'Only publisher admins can change integration packs.');
+  fail(
+    'READ_ONLY',
+    session.role === 'viewer'
+      ? 'Viewers can look at integration packs but not change them.'
+      : 'Only publisher admins can change integration packs.',
+  );
 
 function requireEditor(session: Session): Result<void> {
   return session.role === 'admin' ? ok(undefined) : readOnly(session);
@@ -64,7 +69,10 @@ function requirePack(doc: Y.Doc, packId: string): Result<IntegrationPack> {
   if (pack) return ok(pack);
   const tombstone = readTombstones(doc).get(packId);
   return tombstone
-    ? fail('PACK_DELETED', `Integration pack "${tombstone.name}" was deleted by ${tombstone.deletedBy} on ${tombstone.deletedAt.slice(0, 10)}.`)
+    ? fail(
+        'PACK_DELETED',
+        `Integration pack "${tombstone.name}" was deleted by ${tombstone.deletedBy} on ${tombstone.deletedAt.slice(0, 10)}.`,
+      )
     : fail('PACK_NOT_FOUND', 'That integration pack does not exist (any more).');
 }
 

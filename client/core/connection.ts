@@ -11,7 +11,7 @@
  * two offline tabs stay in step; it is off in Node, where every test client would otherwise share it.
  */
 import type { Awareness } from 'y-protocols/awareness';
-import * as decoding from 'lib0/decoding';
+import type * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
@@ -108,7 +108,7 @@ export class SyncConnection {
 
   private onExtension(type: number, decoder: decoding.Decoder): void {
     if (!isExtensionType(type)) return;
-    let message;
+    let message: ReturnType<typeof decodeExtensionMessage>;
     try {
       message = decodeExtensionMessage(type, decoder);
     } catch (error) {

@@ -30,7 +30,7 @@ export class LocalEditor {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly doc: Y.Doc,
+    doc: Y.Doc,
     private readonly mirror: DocMirror,
     private readonly onStacksChanged: (canUndo: boolean, canRedo: boolean) => void = () => {},
   ) {

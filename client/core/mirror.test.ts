@@ -3,7 +3,16 @@ import { afterEach, expect, test, vi } from 'vitest';
 vi.mock('solid-js', async () => await import('../../node_modules/solid-js/dist/solid.js'));
 import * as Y from 'yjs';
 import { readCatalog, readPacks, writePackName } from '../../shared/index.ts';
-import { component, deliver, documentView, offlineWorkspace, seedAccount, seedCatalog, SERVER_ORIGIN, tableView } from '../../test/client/support.ts';
+import {
+  component,
+  deliver,
+  documentView,
+  offlineWorkspace,
+  seedAccount,
+  seedCatalog,
+  SERVER_ORIGIN,
+  tableView,
+} from '../../test/client/support.ts';
 import { changedKeys } from './projection.ts';
 import type { LocalWorkspace } from './workspace.ts';
 

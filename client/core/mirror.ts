@@ -105,19 +105,21 @@ export class DocMirror {
       try {
         await this.write(batch.map((item) => item.entry));
       } catch (error) {
-        for (const item of batch) if (!item.settled) {
-          item.settled = true;
-          item.reject(error);
-        }
+        for (const item of batch)
+          if (!item.settled) {
+            item.settled = true;
+            item.reject(error);
+          }
         this.options.onWriteError?.(error);
         this.retryLater();
         return;
       }
       this.pending.splice(0, batch.length);
-      for (const item of batch) if (!item.settled) {
-        item.settled = true;
-        item.resolve();
-      }
+      for (const item of batch)
+        if (!item.settled) {
+          item.settled = true;
+          item.resolve();
+        }
       if (this.rowCount > (this.options.compactAbove ?? 500)) await this.compact().catch((error) => this.options.onWriteError?.(error));
     }
   }

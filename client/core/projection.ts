@@ -136,8 +136,7 @@ export function mergeSnapshot(into: Snapshot, next: Snapshot): Snapshot {
   return into;
 }
 
-export const snapshotSize = (s: Snapshot): number =>
-  Object.values(s).reduce((sum, map: Map<string, unknown>) => sum + map.size, 0);
+export const snapshotSize = (s: Snapshot): number => Object.values(s).reduce((sum, map: Map<string, unknown>) => sum + map.size, 0);
 
 const split = <T>(entries: Map<string, T | undefined>) => {
   const put: T[] = [];
@@ -164,7 +163,10 @@ export async function writeSnapshot(db: PackDb, s: Snapshot): Promise<void> {
     await db.components.bulkPut(components.put.map((component) => ({ ...component, nameKey: component.name.toLowerCase() })));
 
   if (s.releases.size) {
-    await db.releases.where('packId').anyOf([...s.releases.keys()]).delete();
+    await db.releases
+      .where('packId')
+      .anyOf([...s.releases.keys()])
+      .delete();
     const rows = [...s.releases].flatMap(([packId, releases]) => releases.map((release) => ({ ...release, packId })));
     if (rows.length) await db.releases.bulkPut(rows);
   }

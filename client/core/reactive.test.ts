@@ -19,7 +19,14 @@ describe('helpers', () => {
   test('reuseById keeps unchanged items by identity', () => {
     const a = { id: 'a', name: 'A' };
     const b = { id: 'b', name: 'B' };
-    const next = reuseById([a, b], [{ id: 'b', name: 'B2' }, { id: 'a', name: 'A' }, { id: 'c', name: 'C' }]);
+    const next = reuseById(
+      [a, b],
+      [
+        { id: 'b', name: 'B2' },
+        { id: 'a', name: 'A' },
+        { id: 'c', name: 'C' },
+      ],
+    );
     expect(next[1]).toBe(a);
     expect(next[0]).not.toBe(b);
     expect(next.map((item) => item.name)).toEqual(['B2', 'A', 'C']);
@@ -72,7 +79,10 @@ describe('fine-grained reactivity', () => {
     const betaItemBefore = betaItem;
 
     await workspace.savePack(alpha, { name: 'Alpha 2', description: 'changed' });
-    await until(() => workspace.pack(alpha)()?.name === 'Alpha 2' && workspace.packs().some((item) => item.name === 'Alpha 2'), 'the rename');
+    await until(
+      () => workspace.pack(alpha)()?.name === 'Alpha 2' && workspace.packs().some((item) => item.name === 'Alpha 2'),
+      'the rename',
+    );
     await workspace.addComponents(alpha, ['c1']);
     await until(() => workspace.publications(alpha)().length === 1, 'the publication row');
 
@@ -102,7 +112,12 @@ describe('fine-grained reactivity', () => {
     seedCatalog(server, [component('c1', 'Orders renamed', 'PROCESS', [1, 2]), component('c3', 'More orders')]);
     deliver(server, workspace.doc);
     await until(() => workspace.catalog().length === 3, 'the new catalog');
-    expect(workspace.filterComponents(' orders ').map((c) => c.id).sort()).toEqual(['c1', 'c3']);
+    expect(
+      workspace
+        .filterComponents(' orders ')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['c1', 'c3']);
     await until(() => workspace.publications(alpha)()[0]?.pendingVersion === 2, 'the newer version');
   });
 });
@@ -119,7 +134,9 @@ describe('Filter Components', () => {
   });
 
   test('50,000 components: time per keystroke (figure printed, not asserted)', () => {
-    const big: PublishedComponent[] = Array.from({ length: 50_000 }, (_, i) => component(`c${i}`, `${names[i % names.length]} component ${i}`));
+    const big: PublishedComponent[] = Array.from({ length: 50_000 }, (_, i) =>
+      component(`c${i}`, `${names[i % names.length]} component ${i}`),
+    );
     let start = performance.now();
     const index = new ComponentFilterIndex(big);
     const build = performance.now() - start;

@@ -26,7 +26,8 @@ import type { OutboxRow, PackDb, PackRow } from './db.ts';
 import { ComponentFilterIndex } from './filter.ts';
 import { LiveCache, liveSignal, reuseById, sameItems, type LiveSignal } from './reactive.ts';
 
-const byName = (a: { name: string; id: string }, b: { name: string; id: string }) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
+  a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
 const packFromRow = (row: PackRow | undefined): IntegrationPack | undefined => {
   if (!row) return undefined;
@@ -53,7 +54,7 @@ export class WorkspaceReads {
   constructor(
     private readonly db: PackDb,
     private readonly doc: Y.Doc,
-    private readonly onError: (error: unknown) => void,
+    onError: (error: unknown) => void,
   ) {
     let listItems: PackListItem[] = [];
     const packs = this.track(
@@ -78,25 +79,40 @@ export class WorkspaceReads {
     );
     this.catalog = catalog.get;
     this.managedAccounts = this.track(
-      liveSignal(async () => (await db.managedAccounts.toArray()).sort((a, b) => a.name.localeCompare(b.name)), [] as ManagedAccount[], { onError }),
+      liveSignal(async () => (await db.managedAccounts.toArray()).sort((a, b) => a.name.localeCompare(b.name)), [] as ManagedAccount[], {
+        onError,
+      }),
     ).get;
     this.outbox = this.track(liveSignal(() => db.outbox.orderBy('createdAt').toArray(), [] as OutboxRow[], { onError })).get;
     this.ready = Promise.all([packs.ready, account.ready]).then(() => {});
 
-    this.packCache = this.cache((id) =>
-      liveSignal(async () => packFromRow(await db.packs.get(id)), readPack(doc, id), { onError }),
-    );
+    this.packCache = this.cache((id) => liveSignal(async () => packFromRow(await db.packs.get(id)), readPack(doc, id), { onError }));
     this.publicationCache = this.cache((id) => liveSignal(() => this.queryPublications(id), this.publicationsFromDoc(id), { onError }));
     this.releaseCache = this.cache((id) =>
-      liveSignal(async () => (await db.releases.where('packId').equals(id).toArray()).sort((a, b) => a.number - b.number), readReleases(doc, id), {
-        onError,
-      }),
+      liveSignal(
+        async () => (await db.releases.where('packId').equals(id).toArray()).sort((a, b) => a.number - b.number),
+        readReleases(doc, id),
+        {
+          onError,
+        },
+      ),
     );
     this.instanceCache = this.cache((id) =>
-      liveSignal(async () => (await db.instances.where('packId').equals(id).toArray()).sort((a, b) => a.installedAt.localeCompare(b.installedAt) || a.id.localeCompare(b.id)), [] as PackInstance[], { onError }),
+      liveSignal(
+        async () =>
+          (await db.instances.where('packId').equals(id).toArray()).sort(
+            (a, b) => a.installedAt.localeCompare(b.installedAt) || a.id.localeCompare(b.id),
+          ),
+        [] as PackInstance[],
+        { onError },
+      ),
     );
     this.historyCache = this.cache((id) =>
-      liveSignal(async () => (await db.history.where('packId').equals(id).toArray()).sort((a, b) => a.at.localeCompare(b.at)), [] as HistoryRecord[], { onError }),
+      liveSignal(
+        async () => (await db.history.where('packId').equals(id).toArray()).sort((a, b) => a.at.localeCompare(b.at)),
+        [] as HistoryRecord[],
+        { onError },
+      ),
     );
   }
 

@@ -5,7 +5,7 @@ const me = { accountId: 'demo', role: 'admin', personId: 'ann', personName: 'Ann
 const fakeFetch = (status: number, body: unknown, seen: { url?: string; auth?: string } = {}): typeof fetch =>
   (async (url: string, init?: RequestInit) => {
     seen.url = url;
-    seen.auth = (init?.headers as Record<string, string>).Authorization;
+    seen.auth = (init?.headers as Record<string, string> | undefined)?.Authorization;
     return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
   }) as unknown as typeof fetch;
 
@@ -23,12 +23,21 @@ describe('sign in', () => {
 
   test('says what went wrong, and remembers nothing', async () => {
     const storage = memoryStorage();
-    expect(await signIn('http://x', 'bad', { fetch: fakeFetch(401, {}), storage })).toMatchObject({ ok: false, error: { code: 'TOKEN_REJECTED', field: 'token' } });
+    expect(await signIn('http://x', 'bad', { fetch: fakeFetch(401, {}), storage })).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_REJECTED', field: 'token' },
+    });
     const unreachable = (async () => {
       throw new TypeError('fetch failed');
     }) as unknown as typeof fetch;
-    expect(await signIn('http://x', 't', { fetch: unreachable, storage })).toMatchObject({ ok: false, error: { code: 'SERVER_UNREACHABLE' } });
-    expect(await signIn('http://x', 't', { fetch: fakeFetch(200, { hello: 1 }), storage })).toMatchObject({ ok: false, error: { code: 'SERVER_INVALID' } });
+    expect(await signIn('http://x', 't', { fetch: unreachable, storage })).toMatchObject({
+      ok: false,
+      error: { code: 'SERVER_UNREACHABLE' },
+    });
+    expect(await signIn('http://x', 't', { fetch: fakeFetch(200, { hello: 1 }), storage })).toMatchObject({
+      ok: false,
+      error: { code: 'SERVER_INVALID' },
+    });
     expect(await signIn('', 't', { storage })).toMatchObject({ ok: false, error: { code: 'SERVER_REQUIRED' } });
     expect(await signIn('http://x', ' ', { storage })).toMatchObject({ ok: false, error: { code: 'TOKEN_REQUIRED' } });
     expect(storage.getItem(SESSION_KEY)).toBeNull();

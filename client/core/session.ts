@@ -75,8 +75,7 @@ export async function signIn(serverUrl: string, token: string, deps: SessionDeps
   } catch {
     return fail('SERVER_UNREACHABLE', `Could not reach ${origin.value}. Check the address and your network.`, 'serverUrl');
   }
-  if (response.status === 401 || response.status === 403)
-    return fail('TOKEN_REJECTED', 'The server did not accept this token.', 'token');
+  if (response.status === 401 || response.status === 403) return fail('TOKEN_REJECTED', 'The server did not accept this token.', 'token');
   if (!response.ok) return fail('SERVER_ERROR', `The server answered ${response.status} ${response.statusText}.`.trim(), 'serverUrl');
   let body: unknown;
   try {

@@ -51,7 +51,12 @@ describe('edits', () => {
     const added = await workspace.addPack({ name: ' Orders sync ', description: 'first', installationType: 'MULTI' });
     expect(added.ok).toBe(true);
     const packId = added.ok ? added.value : '';
-    expect(readPack(workspace.doc, packId)).toMatchObject({ name: 'Orders sync', description: 'first', installationType: 'MULTI', createdBy: 'Ada' });
+    expect(readPack(workspace.doc, packId)).toMatchObject({
+      name: 'Orders sync',
+      description: 'first',
+      installationType: 'MULTI',
+      createdBy: 'Ada',
+    });
 
     expect((await workspace.savePack(packId, { name: 'Orders', description: 'second' })).ok).toBe(true);
     const refused = await workspace.addComponents(packId, ['c1', 'api']);
@@ -62,7 +67,12 @@ describe('edits', () => {
 
     await workspace.settled();
     expect(await tableView(workspace.db)).toEqual(documentView(workspace.doc));
-    expect(await workspace.db.packs.get(packId)).toMatchObject({ name: 'Orders', description: 'second', componentIds: ['c1'], nameKey: 'orders' });
+    expect(await workspace.db.packs.get(packId)).toMatchObject({
+      name: 'Orders',
+      description: 'second',
+      componentIds: ['c1'],
+      nameKey: 'orders',
+    });
     // The log alone rebuilds the same document.
     const rebuilt = new Y.Doc();
     for (const row of await workspace.db.yUpdates.toArray()) Y.applyUpdate(rebuilt, row.update);
@@ -184,7 +194,10 @@ describe('offline boot', () => {
     const { workspace } = await workspaceWithCatalog();
     const added = await workspace.addPack({ name: 'Orders', description: '', installationType: 'SINGLE' });
     const packId = added.ok ? added.value : '';
-    expect(await workspace.release(packId, { releaseSchedule: 'IMMEDIATELY' })).toMatchObject({ ok: false, error: { code: 'NOTHING_TO_RELEASE' } });
+    expect(await workspace.release(packId, { releaseSchedule: 'IMMEDIATELY' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOTHING_TO_RELEASE' },
+    });
     await workspace.addComponents(packId, ['c1']);
     expect(await workspace.release(packId, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' })).toMatchObject({
       ok: false,

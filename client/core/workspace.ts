@@ -78,7 +78,10 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
   const reportError = options.onError ?? ((error: unknown) => console.error('Integration packs client:', error));
 
   // Status: the connection's state, whether the first sync finished, and the unstored count.
-  const [status, setStatus] = createSignal<SyncStatus>({ state: 'offline', unstored: 0 }, { equals: (a, b) => a.state === b.state && a.unstored === b.unstored });
+  const [status, setStatus] = createSignal<SyncStatus>(
+    { state: 'offline', unstored: 0 },
+    { equals: (a, b) => a.state === b.state && a.unstored === b.unstored },
+  );
   let connectionState: ConnectionState = 'offline';
   let synced = false;
   const unstored = new UnstoredEdits(() => updateStatus());
@@ -92,11 +95,12 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
   let editor!: LocalEditor;
   const mirror = new DocMirror(db, doc, {
     isLocal: (origin) => editor.isLocal(origin),
-    onTransaction: (changed, origin, entry) => {
+    onTransaction: (changed, _origin, entry) => {
       if (entry.local) unstored.add(entry.local);
       else noticeDroppedEdits(changed.get(Root.packs), entry.snapshot.packs);
     },
-    mayCompact: (row: UpdateRow) => row.clientId === undefined || unstored.isStored({ clientId: row.clientId, clockEnd: row.clockEnd ?? 0 }),
+    mayCompact: (row: UpdateRow) =>
+      row.clientId === undefined || unstored.isStored({ clientId: row.clientId, clockEnd: row.clockEnd ?? 0 }),
     ...(options.compactAbove !== undefined ? { compactAbove: options.compactAbove } : {}),
     onWriteError: reportError,
   });
@@ -133,7 +137,11 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
 
   const awareness = new Awareness(doc);
   const [peers, setPeers] = createSignal<Peer[]>([]);
-  const presence = new Presence(awareness, { personId: session.personId, name: session.personName, color: colorFor(session.personId) }, setPeers);
+  const presence = new Presence(
+    awareness,
+    { personId: session.personId, name: session.personName, color: colorFor(session.personId) },
+    setPeers,
+  );
 
   let outbox!: Outbox;
   const connection = new SyncConnection({

@@ -85,7 +85,10 @@ function render(summary: AccountSummary | undefined, serverUrl: string): void {
         detail(account.name, 'name'),
         detail(
           account.pendingUpdates
-            .map((update) => `${update.overrideName ?? update.packName} → release ${update.pendingReleaseNumber}${update.releaseOnDate ? ` on ${update.releaseOnDate}` : ''}${update.lastError ? ` (failed: ${update.lastError})` : ''}`)
+            .map(
+              (update) =>
+                `${update.overrideName ?? update.packName} → release ${update.pendingReleaseNumber}${update.releaseOnDate ? ` on ${update.releaseOnDate}` : ''}${update.lastError ? ` (failed: ${update.lastError})` : ''}`,
+            )
             .join('; '),
         ),
       ),

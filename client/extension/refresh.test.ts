@@ -124,7 +124,12 @@ describe('refresh', () => {
   });
 
   test('the stale mark comes after three missed refreshes even without an error', () => {
-    const cache: CachedSummary = { serverUrl: SERVER, summary: summary(), refreshedAt: '2026-12-01T10:00:00.000Z', attemptedAt: '2026-12-01T10:00:00.000Z' };
+    const cache: CachedSummary = {
+      serverUrl: SERVER,
+      summary: summary(),
+      refreshedAt: '2026-12-01T10:00:00.000Z',
+      attemptedAt: '2026-12-01T10:00:00.000Z',
+    };
     expect(syncStatus(cache, true, new Date('2026-12-01T10:15:00Z')).state).toBe('fresh');
     expect(syncStatus(cache, true, new Date('2026-12-01T10:15:01Z')).state).toBe('stale');
     expect(badgeFor(cache, true, new Date('2026-12-01T10:15:01Z')).title).toMatch(/not up to date/);

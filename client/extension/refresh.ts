@@ -46,9 +46,7 @@ export async function showState(deps: RefreshDeps, cache: CachedSummary | undefi
   if (!cache) return;
   const notified = (await deps.store.get<string[]>(StorageKey.notifiedReleases)) ?? [];
   const shown: string[] = [];
-  for (const release of remindersDue(cache, notified, now))
-    if (await deps.notify(release, cache)) shown.push(releaseKey(release));
+  for (const release of remindersDue(cache, notified, now)) if (await deps.notify(release, cache)) shown.push(releaseKey(release));
   const keep = cache.error ? notified : notifiedToKeep(notified, cache.summary);
-  if (shown.length > 0 || keep.length !== notified.length)
-    await deps.store.set(StorageKey.notifiedReleases, [...keep, ...shown]);
+  if (shown.length > 0 || keep.length !== notified.length) await deps.store.set(StorageKey.notifiedReleases, [...keep, ...shown]);
 }

@@ -84,10 +84,7 @@ export async function getSummary(settings: Settings, accountId: string, fetchFn:
 }
 
 /** Who the token is and the account's summary: what the Check button and each refresh ask. */
-export async function getAccountSummary(
-  settings: Settings,
-  fetchFn: Fetch,
-): Promise<Result<{ me: Me; summary: AccountSummary }>> {
+export async function getAccountSummary(settings: Settings, fetchFn: Fetch): Promise<Result<{ me: Me; summary: AccountSummary }>> {
   const me = await getMe(settings, fetchFn);
   if (!me.ok) return me;
   if (me.value.role === 'managed')

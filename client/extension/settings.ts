@@ -44,5 +44,4 @@ export function optionalPermissionFor(serverUrl: string): string | undefined {
 }
 
 /** Where the PWA shows a pack. */
-export const packUrl = (serverUrl: string, packId: string): string =>
-  `${serverUrl}/packs/${encodeURIComponent(packId)}`;
+export const packUrl = (serverUrl: string, packId: string): string => `${serverUrl}/packs/${encodeURIComponent(packId)}`;

@@ -3,12 +3,7 @@
  * status, the badge and which reminders are due. Everything takes `now` so it is testable and so the
  * popup and the worker give the same answer from the cache while offline.
  */
-import {
-  releaseKey,
-  releasesAutoAppliedSoon,
-  type AccountSummary,
-  type PendingReleaseSummary,
-} from '../../shared/attention.ts';
+import { releaseKey, releasesAutoAppliedSoon, type AccountSummary, type PendingReleaseSummary } from '../../shared/attention.ts';
 import type { RuleError } from '../../shared/result.ts';
 import { ErrorCode } from './server-api.ts';
 
@@ -52,9 +47,7 @@ export function syncStatus(cache: CachedSummary | undefined, configured: boolean
     return refreshedAt ? { state, refreshedAt, error: cache.error } : { state, error: cache.error };
   }
   if (!refreshedAt) return { state: 'never-refreshed' };
-  return now.getTime() - Date.parse(refreshedAt) > STALE_AFTER_MS
-    ? { state: 'stale', refreshedAt }
-    : { state: 'fresh', refreshedAt };
+  return now.getTime() - Date.parse(refreshedAt) > STALE_AFTER_MS ? { state: 'stale', refreshedAt } : { state: 'fresh', refreshedAt };
 }
 
 export interface Badge {
@@ -71,7 +64,8 @@ const ERROR_COLOR = '#b91c1c';
 export function badgeFor(cache: CachedSummary | undefined, configured: boolean, now: Date): Badge {
   const status = syncStatus(cache, configured, now);
   const summary = cache?.summary;
-  if (status.state === 'not-configured') return { text: '', color: STALE_COLOR, title: 'Integration Packs: set the server and token in Options' };
+  if (status.state === 'not-configured')
+    return { text: '', color: STALE_COLOR, title: 'Integration Packs: set the server and token in Options' };
   if (!summary) {
     const error = 'error' in status ? status.error : undefined;
     return error
@@ -89,11 +83,7 @@ export function badgeFor(cache: CachedSummary | undefined, configured: boolean, 
 }
 
 /** Releases to announce now: auto-applied within a day and not announced before. */
-export function remindersDue(
-  cache: CachedSummary | undefined,
-  notified: readonly string[],
-  now: Date,
-): PendingReleaseSummary[] {
+export function remindersDue(cache: CachedSummary | undefined, notified: readonly string[], now: Date): PendingReleaseSummary[] {
   const done = new Set(notified);
   return releasesAutoAppliedSoon(cache?.summary?.pendingReleases ?? [], now).filter((release) => !done.has(releaseKey(release)));
 }

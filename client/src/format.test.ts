@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  groupNotices,
-  initials,
-  nextCalendarDay,
-  outcomeText,
-  QUEUED_MESSAGE,
-  queuedText,
-  reachText,
-  syncStatusText,
-} from './format.ts';
+import { groupNotices, initials, nextCalendarDay, outcomeText, QUEUED_MESSAGE, queuedText, reachText, syncStatusText } from './format.ts';
 
 describe('syncStatusText', () => {
   it('says Offline, Connecting, Syncing with the unstored count, or Saved', () => {
@@ -52,12 +43,14 @@ describe('reachText and queuedText', () => {
 describe('outcomeText', () => {
   it('reports a queued command, a success and the server’s reason for a failure', () => {
     expect(outcomeText({ queued: true, idempotencyKey: 'k1234567' })).toEqual({ ok: true, text: QUEUED_MESSAGE });
-    expect(
-      outcomeText({ queued: false, result: { idempotencyKey: 'k', status: 'SUCCESS', message: 'Released.' } }),
-    ).toEqual({ ok: true, text: 'Released.' });
-    expect(
-      outcomeText({ queued: false, result: { idempotencyKey: 'k', status: 'ERROR', message: 'Nothing to release.' } }),
-    ).toEqual({ ok: false, text: 'Nothing to release.' });
+    expect(outcomeText({ queued: false, result: { idempotencyKey: 'k', status: 'SUCCESS', message: 'Released.' } })).toEqual({
+      ok: true,
+      text: 'Released.',
+    });
+    expect(outcomeText({ queued: false, result: { idempotencyKey: 'k', status: 'ERROR', message: 'Nothing to release.' } })).toEqual({
+      ok: false,
+      text: 'Nothing to release.',
+    });
   });
 });
 

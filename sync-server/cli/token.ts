@@ -11,7 +11,8 @@ import { databaseFile } from '../server.ts';
 import { openSqliteStore } from '../storage/sqlite.ts';
 import type { Role } from '../storage/types.ts';
 
-const USAGE = 'Usage: npm run token -- --account ID --role admin|viewer|managed [--name "Ann"] [--managed MANAGED_ACCOUNT_ID] [--create [--multi-install]]';
+const USAGE =
+  'Usage: npm run token -- --account ID --role admin|viewer|managed [--name "Ann"] [--managed MANAGED_ACCOUNT_ID] [--create [--multi-install]]';
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
@@ -45,7 +46,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
         console.error(`No account "${values.account}" in ${dataDir} (known: ${known}). Add --create to create it.`);
         return 1;
       }
-      await store.accounts.putAccount({ id: values.account, name: values.account, multiInstallEnabled: values['multi-install'] ?? false, timeZone: 'UTC' });
+      await store.accounts.putAccount({
+        id: values.account,
+        name: values.account,
+        multiInstallEnabled: values['multi-install'] ?? false,
+        timeZone: 'UTC',
+      });
     }
     const name = values.name ?? `${role[0]!.toUpperCase()}${role.slice(1)} ${randomUUID().slice(0, 4)}`;
     const token = await mintToken(store.accounts, {

@@ -5,10 +5,7 @@ import { writeInstance } from '../../shared/schema.ts';
 import { onInstance } from './instance-command.ts';
 import { refused, succeeded, type CommandHandler } from './outcome.ts';
 
-type AttachmentCommand = Extract<
-  Command,
-  { type: 'ATTACH_ATOM' | 'DETACH_ATOM' | 'ATTACH_ENVIRONMENT' | 'DETACH_ENVIRONMENT' }
->;
+type AttachmentCommand = Extract<Command, { type: 'ATTACH_ATOM' | 'DETACH_ATOM' | 'ATTACH_ENVIRONMENT' | 'DETACH_ENVIRONMENT' }>;
 
 export const changeAttachment: CommandHandler<AttachmentCommand> = (context, command) => {
   const kind: AttachmentKind = 'atomId' in command ? 'atom' : 'environment';
@@ -20,6 +17,10 @@ export const changeAttachment: CommandHandler<AttachmentCommand> = (context, com
     const changed = attach ? attachTo(instance, kind, id) : detachFrom(instance, kind, id);
     if (!changed.ok) return refused(summary, changed.error, base);
     writeInstance(context.doc, changed.value, context.origin);
-    return succeeded(summary, `${noun[0]!.toUpperCase()}${noun.slice(1)} ${id} is ${attach ? 'attached to' : 'detached from'} ${label} in ${accountName}.`, base);
+    return succeeded(
+      summary,
+      `${noun[0]!.toUpperCase()}${noun.slice(1)} ${id} is ${attach ? 'attached to' : 'detached from'} ${label} in ${accountName}.`,
+      base,
+    );
   });
 };

@@ -13,7 +13,8 @@ test('DELETE_PACK uninstalls it from every managed account, detaches Atoms and e
   });
   run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' });
   run(doc, admin, now, { type: 'RELEASE', packId: 'billing', releaseSchedule: 'IMMEDIATELY' });
-  const eu = run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme', integrationPackOverrideName: 'EU' }).instanceId!;
+  const eu = run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme', integrationPackOverrideName: 'EU' })
+    .instanceId!;
   run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme', integrationPackOverrideName: 'US' });
   run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'globex', integrationPackOverrideName: 'Main' });
   run(doc, admin, now, { type: 'INSTALL', packId: 'billing', managedAccountId: 'acme' });
@@ -29,7 +30,12 @@ test('DELETE_PACK uninstalls it from every managed account, detaches Atoms and e
   expect(readPacks(doc).map((p) => p.id)).toEqual(['billing']);
   expect(readReleases(doc, 'orders')).toEqual([]);
   expect(readInstances(doc).map((i) => i.packId)).toEqual(['billing']);
-  expect(readTombstones(doc).get('orders')).toEqual({ packId: 'orders', name: 'Orders', deletedAt: now.toISOString(), deletedBy: 'Ada Admin' });
+  expect(readTombstones(doc).get('orders')).toEqual({
+    packId: 'orders',
+    name: 'Orders',
+    deletedAt: now.toISOString(),
+    deletedBy: 'Ada Admin',
+  });
 
   // Later commands about the deleted pack are refused with a sentence naming it.
   const late = run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' });

@@ -48,10 +48,14 @@ export function executeCommand(context: CommandContext, command: Command): Comma
 function run(context: CommandContext, command: Command): Outcome {
   const allowed = context.actor.role === 'viewer' ? undefined : commandsByRole[context.actor.role];
   if (!allowed?.has(command.type))
-    return refused(`${command.type} by ${context.actor.personName}`, {
-      code: 'FORBIDDEN',
-      message: context.actor.role === 'viewer' ? 'Viewers cannot run commands.' : `A managed account cannot run ${command.type}.`,
-    }, 'packId' in command ? { packId: command.packId } : {});
+    return refused(
+      `${command.type} by ${context.actor.personName}`,
+      {
+        code: 'FORBIDDEN',
+        message: context.actor.role === 'viewer' ? 'Viewers cannot run commands.' : `A managed account cannot run ${command.type}.`,
+      },
+      'packId' in command ? { packId: command.packId } : {},
+    );
   try {
     return dispatch(context, command);
   } catch (error) {
@@ -99,7 +103,10 @@ function historyRecord(context: CommandContext, command: Command, outcome: Outco
   };
 }
 
-function resultOf(idempotencyKey: string, outcome: Pick<Outcome, 'status' | 'message' | 'code' | 'requestId' | 'releaseNumber' | 'instanceId'>): CommandResult {
+function resultOf(
+  idempotencyKey: string,
+  outcome: Pick<Outcome, 'status' | 'message' | 'code' | 'requestId' | 'releaseNumber' | 'instanceId'>,
+): CommandResult {
   return {
     idempotencyKey,
     status: outcome.status,

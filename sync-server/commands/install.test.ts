@@ -35,14 +35,30 @@ describe('INSTALL', () => {
     const doc = released('MULTI');
     const user = managedUser('acme');
     const install = (name?: string) =>
-      run(doc, user, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme', ...(name === undefined ? {} : { integrationPackOverrideName: name }) });
+      run(doc, user, now, {
+        type: 'INSTALL',
+        packId: 'orders',
+        managedAccountId: 'acme',
+        ...(name === undefined ? {} : { integrationPackOverrideName: name }),
+      });
     expect(install('EU').status).toBe('SUCCESS');
     expect(install(' US ').status).toBe('SUCCESS');
     expect(install()).toMatchObject({ status: 'ERROR', code: 'OVERRIDE_NAME_REQUIRED' });
     expect(install('eu')).toMatchObject({ status: 'ERROR', code: 'OVERRIDE_NAME_TAKEN' });
-    expect(readInstances(doc).map((i) => i.overrideName).sort()).toEqual(['EU', 'US']);
+    expect(
+      readInstances(doc)
+        .map((i) => i.overrideName)
+        .sort(),
+    ).toEqual(['EU', 'US']);
     // The same name in another account is fine.
-    expect(run(doc, managedUser('globex'), now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'globex', integrationPackOverrideName: 'EU' }).status).toBe('SUCCESS');
+    expect(
+      run(doc, managedUser('globex'), now, {
+        type: 'INSTALL',
+        packId: 'orders',
+        managedAccountId: 'globex',
+        integrationPackOverrideName: 'EU',
+      }).status,
+    ).toBe('SUCCESS');
   });
 
   test('a managed user installs only into their own account; an admin into any', () => {

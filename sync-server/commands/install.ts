@@ -19,7 +19,11 @@ export const install: CommandHandler<InstallCommand> = (context, command) => {
   if (!allowed.ok) return refused(summary, allowed.error, base);
   if (!found.ok) return refused(summary, found.error, base);
   if (!account)
-    return refused(summary, { code: 'MANAGED_ACCOUNT_UNKNOWN', message: `${command.managedAccountId} is not a managed account of this publisher.` }, base);
+    return refused(
+      summary,
+      { code: 'MANAGED_ACCOUNT_UNKNOWN', message: `${command.managedAccountId} is not a managed account of this publisher.` },
+      base,
+    );
 
   const planned = planInstall({
     instanceId: instanceIdFor(context.idempotencyKey),

@@ -6,7 +6,10 @@ const now = new Date('2025-03-10T12:00:00Z');
 
 /** Orders released (1), installed in acme and globex, release 2 pending until 2025-03-20. */
 function withPendingUpdate() {
-  const doc = seedDoc({ components: [{ id: 'c1', name: 'Sync orders', versions: [1] }], packs: [{ id: 'orders', name: 'Orders', componentIds: ['c1'] }] });
+  const doc = seedDoc({
+    components: [{ id: 'c1', name: 'Sync orders', versions: [1] }],
+    packs: [{ id: 'orders', name: 'Orders', componentIds: ['c1'] }],
+  });
   run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' });
   const acme = run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' }).instanceId!;
   const globex = run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'globex' }).instanceId!;
@@ -19,11 +22,17 @@ function withPendingUpdate() {
 describe('APPLY_UPDATE', () => {
   test('applies the pending update early, only to that instance; a second apply has nothing to do', () => {
     const { doc, acme, globex, instance } = withPendingUpdate();
-    expect(run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme })).toMatchObject({ status: 'SUCCESS', releaseNumber: 2 });
+    expect(run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme })).toMatchObject({
+      status: 'SUCCESS',
+      releaseNumber: 2,
+    });
     expect(instance(acme)).toMatchObject({ releaseNumber: 2 });
     expect(instance(acme)?.pendingReleaseNumber).toBeUndefined();
     expect(instance(globex)).toMatchObject({ releaseNumber: 1, pendingReleaseNumber: 2 });
-    expect(run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme })).toMatchObject({ status: 'ERROR', code: 'NO_PENDING_UPDATE' });
+    expect(run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme })).toMatchObject({
+      status: 'ERROR',
+      code: 'NO_PENDING_UPDATE',
+    });
   });
 
   test("a managed user cannot apply another account's update", () => {
@@ -82,6 +91,10 @@ describe('UNINSTALL', () => {
     expect(run(doc, managedUser('acme'), now, { type: 'UNINSTALL', instanceId: acme }).code).toBe('INSTANCE_NOT_FOUND');
     // Single attachment: after uninstalling, the account may install again.
     expect(run(doc, managedUser('acme'), now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' }).status).toBe('SUCCESS');
-    expect(readHistory(doc).filter((record) => record.kind === 'UNINSTALL').map((r) => r.status)).toEqual(['ERROR', 'SUCCESS', 'ERROR']);
+    expect(
+      readHistory(doc)
+        .filter((record) => record.kind === 'UNINSTALL')
+        .map((r) => r.status),
+    ).toEqual(['ERROR', 'SUCCESS', 'ERROR']);
   });
 });

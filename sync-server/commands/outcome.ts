@@ -36,7 +36,10 @@ export function findPack(doc: Y.Doc, packId: string) {
   if (pack) return { ok: true as const, value: pack };
   const tombstone = readTombstones(doc).get(packId);
   return tombstone
-    ? fail('PACK_DELETED', `Integration pack "${tombstone.name}" was deleted on ${tombstone.deletedAt.slice(0, 10)} by ${tombstone.deletedBy}.`)
+    ? fail(
+        'PACK_DELETED',
+        `Integration pack "${tombstone.name}" was deleted on ${tombstone.deletedAt.slice(0, 10)} by ${tombstone.deletedBy}.`,
+      )
     : fail('PACK_NOT_FOUND', 'That integration pack does not exist.');
 }
 

@@ -5,12 +5,14 @@ import { admin, managedUser, run, SERVER, seedDoc } from './testing.ts';
 
 const march10 = new Date('2025-03-10T12:00:00Z');
 const immediate = { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' } as const;
-const pendingOn = (releaseOnDate: string) => ({ type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate }) as const;
+const pendingOn = (releaseOnDate: string) =>
+  ({ type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate }) as const;
 
 function releasedAndInstalled(accounts = ['acme', 'globex']) {
   const doc = seedDoc();
   expect(run(doc, admin, march10, immediate).status).toBe('SUCCESS');
-  for (const id of accounts) expect(run(doc, managedUser(id), march10, { type: 'INSTALL', packId: 'orders', managedAccountId: id }).status).toBe('SUCCESS');
+  for (const id of accounts)
+    expect(run(doc, managedUser(id), march10, { type: 'INSTALL', packId: 'orders', managedAccountId: id }).status).toBe('SUCCESS');
   return doc;
 }
 
@@ -78,7 +80,9 @@ describe('release date', () => {
 
   test('Release Pending without a date, or with an impossible one, is refused', () => {
     const doc = seedDoc();
-    expect(run(doc, admin, march10, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' }).code).toBe('RELEASE_DATE_REQUIRED');
+    expect(run(doc, admin, march10, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE' }).code).toBe(
+      'RELEASE_DATE_REQUIRED',
+    );
     expect(run(doc, admin, march10, pendingOn('2025-02-30')).code).toBe('RELEASE_DATE_REQUIRED');
   });
 });
@@ -116,7 +120,10 @@ describe('re-release', () => {
     const doc = releasedAndInstalled();
     writeRemoveComponent(doc, 'orders', 'c1', SERVER);
     run(doc, admin, march10, pendingOn('2025-03-20'));
-    run(doc, managedUser('acme'), march10, { type: 'APPLY_UPDATE', instanceId: readInstances(doc).find((i) => i.managedAccountId === 'acme')!.id });
+    run(doc, managedUser('acme'), march10, {
+      type: 'APPLY_UPDATE',
+      instanceId: readInstances(doc).find((i) => i.managedAccountId === 'acme')!.id,
+    });
     run(doc, admin, march10, { type: 'INSTALL', packId: 'orders', managedAccountId: 'initech' }); // release 1, 2 pending
     writeComponent(doc, { id: 'c2', name: 'Component c2', type: 'PROCESS', versions: [1, 2, 3] }, SERVER); // the fix
     const result = run(doc, admin, march10, immediate);
@@ -145,7 +152,12 @@ describe('re-release', () => {
   });
 
   test('only instances of the released pack change', () => {
-    const doc = seedDoc({ packs: [{ id: 'orders', componentIds: ['c1'] }, { id: 'billing', componentIds: ['c2'] }] });
+    const doc = seedDoc({
+      packs: [
+        { id: 'orders', componentIds: ['c1'] },
+        { id: 'billing', componentIds: ['c2'] },
+      ],
+    });
     run(doc, admin, march10, immediate);
     run(doc, admin, march10, { ...immediate, packId: 'billing' });
     run(doc, admin, march10, { type: 'INSTALL', packId: 'billing', managedAccountId: 'acme' });

@@ -26,11 +26,20 @@ export interface SeedOptions {
 export function seedDoc(options: SeedOptions = {}): Y.Doc {
   const doc = new Y.Doc();
   writeAccount(doc, { id: 'pub', name: 'Publisher', multiInstallEnabled: true, timeZone: options.timeZone ?? 'UTC' }, SERVER);
-  for (const id of options.managedAccounts ?? ['acme', 'globex', 'initech']) writeManagedAccount(doc, { id, name: id.toUpperCase() }, SERVER);
-  for (const component of options.components ?? [{ id: 'c1', versions: [1] }, { id: 'c2', versions: [1, 2] }])
+  for (const id of options.managedAccounts ?? ['acme', 'globex', 'initech'])
+    writeManagedAccount(doc, { id, name: id.toUpperCase() }, SERVER);
+  for (const component of options.components ?? [
+    { id: 'c1', versions: [1] },
+    { id: 'c2', versions: [1, 2] },
+  ])
     writeComponent(
       doc,
-      { id: component.id, name: component.name ?? `Component ${component.id}`, type: component.type ?? 'PROCESS', versions: component.versions },
+      {
+        id: component.id,
+        name: component.name ?? `Component ${component.id}`,
+        type: component.type ?? 'PROCESS',
+        versions: component.versions,
+      },
       SERVER,
     );
   for (const pack of options.packs ?? [{ id: 'orders', componentIds: ['c1', 'c2'] }])

@@ -54,7 +54,13 @@ export function createApiHandler(routes: readonly Route[], deps: ApiDeps) {
     } catch (error) {
       if (error instanceof HttpError) return reply(res, error.status, { error: { code: error.code, message: error.message } });
       deps.log.error(`${method} ${url.pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!res.headersSent) reply(res, 500, { error: { code: 'INTERNAL', message: 'The server failed to answer; nothing was changed by this request unless it says otherwise.' } });
+      if (!res.headersSent)
+        reply(res, 500, {
+          error: {
+            code: 'INTERNAL',
+            message: 'The server failed to answer; nothing was changed by this request unless it says otherwise.',
+          },
+        });
       else res.destroy();
     }
   };

@@ -13,7 +13,8 @@ export const managed: Route = {
   pattern: '/api/managed',
   handler: async (request) => {
     const session = await request.session({ roles: ['managed', 'admin'] });
-    const managedAccountId = session.role === 'managed' ? session.managedAccountId : (request.url.searchParams.get('managedAccountId') ?? undefined);
+    const managedAccountId =
+      session.role === 'managed' ? session.managedAccountId : (request.url.searchParams.get('managedAccountId') ?? undefined);
     if (!managedAccountId)
       throw new HttpError(
         400,

@@ -6,7 +6,10 @@ const route = (method: Route['method'], pattern: string): Route => ({ method, pa
 test('matches literal segments and parameters, decoding them', () => {
   const versions = route('POST', '/api/accounts/:id/components/:cid/versions');
   const router = createRouter([route('GET', '/api/me'), versions]);
-  expect(router.match('POST', '/api/accounts/de%20mo/components/c1/versions')).toEqual({ route: versions, params: { id: 'de mo', cid: 'c1' } });
+  expect(router.match('POST', '/api/accounts/de%20mo/components/c1/versions')).toEqual({
+    route: versions,
+    params: { id: 'de mo', cid: 'c1' },
+  });
   expect(router.match('HEAD', '/api/me').route.pattern).toBe('/api/me');
 });
 

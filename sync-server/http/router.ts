@@ -106,4 +106,3 @@ export function createRouter(routes: readonly Route[]): Router {
     },
   };
 }
-

@@ -12,13 +12,4 @@ import { me } from './me.ts';
 import type { Route } from './router.ts';
 import { summary } from './summary.ts';
 
-export const apiRoutes: Route[] = [
-  health,
-  me,
-  commands,
-  components,
-  componentVersions,
-  docSize,
-  summary,
-  managed,
-];
+export const apiRoutes: Route[] = [health, me, commands, components, componentVersions, docSize, summary, managed];

@@ -50,7 +50,9 @@ function send(res: ServerResponse, req: IncomingMessage, status: number, path: s
     'X-Content-Type-Options': 'nosniff',
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(path).on('error', () => res.destroy()).pipe(res);
+  createReadStream(path)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 /** Serves a GET/HEAD for a non-API path; returns false when it did not answer. */
@@ -66,7 +68,7 @@ export function createStaticHandler(staticDir: string | undefined) {
       return false;
     }
     const file = decoded.endsWith('/') ? undefined : await fileAt(root, decoded);
-    if (file) return send(res, req, 200, file, cacheControl(decoded)), true;
+    if (file) return (send(res, req, 200, file, cacheControl(decoded)), true);
     // App routes (no file extension) get the shell; a missing asset is a 404.
     if (extname(decoded) !== '') return false;
     const index = await fileAt(root, '/index.html');

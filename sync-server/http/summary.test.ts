@@ -108,7 +108,7 @@ test('a pending release shows with its date and auto-apply instant in the accoun
     idempotencyKey: `summary-test-${releasable!.packId}`,
     command: { type: 'RELEASE', packId: releasable!.packId, releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: tomorrow },
   });
-  expect(((await response.json()) as { status: string; message: string })).toMatchObject({ status: 'SUCCESS' });
+  expect((await response.json()) as { status: string; message: string }).toMatchObject({ status: 'SUCCESS' });
 
   const after = await summaryOf('acme', admin);
   const pending = after.pendingReleases.find((r) => r.packId === releasable!.packId);

@@ -118,8 +118,12 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
 
     test('9. command results appended with updates are stored with them; the first result of a key wins', async () => {
       const store = await start();
-      await store.docs.append('a', [bytes(1)], { commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'first') }] });
-      await store.docs.append('a', [bytes(2)], { commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'second') }] });
+      await store.docs.append('a', [bytes(1)], {
+        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'first') }],
+      });
+      await store.docs.append('a', [bytes(2)], {
+        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'second') }],
+      });
       await store.accounts.putCommandResult({ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'third') });
       expect((await store.accounts.getCommandResult('a', 'key-0001'))?.message).toBe('first');
       expect(await store.accounts.getCommandResult('b', 'key-0001')).toBeUndefined();
@@ -132,7 +136,12 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'Europe/Paris' });
       await store.accounts.putAccount({ id: 'acme', name: 'Acme', multiInstallEnabled: false, timeZone: '' });
       await store.accounts.putAccount({ id: 'demo', name: 'Demo Co', multiInstallEnabled: true, timeZone: 'Europe/Paris' });
-      expect(await store.accounts.getAccount('demo')).toEqual({ id: 'demo', name: 'Demo Co', multiInstallEnabled: true, timeZone: 'Europe/Paris' });
+      expect(await store.accounts.getAccount('demo')).toEqual({
+        id: 'demo',
+        name: 'Demo Co',
+        multiInstallEnabled: true,
+        timeZone: 'Europe/Paris',
+      });
       expect((await store.accounts.getAccount('acme'))?.timeZone).toBe('UTC');
       expect((await store.accounts.listAccounts()).map((a) => a.id)).toEqual(['acme', 'demo']);
       expect(await store.accounts.getAccount('nobody')).toBeUndefined();
@@ -153,7 +162,9 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
     test('12. everything survives closing and opening again (durable stores)', async () => {
       const store = await start();
       if (!harness.reopen) return;
-      await store.docs.append('a', [bytes(1), bytes(2)], { commandResults: [{ accountId: 'a', idempotencyKey: 'key-0002', result: result('key-0002', 'kept') }] });
+      await store.docs.append('a', [bytes(1), bytes(2)], {
+        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0002', result: result('key-0002', 'kept') }],
+      });
       await store.docs.compact('a', bytes(5), 1);
       await store.accounts.putAccount({ id: 'a', name: 'A', multiInstallEnabled: false, timeZone: 'UTC' });
       await store.accounts.putPerson({ id: 'p1', accountId: 'a', name: 'Ann', role: 'viewer' });

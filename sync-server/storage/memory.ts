@@ -42,7 +42,11 @@ export function createMemoryStore(): Store {
       run((): StoredDoc => {
         const doc = docMap.get(name);
         if (!doc) return { snapshot: undefined, updates: [], lastSeq: 0 };
-        return { snapshot: doc.snapshot && copy(doc.snapshot.data), updates: doc.updates.map((u) => copy(u.data)), lastSeq: lastSeqOf(doc) };
+        return {
+          snapshot: doc.snapshot && copy(doc.snapshot.data),
+          updates: doc.updates.map((u) => copy(u.data)),
+          lastSeq: lastSeqOf(doc),
+        };
       }),
     append: (name, updates, options) =>
       run(() => {
@@ -79,7 +83,12 @@ export function createMemoryStore(): Store {
     putPerson: (person) => run(() => void people.set(person.id, clone(person))),
     getPerson: (id) => run(() => clone(people.get(id))),
     listPeople: (accountId) =>
-      run(() => [...people.values()].filter((p) => p.accountId === accountId).sort((a, b) => a.id.localeCompare(b.id)).map(clone)),
+      run(() =>
+        [...people.values()]
+          .filter((p) => p.accountId === accountId)
+          .sort((a, b) => a.id.localeCompare(b.id))
+          .map(clone),
+      ),
     putToken: (hash, personId) => run(() => void tokens.set(hash, personId)),
     findPersonByTokenHash: (hash) =>
       run(() => {

@@ -105,7 +105,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ),
     deleteUpdates: db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?'),
     snapshotSize: db.prepare<[string], { n: number | null }>('SELECT length(data) AS n FROM doc_snapshots WHERE doc = ?'),
-    logSize: db.prepare<[string], { n: number | null; c: number }>('SELECT sum(length(data)) AS n, count(*) AS c FROM doc_updates WHERE doc = ?'),
+    logSize: db.prepare<[string], { n: number | null; c: number }>(
+      'SELECT sum(length(data)) AS n, count(*) AS c FROM doc_updates WHERE doc = ?',
+    ),
     getAccount: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
     putAccount: db.prepare<[string, string, number, string]>(
       'INSERT INTO accounts (id, name, multi_install, time_zone) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, multi_install = excluded.multi_install, time_zone = excluded.time_zone',
@@ -117,9 +119,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     getPerson: db.prepare<[string], PersonRow>('SELECT * FROM people WHERE id = ?'),
     listPeople: db.prepare<[string], PersonRow>('SELECT * FROM people WHERE account_id = ? ORDER BY id'),
     putToken: db.prepare<[string, string]>('INSERT OR REPLACE INTO tokens (hash, person_id) VALUES (?, ?)'),
-    personByToken: db.prepare<[string], PersonRow>('SELECT people.* FROM tokens JOIN people ON people.id = tokens.person_id WHERE tokens.hash = ?'),
-    getResult: db.prepare<[string, string], { result: string }>('SELECT result FROM command_results WHERE account_id = ? AND idempotency_key = ?'),
-    putResult: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result) VALUES (?, ?, ?)'),
+    personByToken: db.prepare<[string], PersonRow>(
+      'SELECT people.* FROM tokens JOIN people ON people.id = tokens.person_id WHERE tokens.hash = ?',
+    ),
+    getResult: db.prepare<[string, string], { result: string }>(
+      'SELECT result FROM command_results WHERE account_id = ? AND idempotency_key = ?',
+    ),
+    putResult: db.prepare<[string, string, string]>(
+      'INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result) VALUES (?, ?, ?)',
+    ),
   };
 
   const lastSeqOf = (doc: string): number => q.maxSeq.get(doc, doc)?.seq ?? 0;
@@ -160,17 +168,44 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
 
   const accounts: AccountStore = {
-    getAccount: (id) => settle(() => { const row = q.getAccount.get(id); return row && toAccount(row); }),
-    putAccount: (a) => settle(() => { q.putAccount.run(a.id, a.name, a.multiInstallEnabled ? 1 : 0, a.timeZone || 'UTC'); }),
+    getAccount: (id) =>
+      settle(() => {
+        const row = q.getAccount.get(id);
+        return row && toAccount(row);
+      }),
+    putAccount: (a) =>
+      settle(() => {
+        q.putAccount.run(a.id, a.name, a.multiInstallEnabled ? 1 : 0, a.timeZone || 'UTC');
+      }),
     listAccounts: () => settle(() => q.listAccounts.all().map(toAccount)),
-    putPerson: (p) => settle(() => { q.putPerson.run(p.id, p.accountId, p.name, p.role, p.managedAccountId ?? null); }),
-    getPerson: (id) => settle(() => { const row = q.getPerson.get(id); return row && toPerson(row); }),
+    putPerson: (p) =>
+      settle(() => {
+        q.putPerson.run(p.id, p.accountId, p.name, p.role, p.managedAccountId ?? null);
+      }),
+    getPerson: (id) =>
+      settle(() => {
+        const row = q.getPerson.get(id);
+        return row && toPerson(row);
+      }),
     listPeople: (accountId) => settle(() => q.listPeople.all(accountId).map(toPerson)),
-    putToken: (hash, personId) => settle(() => { q.putToken.run(hash, personId); }),
-    findPersonByTokenHash: (hash) => settle(() => { const row = q.personByToken.get(hash); return row && toPerson(row); }),
+    putToken: (hash, personId) =>
+      settle(() => {
+        q.putToken.run(hash, personId);
+      }),
+    findPersonByTokenHash: (hash) =>
+      settle(() => {
+        const row = q.personByToken.get(hash);
+        return row && toPerson(row);
+      }),
     getCommandResult: (accountId, key) =>
-      settle(() => { const row = q.getResult.get(accountId, key); return row && (JSON.parse(row.result) as CommandResult); }),
-    putCommandResult: (r) => settle(() => { q.putResult.run(r.accountId, r.idempotencyKey, JSON.stringify(r.result)); }),
+      settle(() => {
+        const row = q.getResult.get(accountId, key);
+        return row && (JSON.parse(row.result) as CommandResult);
+      }),
+    putCommandResult: (r) =>
+      settle(() => {
+        q.putResult.run(r.accountId, r.idempotencyKey, JSON.stringify(r.result));
+      }),
   };
 
   return {

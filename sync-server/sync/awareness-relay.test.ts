@@ -24,7 +24,7 @@ test('a connection speaks only for its own clients; echoes of others are dropped
   relay.destroy();
 });
 
-test('another connection of the same person (a second tab) may relay its sibling\'s presence', () => {
+test("another connection of the same person (a second tab) may relay its sibling's presence", () => {
   const relay = new AwarenessRelay(new Y.Doc(), defaultLimits, () => {});
   const tab1 = new Connection(socket(), session, true, defaultLimits);
   const tab2 = new Connection(socket(), session, true, defaultLimits);
@@ -37,7 +37,11 @@ test('another connection of the same person (a second tab) may relay its sibling
 });
 
 test('a state over the size cap is not shared and its sender is told; the per-connection id cap holds', () => {
-  const relay = new AwarenessRelay(new Y.Doc(), { ...defaultLimits, maxAwarenessStateBytes: 50, maxAwarenessClientsPerConnection: 2 }, () => {});
+  const relay = new AwarenessRelay(
+    new Y.Doc(),
+    { ...defaultLimits, maxAwarenessStateBytes: 50, maxAwarenessClientsPerConnection: 2 },
+    () => {},
+  );
   const a = new Connection(socket(), session, true, defaultLimits);
   expect(relay.receive(a, [entry(1, 1, { name: 'x'.repeat(100) })])?.code).toBe('AWARENESS_REFUSED');
   expect(relay.awareness.getStates().has(1)).toBe(false);

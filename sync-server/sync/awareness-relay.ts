@@ -21,22 +21,25 @@ export class AwarenessRelay {
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null);
-    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      const connection = origin instanceof ClientOrigin ? origin.connection : undefined;
-      if (connection)
-        for (const id of [...added, ...updated]) {
-          const previous = this.owners.get(id);
-          if (previous && previous !== connection) previous.awarenessIds.delete(id);
-          this.owners.set(id, connection);
-          connection.awarenessIds.add(id);
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const connection = origin instanceof ClientOrigin ? origin.connection : undefined;
+        if (connection)
+          for (const id of [...added, ...updated]) {
+            const previous = this.owners.get(id);
+            if (previous && previous !== connection) previous.awarenessIds.delete(id);
+            this.owners.set(id, connection);
+            connection.awarenessIds.add(id);
+          }
+        for (const id of removed) {
+          this.owners.get(id)?.awarenessIds.delete(id);
+          this.owners.delete(id);
         }
-      for (const id of removed) {
-        this.owners.get(id)?.awarenessIds.delete(id);
-        this.owners.delete(id);
-      }
-      const changed = [...added, ...updated, ...removed];
-      broadcast(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
-    });
+        const changed = [...added, ...updated, ...removed];
+        broadcast(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
+      },
+    );
   }
 
   /**

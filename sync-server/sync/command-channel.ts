@@ -5,7 +5,14 @@
  * the first result.
  */
 import type * as Y from 'yjs';
-import { commandsByRole, parseCommandEnvelope, type Command, type CommandEnvelope, type CommandResult, type Notice } from '../../shared/index.ts';
+import {
+  commandsByRole,
+  parseCommandEnvelope,
+  type Command,
+  type CommandEnvelope,
+  type CommandResult,
+  type Notice,
+} from '../../shared/index.ts';
 import type { Session } from '../auth.ts';
 import type { CommandContext } from '../commands/execute.ts';
 import type { Clock } from '../config.ts';
@@ -68,7 +75,12 @@ export function runCommand(deps: CommandDeps, session: Session, envelope: Comman
           envelope.command,
         );
       } catch (error) {
-        result = { idempotencyKey: key, status: 'ERROR', code: 'INTERNAL', message: `The server could not run ${envelope.command.type}: ${String(error)}` };
+        result = {
+          idempotencyKey: key,
+          status: 'ERROR',
+          code: 'INTERNAL',
+          message: `The server could not run ${envelope.command.type}: ${String(error)}`,
+        };
       }
       deps.recordResult({ accountId: deps.room.name, idempotencyKey: key, result });
       return result;
@@ -101,7 +113,12 @@ export async function commandFromFrame(payload: unknown, run: (envelope: Command
   } catch (error) {
     return {
       kind: 'result',
-      result: { idempotencyKey: parsed.value.idempotencyKey, status: 'ERROR', code: 'UNAVAILABLE', message: `The command was not run: ${String(error)}` },
+      result: {
+        idempotencyKey: parsed.value.idempotencyKey,
+        status: 'ERROR',
+        code: 'UNAVAILABLE',
+        message: `The command was not run: ${String(error)}`,
+      },
     };
   }
 }

@@ -94,7 +94,10 @@ export class CommitPipeline {
   }
 
   answer(connection: Connection, stateVector: Uint8Array): void {
-    if (this.settled) return this.deps.answerNow(connection, stateVector);
+    if (this.settled) {
+      this.deps.answerNow(connection, stateVector);
+      return;
+    }
     this.answers.push({ connection, stateVector });
     this.schedule();
   }
@@ -159,7 +162,10 @@ export class CommitPipeline {
     let merged: Uint8Array | undefined;
     try {
       stateVector = Y.encodeStateVector(doc);
-      answerFrames = answers.map(({ connection, stateVector: theirs }) => ({ connection, frame: step2Frame(Y.encodeStateAsUpdate(doc, theirs)) }));
+      answerFrames = answers.map(({ connection, stateVector: theirs }) => ({
+        connection,
+        frame: step2Frame(Y.encodeStateAsUpdate(doc, theirs)),
+      }));
       merged = updates.length === 0 ? undefined : updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((u) => u.update));
       this.lastSeq = await this.deps.docs.append(this.deps.name, merged ? [merged] : [], { commandResults: results });
     } catch (error) {

@@ -15,13 +15,24 @@ const sync = (write: (encoder: encoding.Encoder) => void) => {
 test('reads sync step 1, updates, awareness, queryAwareness and (for proto clients) commands', () => {
   const doc = new Y.Doc();
   doc.getMap('packs').set('a', 1);
-  expect(parseClientFrame(sync((e) => syncProtocol.writeSyncStep1(e, doc)), false).kind).toBe('syncStep1');
-  const update = parseClientFrame(sync((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc))), false);
+  expect(
+    parseClientFrame(
+      sync((e) => syncProtocol.writeSyncStep1(e, doc)),
+      false,
+    ).kind,
+  ).toBe('syncStep1');
+  const update = parseClientFrame(
+    sync((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc))),
+    false,
+  );
   expect(update.kind === 'update' && update.decoded.structs.length).toBe(1);
   const awareness = encoding.createEncoder();
   encoding.writeVarUint(awareness, 1);
   encoding.writeVarUint8Array(awareness, encodeAwarenessEntries([{ clientId: 5, clock: 1, json: '{"user":{}}' }]));
-  expect(parseClientFrame(encoding.toUint8Array(awareness), false)).toEqual({ kind: 'awareness', entries: [{ clientId: 5, clock: 1, json: '{"user":{}}' }] });
+  expect(parseClientFrame(encoding.toUint8Array(awareness), false)).toEqual({
+    kind: 'awareness',
+    entries: [{ clientId: 5, clock: 1, json: '{"user":{}}' }],
+  });
   expect(parseClientFrame(new Uint8Array([3]), false)).toEqual({ kind: 'queryAwareness' });
   const command = { idempotencyKey: 'key-00001', command: { type: 'DELETE_PACK' as const, packId: 'p' } };
   expect(parseClientFrame(encodeCommand(command), true)).toEqual({ kind: 'command', payload: command });

@@ -120,10 +120,11 @@ export function syncFrame(write: (encoder: encoding.Encoder) => void): Uint8Arra
 
 export const updateFrame = (update: Uint8Array) => syncFrame((encoder) => syncProtocol.writeUpdate(encoder, update));
 export const step1Frame = (doc: Y.Doc) => syncFrame((encoder) => syncProtocol.writeSyncStep1(encoder, doc));
-export const step2Frame = (update: Uint8Array) => syncFrame((encoder) => {
-  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-  encoding.writeVarUint8Array(encoder, update);
-});
+export const step2Frame = (update: Uint8Array) =>
+  syncFrame((encoder) => {
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, update);
+  });
 
 export function awarenessFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

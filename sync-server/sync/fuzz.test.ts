@@ -10,7 +10,16 @@ import { expect, test } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { executeCommand } from '../commands/execute.ts';
-import { readAccount, readCatalog, readPacks, validatePack, writeAddComponents, writeComponent, writeNewPack, writePackDescription } from '../../shared/index.ts';
+import {
+  readAccount,
+  readCatalog,
+  readPacks,
+  validatePack,
+  writeAddComponents,
+  writeComponent,
+  writeNewPack,
+  writePackDescription,
+} from '../../shared/index.ts';
 import { defaultLimits, defaultRoomOptions, systemClock } from '../config.ts';
 import { quietLogger } from '../log.ts';
 import { createMemoryStore } from '../storage/memory.ts';
@@ -36,7 +45,15 @@ function seedFrames(): Uint8Array[] {
   const doc = new Y.Doc();
   const updates: Uint8Array[] = [];
   doc.on('update', (u: Uint8Array) => updates.push(u));
-  writeNewPack(doc, { id: 'p1', name: 'Orders', description: '', installationType: 'MULTI', componentIds: [], createdAt: 'x', createdBy: 'y' });
+  writeNewPack(doc, {
+    id: 'p1',
+    name: 'Orders',
+    description: '',
+    installationType: 'MULTI',
+    componentIds: [],
+    createdAt: 'x',
+    createdBy: 'y',
+  });
   writePackDescription(doc, 'p1', 'd'.repeat(600));
   writeAddComponents(doc, 'p1', ['api', 'proc']);
   doc.getMap('catalog').set('x', 1);
@@ -49,7 +66,14 @@ test('fuzzed frames never break the room or the rules', async () => {
   console.log(`room fuzz seed ${seed} (FUZZ_SEED=${seed} to replay)`);
   const store = createMemoryStore();
   await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
-  const rooms = new Rooms({ store, limits: defaultLimits, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
+  const rooms = new Rooms({
+    store,
+    limits: defaultLimits,
+    options: defaultRoomOptions,
+    clock: systemClock,
+    log: quietLogger,
+    executeCommand,
+  });
   await rooms.mutate('demo', (doc, origin) => {
     writeComponent(doc, { id: 'api', name: 'API', type: 'API_SERVICE', versions: [1] }, origin);
     writeComponent(doc, { id: 'proc', name: 'Proc', type: 'PROCESS', versions: [1] }, origin);
@@ -57,11 +81,13 @@ test('fuzzed frames never break the room or the rules', async () => {
   const valid = seedFrames();
   const frameArb = fc.oneof(
     fc.uint8Array({ maxLength: 64 }),
-    fc.tuple(fc.constantFrom(...valid), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 })).map(([frame, edits]) => {
-      const copy = frame.slice();
-      for (const [at, value] of edits) if (copy.length > 0) copy[at % copy.length] = value;
-      return copy;
-    }),
+    fc
+      .tuple(fc.constantFrom(...valid), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }))
+      .map(([frame, edits]) => {
+        const copy = frame.slice();
+        for (const [at, value] of edits) if (copy.length > 0) copy[at % copy.length] = value;
+        return copy;
+      }),
     fc.constantFrom(...valid),
   );
   let current = socket();
@@ -95,7 +121,15 @@ test('fuzzed frames never break the room or the rules', async () => {
   const client = new Y.Doc();
   const updates: Uint8Array[] = [];
   client.on('update', (u: Uint8Array) => updates.push(u));
-  writeNewPack(client, { id: 'after', name: 'After Fuzz', description: '', installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'y' });
+  writeNewPack(client, {
+    id: 'after',
+    name: 'After Fuzz',
+    description: '',
+    installationType: 'SINGLE',
+    componentIds: [],
+    createdAt: 'x',
+    createdBy: 'y',
+  });
   const good = socket();
   const goodConnection = rooms.connect('demo', good.s, session, true);
   rooms.receive('demo', goodConnection, updateFrame(updates[0]!));

@@ -2,12 +2,26 @@ import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { packsMap, readPack, readPacks, writeAccount, writeComponent, writeNewPack, type IntegrationPack } from '../../shared/index.ts';
 import { YMapView } from '../../shared/schema.ts';
-import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, type OwnedKeyChange, type TouchedParts } from './guard.ts';
+import {
+  defineRoots,
+  enforcePacks,
+  ownedKeyChanges,
+  revertOutsidePacks,
+  touchedParts,
+  type OwnedKeyChange,
+  type TouchedParts,
+} from './guard.ts';
 
 const SERVER = { server: true };
 const CLIENT = { client: true };
 const pack = (id: string, installationType: 'SINGLE' | 'MULTI' = 'SINGLE'): IntegrationPack => ({
-  id, name: `Pack ${id}`, description: '', installationType, componentIds: [], createdAt: 'x', createdBy: 'y',
+  id,
+  name: `Pack ${id}`,
+  description: '',
+  installationType,
+  componentIds: [],
+  createdAt: 'x',
+  createdBy: 'y',
 });
 
 /** A server-side doc that records what client transactions touched, like the room does. */
@@ -81,6 +95,9 @@ test('YMapView reads a Y.Map as a ReadonlyMap without copying', () => {
   map.set('b', 2);
   expect(view.size).toBe(2);
   expect(view.get('b')).toBe(2);
-  expect([...view].sort()).toEqual([['a', 1], ['b', 2]]);
+  expect([...view].sort()).toEqual([
+    ['a', 1],
+    ['b', 2],
+  ]);
   expect(new Map(view.entries()).get('a')).toBe(1);
 });

@@ -19,7 +19,6 @@ import {
   type IntegrationPack,
   type Notice,
   type PackTombstone,
-  type PublishedComponent,
   type ReconcileContext,
   YMapView,
 } from '../../shared/index.ts';
@@ -39,7 +38,7 @@ export interface TouchedParts {
   strayRoots: Map<string, AnyType>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types every parent and root as AbstractType<any>.
 type AnyType = Y.AbstractType<any>;
 
 const ROOT_LABEL: Record<string, string> = {
@@ -99,7 +98,7 @@ export function touchedParts(doc: Y.Doc, transaction: Y.Transaction): TouchedPar
 /** Reads the key changes of a server-owned root's event (called from its observer). */
 export function ownedKeyChanges(root: string, event: Y.YMapEvent<unknown>): OwnedKeyChange[] {
   const changes: OwnedKeyChange[] = [];
-  event.changes.keys.forEach((change, key) => changes.push({ root, key, action: change.action, oldValue: change.oldValue }));
+  for (const [key, change] of event.changes.keys) changes.push({ root, key, action: change.action, oldValue: change.oldValue });
   return changes;
 }
 
@@ -113,7 +112,10 @@ export function reconcileContext(doc: Y.Doc): ReconcileContext {
 
 const MAX_KEYS_NAMED = 5;
 const listKeys = (keys: string[]) =>
-  keys.slice(0, MAX_KEYS_NAMED).map((key) => `"${key}"`).join(', ') + (keys.length > MAX_KEYS_NAMED ? ` and ${keys.length - MAX_KEYS_NAMED} more` : '');
+  keys
+    .slice(0, MAX_KEYS_NAMED)
+    .map((key) => `"${key}"`)
+    .join(', ') + (keys.length > MAX_KEYS_NAMED ? ` and ${keys.length - MAX_KEYS_NAMED} more` : '');
 
 /**
  * Reverts a client's changes to server-owned roots and stray parts, in one transaction with the
@@ -137,7 +139,7 @@ export function revertOutsidePacks(
     }
     for (const [name, type] of stray) {
       const known = KNOWN_ROOTS.has(name);
-      if (!known) type._map.forEach((item) => !item.deleted && item.delete(transaction));
+      if (!known) for (const item of type._map.values()) if (!item.deleted) item.delete(transaction);
       for (let item = type._start; item !== null; item = item.right) if (!item.deleted) item.delete(transaction);
     }
   }, origin);
@@ -163,12 +165,7 @@ export function revertOutsidePacks(
  * Checks every changed pack against its last valid state; repairs violations with the server's
  * origin and updates `lastValid`. Returns one notice per violation.
  */
-export function enforcePacks(
-  doc: Y.Doc,
-  packIds: Iterable<string>,
-  lastValid: Map<string, IntegrationPack>,
-  origin: unknown,
-): Notice[] {
+export function enforcePacks(doc: Y.Doc, packIds: Iterable<string>, lastValid: Map<string, IntegrationPack>, origin: unknown): Notice[] {
   const notices: Notice[] = [];
   const context = reconcileContext(doc);
   const packs = packsMap(doc);
@@ -181,10 +178,14 @@ export function enforcePacks(
     if (violations.length > 0 || strayValue) repairPack(doc, packId, raw, accepted, origin);
     if (accepted) lastValid.set(packId, accepted);
     else lastValid.delete(packId);
-    for (const violation of violations)
-      notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
+    for (const violation of violations) notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
     if (strayValue && violations.length === 0)
-      notices.push({ level: 'error', code: 'PACK_MALFORMED', message: `The entry "${packId}" under packs was not an integration pack and was removed.`, packId });
+      notices.push({
+        level: 'error',
+        code: 'PACK_MALFORMED',
+        message: `The entry "${packId}" under packs was not an integration pack and was removed.`,
+        packId,
+      });
   }
   return notices;
 }

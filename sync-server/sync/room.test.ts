@@ -14,7 +14,15 @@ import type { SyncSocket } from './connection.ts';
 import { Rooms } from './rooms.ts';
 
 const session = { accountId: 'demo', role: 'admin' as const, personId: 'p', personName: 'P' };
-const pack = (id: string): IntegrationPack => ({ id, name: `Pack ${id}`, description: '', installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'y' });
+const pack = (id: string): IntegrationPack => ({
+  id,
+  name: `Pack ${id}`,
+  description: '',
+  installationType: 'SINGLE',
+  componentIds: [],
+  createdAt: 'x',
+  createdBy: 'y',
+});
 
 interface Received {
   kind: 'step1' | 'step2' | 'update' | 'stored' | 'other';
@@ -31,7 +39,8 @@ function fakeSocket() {
       if (type === MessageType.stored) return received.push({ kind: 'stored', payload: decoding.readVarUint8Array(decoder) });
       if (type !== MessageType.sync) return received.push({ kind: 'other', payload: data });
       const syncType = decoding.readVarUint(decoder);
-      const kind = syncType === syncProtocol.messageYjsSyncStep1 ? 'step1' : syncType === syncProtocol.messageYjsSyncStep2 ? 'step2' : 'update';
+      const kind =
+        syncType === syncProtocol.messageYjsSyncStep1 ? 'step1' : syncType === syncProtocol.messageYjsSyncStep2 ? 'step2' : 'update';
       received.push({ kind, payload: decoding.readVarUint8Array(decoder) });
     },
     close: () => {},
@@ -54,11 +63,18 @@ function clientUpdate(edit: (doc: Y.Doc) => void): Uint8Array {
 }
 async function setup(store: Store = createMemoryStore()) {
   await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
-  const rooms = new Rooms({ store, limits: defaultLimits, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
+  const rooms = new Rooms({
+    store,
+    limits: defaultLimits,
+    options: defaultRoomOptions,
+    clock: systemClock,
+    log: quietLogger,
+    executeCommand,
+  });
   return { rooms, room: rooms.room('demo') };
 }
 
-test('a batch reaches each connection once: senders get the others\' updates, everyone else one merged frame', async () => {
+test("a batch reaches each connection once: senders get the others' updates, everyone else one merged frame", async () => {
   const { rooms, room } = await setup();
   const [a, b, listener] = [fakeSocket(), fakeSocket(), fakeSocket()];
   const ca = rooms.connect('demo', a.socket, session, true);
@@ -67,8 +83,22 @@ test('a batch reaches each connection once: senders get the others\' updates, ev
   await room.ready;
   await room.committed();
   for (const s of [a, b, listener]) s.received.splice(0);
-  rooms.receive('demo', ca, frame(syncProtocol.messageYjsUpdate, clientUpdate((d) => writeNewPack(d, pack('from-a')))));
-  rooms.receive('demo', cb, frame(syncProtocol.messageYjsUpdate, clientUpdate((d) => writeNewPack(d, pack('from-b')))));
+  rooms.receive(
+    'demo',
+    ca,
+    frame(
+      syncProtocol.messageYjsUpdate,
+      clientUpdate((d) => writeNewPack(d, pack('from-a'))),
+    ),
+  );
+  rooms.receive(
+    'demo',
+    cb,
+    frame(
+      syncProtocol.messageYjsUpdate,
+      clientUpdate((d) => writeNewPack(d, pack('from-b'))),
+    ),
+  );
   expect(listener.received).toEqual([]); // nothing is sent before it is stored
   await room.committed();
   expect(a.kinds()).toEqual(['update', 'stored']);
@@ -100,7 +130,14 @@ test('sync step 1 is answered with stored state only: while an update waits for 
   await new Promise((resolve) => setImmediate(resolve));
   release?.(); // the account-settings write made while loading
   await room.committed();
-  rooms.receive('demo', cw, frame(syncProtocol.messageYjsUpdate, clientUpdate((d) => writeNewPack(d, pack('p1')))));
+  rooms.receive(
+    'demo',
+    cw,
+    frame(
+      syncProtocol.messageYjsUpdate,
+      clientUpdate((d) => writeNewPack(d, pack('p1'))),
+    ),
+  );
   await new Promise((resolve) => setImmediate(resolve)); // the commit has started and is waiting
   const late = fakeSocket();
   const cl = rooms.connect('demo', late.socket, session, true);
@@ -120,7 +157,10 @@ test('frames that arrive while the document loads wait for it, in order', async 
   const inner = createMemoryStore();
   await inner.docs.append('demo', [clientUpdate((d) => writeNewPack(d, pack('stored')))]);
   let finishLoad: (() => void) | undefined;
-  const docs: DocStore = { ...inner.docs, load: async (name) => (await new Promise<void>((resolve) => (finishLoad = resolve)), inner.docs.load(name)) };
+  const docs: DocStore = {
+    ...inner.docs,
+    load: async (name) => (await new Promise<void>((resolve) => (finishLoad = resolve)), inner.docs.load(name)),
+  };
   const { rooms, room } = await setup({ ...inner, docs });
   const client = fakeSocket();
   const connection = rooms.connect('demo', client.socket, session, false);

@@ -28,7 +28,16 @@ import { commandFromFrame, runCommand } from './command-channel.ts';
 import { CommitPipeline, type CommittedBatch, type PendingUpdate } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
 import { FrameError, parseClientFrame, step1Frame, step2Frame, updateFrame, type DecodedUpdate } from './frames.ts';
-import { defineRoots, enforcePacks, ownedKeyChanges, revertOutsidePacks, touchedParts, updateHasNews, type OwnedKeyChange, type TouchedParts } from './guard.ts';
+import {
+  defineRoots,
+  enforcePacks,
+  ownedKeyChanges,
+  revertOutsidePacks,
+  touchedParts,
+  updateHasNews,
+  type OwnedKeyChange,
+  type TouchedParts,
+} from './guard.ts';
 import type { RoomDeps } from './room-deps.ts';
 
 /** The origin of every transaction the server makes (repairs, mutations, commands). */
@@ -37,7 +46,7 @@ export class ServerOrigin {
 }
 
 type State = 'loading' | 'ready' | 'closing' | 'closed';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types every parent and root as AbstractType<any>.
 type AnyType = Y.AbstractType<any>;
 
 const MAX_NOTICES_PER_FRAME = 20;
@@ -170,9 +179,11 @@ export class Room {
         case 'syncStep1':
           // The handshake: from here on the larger frame limit applies (the answer may wait for a commit).
           connection.synced = true;
-          return this.pipeline.answer(connection, parsed.stateVector);
+          this.pipeline.answer(connection, parsed.stateVector);
+          return;
         case 'update':
-          return this.applyClientUpdate(connection, parsed.update, parsed.decoded);
+          this.applyClientUpdate(connection, parsed.update, parsed.decoded);
+          return;
         case 'awareness': {
           const notice = this.relay.receive(connection, parsed.entries);
           if (notice) this.notify(connection, [notice]);
@@ -184,7 +195,8 @@ export class Room {
           return;
         }
         case 'command':
-          return this.commandFromSocket(connection, parsed.payload);
+          this.commandFromSocket(connection, parsed.payload);
+          return;
       }
     } catch (error) {
       const closeCode = error instanceof FrameError ? error.closeCode : CloseCode.protocolError;

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PROTOCOL_VERSION, CloseCode } from '../../shared/protocol.ts';
-import { authenticate, decideAccess, tokenFromRequest } from '../auth.ts';
+import { authenticate, decideAccess, type Session, tokenFromRequest } from '../auth.ts';
 import { requestUrl } from '../http/request-url.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -17,7 +17,13 @@ import type { Rooms } from './rooms.ts';
 export const SYNC_PATH = '/sync';
 const ACCOUNT_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   if (socket.destroyed) return;
@@ -53,9 +59,10 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
       accountId = undefined;
     }
     if (!accountId || !ACCOUNT_ID.test(accountId)) return refuse(socket, 404, 'NOT_FOUND', 'Connect to /sync/<accountId>.');
-    if (pendingUpgrades >= limits.maxPendingUpgrades) return refuse(socket, 503, 'BUSY', 'Too many connections are being opened; try again.');
+    if (pendingUpgrades >= limits.maxPendingUpgrades)
+      return refuse(socket, 503, 'BUSY', 'Too many connections are being opened; try again.');
     pendingUpgrades++;
-    let session;
+    let session: Session | undefined;
     try {
       session = await authenticate(accounts, tokenFromRequest(req, url, { allowQuery: true }));
     } finally {
@@ -115,7 +122,9 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
     async close(graceMs = 1000) {
       const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
       await Promise.race([
-        Promise.all(open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))))),
+        Promise.all(
+          open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())))),
+        ),
         new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
       ]);
       for (const ws of wss.clients) ws.terminate();

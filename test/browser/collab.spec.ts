@@ -44,9 +44,7 @@ test('an edit by one admin appears at the other without a reload; presence shows
     await dialog.getByLabel('Filter Components').fill('Slack Alert');
     await dialog.getByRole('checkbox', { name: 'Slack Alert Notifier' }).check();
     await dialog.getByRole('button', { name: 'OK' }).click();
-    await expect(
-      a.getByRole('table', { name: 'Publications' }).getByRole('rowheader', { name: 'Slack Alert Notifier' }),
-    ).toBeVisible();
+    await expect(a.getByRole('table', { name: 'Publications' }).getByRole('rowheader', { name: 'Slack Alert Notifier' })).toBeVisible();
   } finally {
     await avery.close();
     await blake.close();

@@ -177,7 +177,9 @@ test('badge and popup show the packs that need attention; a release and a publis
   await expect(popup.getByRole('status')).toHaveText(/^Last refreshed/);
   await expect(packItems(popup)).toHaveCount(expected.badgeCount);
   for (const pack of expected.packs)
-    await expect(packItems(popup).filter({ has: popup.getByRole('link', { name: pack.packName, exact: true }) })).toContainText(pack.reasons.join('; '));
+    await expect(packItems(popup).filter({ has: popup.getByRole('link', { name: pack.packName, exact: true }) })).toContainText(
+      pack.reasons.join('; '),
+    );
 
   // Release a pack immediately: it no longer needs attention.
   const target = expected.packs.find((pack) => pack.canRelease && !pack.pendingRelease)!;
@@ -197,10 +199,7 @@ test('badge and popup show the packs that need attention; a release and a publis
   );
 
   // Each pack opens in the PWA at /packs/:id.
-  const [tab] = await Promise.all([
-    context.waitForEvent('page'),
-    popup.getByRole('link', { name: target.packName, exact: true }).click(),
-  ]);
+  const [tab] = await Promise.all([context.waitForEvent('page'), popup.getByRole('link', { name: target.packName, exact: true }).click()]);
   expect(tab.url()).toBe(`${server.baseURL}/packs/${target.packId}`);
   await tab.close();
   await popup.close();

@@ -117,6 +117,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
 export const test = base.extend<{ server: RunningServer }, { workerServer: RunningServer }>({
   workerServer: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's first parameter as a destructuring pattern.
     async ({}, use) => {
       const server = await startServer();
       await use(server);

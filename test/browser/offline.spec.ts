@@ -9,7 +9,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { expect, test } from './fixtures.ts';
-import { addComponents, addPack, adminToken, expectVersions, packOption, publishComponent, screenshot, syncStatus, twoAdmins, unique } from './page-helpers.ts';
+import {
+  addComponents,
+  addPack,
+  adminToken,
+  expectVersions,
+  packOption,
+  publishComponent,
+  screenshot,
+  syncStatus,
+  twoAdmins,
+  unique,
+} from './page-helpers.ts';
 
 test('edit offline, reload offline, then the other admin has the edit once back online', async ({ browser, server }) => {
   const { avery, blake, a, b } = await twoAdmins(browser, server);

@@ -6,7 +6,6 @@
  */
 import { expect, test } from './fixtures.ts';
 import {
-  addComponents,
   addPack,
   adminToken,
   expectVersions,

@@ -7,7 +7,19 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { addComponents, addPack, adminToken, DEMO, packOption, publishComponent, publishVersion, screenshot, signIn, unique, utcDatePlus } from './page-helpers.ts';
+import {
+  addComponents,
+  addPack,
+  adminToken,
+  DEMO,
+  packOption,
+  publishComponent,
+  publishVersion,
+  screenshot,
+  signIn,
+  unique,
+  utcDatePlus,
+} from './page-helpers.ts';
 
 const MANAGED_ACCOUNT = 'demo-m3';
 
@@ -21,7 +33,10 @@ async function signInManaged(page: Page, token: string) {
 
 /** The managed page's row of an installed pack. */
 const installedRow = (page: Page, name: string) =>
-  page.getByRole('table').getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  page
+    .getByRole('table')
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 
 test('release pending, apply early in the managed account, delete removes the pack everywhere', async ({ page, browser, server }) => {
   const tag = unique();

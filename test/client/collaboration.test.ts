@@ -63,8 +63,12 @@ describe('collaboration', () => {
     await ann.addComponents(packId, [orders.id]);
     const outcome = await ann.release(packId, { releaseSchedule: 'IMMEDIATELY' });
     expect(outcome).toMatchObject({ ok: true, value: { queued: false, result: { status: 'SUCCESS', releaseNumber: 1 } } });
-    await waitFor(() => ann.releases(packId)().length === 1 && ann.history(packId)().length === 1, 'release and history accessors', [ann.doc]);
-    expect(ann.publications(packId)()).toEqual([expect.objectContaining({ componentId: orders.id, currentVersion: 1, pendingVersion: undefined })]);
+    await waitFor(() => ann.releases(packId)().length === 1 && ann.history(packId)().length === 1, 'release and history accessors', [
+      ann.doc,
+    ]);
+    expect(ann.publications(packId)()).toEqual([
+      expect.objectContaining({ componentId: orders.id, currentVersion: 1, pendingVersion: undefined }),
+    ]);
     expect(await ann.db.outbox.count()).toBe(0);
     const deleted = await ann.deletePack(packId);
     expect(deleted).toMatchObject({ ok: true, value: { queued: false, result: { status: 'SUCCESS' } } });

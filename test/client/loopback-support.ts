@@ -100,7 +100,10 @@ export function waitFor(
       checking = true;
       Promise.resolve()
         .then(check)
-        .then((ok) => ok && finish(), (error: Error) => finish(error))
+        .then(
+          (ok) => ok && finish(),
+          (error: Error) => finish(error),
+        )
         .finally(() => (checking = false));
     };
     const tick = setInterval(wake, 20);

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 // Solid's reactive browser build: under Node, 'solid-js' resolves to its non-reactive server build.
 // @ts-expect-error the build file itself has no type declarations
 vi.mock('solid-js', async () => await import('../../node_modules/solid-js/dist/solid.js'));
-import { encodeCommand, readAccount, readCatalog, readPack, readPacks, readReleases, validatePack, type PublishedComponent } from '../../shared/index.ts';
+import {
+  encodeCommand,
+  readAccount,
+  readCatalog,
+  readPack,
+  readPacks,
+  readReleases,
+  validatePack,
+  type PublishedComponent,
+} from '../../shared/index.ts';
 import type { LocalWorkspace } from '../../client/core/workspace.ts';
 import { connectClient, waitFor as waitForClient } from '../server/helpers.ts';
 import { isSaved, openClient, startLoopbackServer, waitFor, type LoopbackServer } from './loopback-support.ts';
@@ -64,7 +73,9 @@ describe('the client core against the real server', () => {
     const expected = readPack(ann.doc, packId);
     expect(expected).toMatchObject({ description: 'made on a plane, edited on a train', componentIds: [orders.id] });
     expect((await server.storedPacks()).find((pack) => pack.id === packId)).toEqual(expected);
-    await waitFor(async () => (await bob.db.packs.get(packId))?.description === expected?.description, 'the pack in Bob’s tables', [bob.doc]);
+    await waitFor(async () => (await bob.db.packs.get(packId))?.description === expected?.description, 'the pack in Bob’s tables', [
+      bob.doc,
+    ]);
     expect(readPack(bob.doc, packId)).toEqual(expected);
     await mirrorMatches(bob);
     await mirrorMatches(ann);
@@ -93,7 +104,11 @@ describe('the client core against the real server', () => {
       [ann.doc, bob.doc],
     );
     const merged = readPack(ann.doc, packId)!;
-    expect(merged).toMatchObject({ name: 'Shared pack (renamed by Ann)', description: 'v2 by Bob', componentIds: [orders.id, customers.id].sort() });
+    expect(merged).toMatchObject({
+      name: 'Shared pack (renamed by Ann)',
+      description: 'v2 by Bob',
+      componentIds: [orders.id, customers.id].sort(),
+    });
     const rules = validatePack(merged, readAccount(ann.doc)!, readCatalog(ann.doc));
     expect(rules).toEqual({ ok: true, value: undefined });
     expect((await server.storedPacks()).find((pack) => pack.id === packId)).toEqual(merged);
@@ -124,7 +139,11 @@ describe('the client core against the real server', () => {
     expect(reloaded.packs().map((pack) => pack.id)).toContain(packId);
 
     reloaded.connect();
-    await waitFor(async () => (await reloaded.db.outbox.count()) === 0 && readReleases(reloaded.doc, packId).length === 1, 'the release ran', [reloaded.doc]);
+    await waitFor(
+      async () => (await reloaded.db.outbox.count()) === 0 && readReleases(reloaded.doc, packId).length === 1,
+      'the release ran',
+      [reloaded.doc],
+    );
     expect(server.executions.get(key)).toBe(1);
 
     // The same envelope again (a retry after a lost answer): the server answers with the first result.
@@ -136,8 +155,9 @@ describe('the client core against the real server', () => {
     stock.destroy();
     expect(server.executions.get(key)).toBe(1);
     expect(readReleases(reloaded.doc, packId)).toHaveLength(1);
-    await waitFor(async () => (await reloaded.db.releases.where('packId').equals(packId).count()) === 1, 'the release in the tables', [reloaded.doc]);
+    await waitFor(async () => (await reloaded.db.releases.where('packId').equals(packId).count()) === 1, 'the release in the tables', [
+      reloaded.doc,
+    ]);
     await mirrorMatches(reloaded);
   });
 });
-

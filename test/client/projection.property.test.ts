@@ -109,7 +109,11 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
       }
       case 'addComponents': {
         const id = pick(packIds(local), op.pack);
-        if (id) await workspace.addComponents(id, op.components.map((c) => COMPONENTS[c % COMPONENTS.length]!));
+        if (id)
+          await workspace.addComponents(
+            id,
+            op.components.map((c) => COMPONENTS[c % COMPONENTS.length]!),
+          );
         break;
       }
       case 'removeComponent': {
@@ -127,7 +131,11 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
       case 'publish': {
         const id = COMPONENTS[op.component % COMPONENTS.length]!;
         const versions = Array.from({ length: op.versions }, (_, i) => i + 1);
-        writeComponent(server, component(id, `Component ${id} ${op.versions}`, op.api ? 'API_SERVICE' : 'PROCESS', versions), SERVER_ORIGIN);
+        writeComponent(
+          server,
+          component(id, `Component ${id} ${op.versions}`, op.api ? 'API_SERVICE' : 'PROCESS', versions),
+          SERVER_ORIGIN,
+        );
         break;
       }
       case 'releases': {
@@ -153,7 +161,15 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
         else if (packId)
           writeInstance(
             server,
-            { id, packId, managedAccountId: 'm1', releaseNumber: 1, atomIds: [], environmentIds: [], installedAt: '2026-01-01T00:00:00.000Z' },
+            {
+              id,
+              packId,
+              managedAccountId: 'm1',
+              releaseNumber: 1,
+              atomIds: [],
+              environmentIds: [],
+              installedAt: '2026-01-01T00:00:00.000Z',
+            },
             SERVER_ORIGIN,
           );
         break;
@@ -165,7 +181,15 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
         const packId = pick(packIds(server), op.pack);
         writeHistory(
           server,
-          { id: `h${op.id}`, kind: 'RELEASE', actor: 'Bob', at: `2026-01-0${op.id + 1}T00:00:00.000Z`, summary: 'released', status: 'SUCCESS', ...(packId ? { packId } : {}) },
+          {
+            id: `h${op.id}`,
+            kind: 'RELEASE',
+            actor: 'Bob',
+            at: `2026-01-0${op.id + 1}T00:00:00.000Z`,
+            summary: 'released',
+            status: 'SUCCESS',
+            ...(packId ? { packId } : {}),
+          },
           SERVER_ORIGIN,
         );
         break;
@@ -173,7 +197,11 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
       case 'serverDeletesPack': {
         const pack = pick(readPacks(server), op.pack);
         if (pack)
-          deletePackWithTombstone(server, { packId: pack.id, name: pack.name, deletedAt: '2026-02-01T00:00:00.000Z', deletedBy: 'Bob' }, SERVER_ORIGIN);
+          deletePackWithTombstone(
+            server,
+            { packId: pack.id, name: pack.name, deletedAt: '2026-02-01T00:00:00.000Z', deletedBy: 'Bob' },
+            SERVER_ORIGIN,
+          );
         break;
       }
       case 'peerEdit': {

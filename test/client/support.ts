@@ -77,8 +77,9 @@ export function documentView(doc: Y.Doc) {
       .flatMap((pack) => pack.componentIds.map((componentId) => `${pack.id}/${componentId}`))
       .sort(),
     components: strip([...readCatalog(doc).values()]).sort(byKey('id')),
-    releases: strip([...readAllReleases(doc).entries()].flatMap(([packId, list]) => list.map((release) => ({ ...release, packId }))))
-      .sort((a, b) => `${a.packId}/${a.number}`.localeCompare(`${b.packId}/${b.number}`)),
+    releases: strip([...readAllReleases(doc).entries()].flatMap(([packId, list]) => list.map((release) => ({ ...release, packId })))).sort(
+      (a, b) => `${a.packId}/${a.number}`.localeCompare(`${b.packId}/${b.number}`),
+    ),
     instances: strip(readInstances(doc)).sort(byKey('id')),
     managedAccounts: strip(readManagedAccounts(doc)).sort(byKey('id')),
     history: strip(readHistory(doc)).sort(byKey('id')),

@@ -41,7 +41,15 @@ function closedLoopWriter(client: TestClient, prefix: string) {
       n++;
       if (n % 3 === 1 || packIds.length === 0) {
         const packId = `${prefix}-${packIds.length + 1}`;
-        writeNewPack(client.doc, { id: packId, name: `Storm ${packId}`, description: `created ${n}`, installationType: 'SINGLE', componentIds: [], createdAt: new Date(0).toISOString(), createdBy: prefix });
+        writeNewPack(client.doc, {
+          id: packId,
+          name: `Storm ${packId}`,
+          description: `created ${n}`,
+          installationType: 'SINGLE',
+          componentIds: [],
+          createdAt: new Date(0).toISOString(),
+          createdBy: prefix,
+        });
         packIds.push(packId);
         edits.push({ packId, description: `created ${n}`, clock: own() });
       } else {
@@ -76,9 +84,14 @@ function closedLoopWriter(client: TestClient, prefix: string) {
 function expectStoredEditsIn(doc: Y.Doc, client: TestClient, edits: readonly Edit[], storedVector: Uint8Array): number {
   const upTo = Y.decodeStateVector(storedVector).get(client.doc.clientID) ?? 0;
   const lastStored = new Map<string, number>();
-  edits.forEach((edit, index) => edit.clock <= upTo && lastStored.set(edit.packId, index));
+  edits.forEach((edit, index) => {
+    if (edit.clock <= upTo) lastStored.set(edit.packId, index);
+  });
   for (const [packId, index] of lastStored) {
-    const allowed = edits.slice(index).filter((edit) => edit.packId === packId).map((edit) => edit.description);
+    const allowed = edits
+      .slice(index)
+      .filter((edit) => edit.packId === packId)
+      .map((edit) => edit.description);
     expect(allowed, `${packId} as stored`).toContain(readPack(doc, packId)?.description);
   }
   return lastStored.size;
@@ -101,21 +114,36 @@ test('kill -9 during a several-client write storm on two accounts loses nothing 
   );
   const stock = connectClient({ wsUrl: server.wsUrl, accountId: 'demo', token: tokens.demo!.admin[1]! });
   const clients = [...writers.map((w) => w.client), stock];
-  cleanup.push(() => clients.forEach((c) => c.destroy()));
+  cleanup.push(() => {
+    for (const c of clients) c.destroy();
+  });
   await Promise.all(clients.map(synced));
 
   // The stock client writes on a timer (it cannot hear what is stored).
   const stockPacks: string[] = [];
   const stockTimer = setInterval(() => {
     const id = `demo-stock-${stockPacks.length + 1}`;
-    writeNewPack(stock.doc, { id, name: `Stock ${id}`, description: '', installationType: 'SINGLE', componentIds: [], createdAt: new Date(0).toISOString(), createdBy: 'stock' });
+    writeNewPack(stock.doc, {
+      id,
+      name: `Stock ${id}`,
+      description: '',
+      installationType: 'SINGLE',
+      componentIds: [],
+      createdAt: new Date(0).toISOString(),
+      createdBy: 'stock',
+    });
     stockPacks.push(id);
     stock.events.emit('change');
   }, 4);
   cleanup.push(() => clearInterval(stockTimer));
   for (const writer of writers) writer.loop.start();
 
-  await waitFor(clients, () => writers.every((w) => w.client.stored.length >= 25) && stockPacks.length >= 30, 'a storm of stored edits', 30_000);
+  await waitFor(
+    clients,
+    () => writers.every((w) => w.client.stored.length >= 25) && stockPacks.length >= 30,
+    'a storm of stored edits',
+    30_000,
+  );
   // Kill right after a burst, with edits in flight.
   writers[0]!.loop.burst();
   server.child.kill('SIGKILL');
@@ -128,7 +156,10 @@ test('kill -9 during a several-client write storm on two accounts loses nothing 
     const onDisk = await loadStoredDoc(dataDir, accountId);
     const diskVector = Y.encodeStateVector(onDisk);
     for (const writer of writers.filter((w) => w.accountId === accountId)) {
-      expect(writer.client.stored.every((sv) => covers(diskVector, sv)), `${writer.loop.packIds[0]}: every stored vector is on disk`).toBe(true);
+      expect(
+        writer.client.stored.every((sv) => covers(diskVector, sv)),
+        `${writer.loop.packIds[0]}: every stored vector is on disk`,
+      ).toBe(true);
       checked += expectStoredEditsIn(onDisk, writer.client, writer.loop.edits, writer.client.stored.at(-1)!);
     }
     onDisk.destroy();
@@ -140,7 +171,12 @@ test('kill -9 during a several-client write storm on two accounts loses nothing 
   for (const writer of writers) writer.loop.burst();
   server = await spawnServer({ dataDir, port, via: 'node' });
   const reports = writers.map((w) => w.client.stored.length);
-  await waitFor(clients, () => writers.every((w, i) => w.client.stored.length >= reports[i]! + 5), 'writing again after the restart', 30_000);
+  await waitFor(
+    clients,
+    () => writers.every((w, i) => w.client.stored.length >= reports[i]! + 5),
+    'writing again after the restart',
+    30_000,
+  );
   for (const writer of writers) writer.loop.stop();
 
   // Each writer hears that all it wrote is stored; each account's replicas converge.
@@ -151,7 +187,10 @@ test('kill -9 during a several-client write storm on two accounts loses nothing 
     30_000,
   );
   for (const accountId of accounts) {
-    const replicas = accountId === 'demo' ? [...writers.filter((w) => w.accountId === 'demo').map((w) => w.client), stock] : writers.filter((w) => w.accountId === 'acme').map((w) => w.client);
+    const replicas =
+      accountId === 'demo'
+        ? [...writers.filter((w) => w.accountId === 'demo').map((w) => w.client), stock]
+        : writers.filter((w) => w.accountId === 'acme').map((w) => w.client);
     const fresh = connectClient({ wsUrl: server.wsUrl, accountId, token: tokens[accountId]!.viewer[0]! });
     cleanup.push(() => fresh.destroy());
     await synced(fresh);
@@ -159,10 +198,19 @@ test('kill -9 during a several-client write storm on two accounts loses nothing 
 
     const packs = readPacks(fresh.doc);
     const ids = new Set(packs.map((p) => p.id));
-    const written = [...writers.filter((w) => w.accountId === accountId).flatMap((w) => w.loop.packIds), ...(accountId === 'demo' ? stockPacks : [])];
-    expect(written.filter((id) => !ids.has(id)), `${accountId}: packs lost`).toEqual([]);
+    const written = [
+      ...writers.filter((w) => w.accountId === accountId).flatMap((w) => w.loop.packIds),
+      ...(accountId === 'demo' ? stockPacks : []),
+    ];
+    expect(
+      written.filter((id) => !ids.has(id)),
+      `${accountId}: packs lost`,
+    ).toEqual([]);
     const other = accountId === 'demo' ? 'acme-' : 'demo-';
-    expect(packs.filter((p) => p.id.startsWith(other)), `${accountId}: packs of the other account`).toEqual([]);
+    expect(
+      packs.filter((p) => p.id.startsWith(other)),
+      `${accountId}: packs of the other account`,
+    ).toEqual([]);
     for (const writer of writers.filter((w) => w.accountId === accountId))
       for (const packId of writer.loop.packIds) {
         const last = writer.loop.edits.filter((e) => e.packId === packId).at(-1)!;

@@ -100,7 +100,15 @@ function ext4(): Ext4 | { reason: string } {
   };
 }
 
-const pack = (id: string) => ({ id, name: `Disk ${id}`, description: '', installationType: 'SINGLE' as const, componentIds: [], createdAt: new Date(0).toISOString(), createdBy: 'disk' });
+const pack = (id: string) => ({
+  id,
+  name: `Disk ${id}`,
+  description: '',
+  installationType: 'SINGLE' as const,
+  componentIds: [],
+  createdAt: new Date(0).toISOString(),
+  createdBy: 'disk',
+});
 
 interface Rig {
   server: ServerProcess;
@@ -130,7 +138,12 @@ async function stopRig(rig: Rig | undefined): Promise<void> {
 async function storedEverywhere(rig: Rig, id: string): Promise<void> {
   writeNewPack(rig.writer.doc, pack(id));
   const mine = Y.encodeStateVector(rig.writer.doc);
-  await waitFor(rig.clients, () => rig.writer.stored.some((sv) => covers(sv, mine)) && readPack(rig.observer.doc, id) !== undefined, `${id} stored and seen`, 15_000);
+  await waitFor(
+    rig.clients,
+    () => rig.writer.stored.some((sv) => covers(sv, mine)) && readPack(rig.observer.doc, id) !== undefined,
+    `${id} stored and seen`,
+    15_000,
+  );
 }
 
 /** The next edit is refused: the sender is told, the room closes its sockets (1013), the server logs why, the observer never gets it. */
@@ -142,7 +155,8 @@ async function refused(rig: Rig, id: string, why: RegExp): Promise<void> {
   writeNewPack(writer.doc, pack(id));
   await waitFor(
     [writer, observer],
-    () => writer.notices.slice(notices).some((n) => n.code === 'STORAGE_FAILED') && observer.closes.slice(closes).some((c) => c.code === 1013),
+    () =>
+      writer.notices.slice(notices).some((n) => n.code === 'STORAGE_FAILED') && observer.closes.slice(closes).some((c) => c.code === 1013),
     `${id} refused`,
     15_000,
   );
@@ -207,11 +221,18 @@ describe.skipIf('reason' in full)(`disk full${'reason' in full ? ` (skipped: ${f
       });
       expect(publish.status).toBeGreaterThanOrEqual(500);
       expect(await publish.json()).toHaveProperty('error.message');
-      const summary = await fetch(`${rig.server.url}/api/accounts/acme/summary`, { headers: { Authorization: `Bearer ${rig.tokens.acme!.viewer[0]!}` } });
+      const summary = await fetch(`${rig.server.url}/api/accounts/acme/summary`, {
+        headers: { Authorization: `Bearer ${rig.tokens.acme!.viewer[0]!}` },
+      });
       expect(summary.status).toBe(200);
 
       unlinkSync(filler);
-      await waitFor(rig.clients, () => readPack(rig.observer.doc, 'full-4') !== undefined, 'the refused edit arrives once there is space', 30_000);
+      await waitFor(
+        rig.clients,
+        () => readPack(rig.observer.doc, 'full-4') !== undefined,
+        'the refused edit arrives once there is space',
+        30_000,
+      );
       expect(readPack(await loadStoredDoc(dataDir, 'demo'), 'full-4')).toBeDefined();
     } finally {
       await stopRig(rig);
@@ -250,7 +271,12 @@ describe.skipIf('reason' in disk)(`DATA_DIR turns read-only${'reason' in disk ? 
           await servedFromStore(restarted, ['ro-1', 'ro-2'], 'ro-3');
           const notices = rig.writer.notices.length;
           rig.writer.provider.connect();
-          await waitFor([rig.writer], () => rig!.writer.notices.slice(notices).some((n) => n.code === 'STORAGE_FAILED'), 'the edit is refused again', 15_000);
+          await waitFor(
+            [rig.writer],
+            () => rig!.writer.notices.slice(notices).some((n) => n.code === 'STORAGE_FAILED'),
+            'the edit is refused again',
+            15_000,
+          );
           rig.writer.provider.disconnect();
         } finally {
           readOnly.child.kill('SIGKILL');

@@ -24,7 +24,6 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import {
-  encodeCommand,
   MessageType,
   readAccount,
   readCatalog,
@@ -86,7 +85,15 @@ function validFrames(server: Y.Doc): Frame[] {
   fork.on('update', (update: Uint8Array) => updates.push(update));
   const someId = readPacks(fork).find((p) => p.installationType === 'MULTI')?.id ?? readPacks(fork)[0]!.id;
   const apiService = [...readCatalog(fork).values()].find((c) => c.type === 'API_SERVICE')?.id ?? 'none';
-  writeNewPack(fork, { id: 'fuzz-pack', name: 'Fuzz', description: 'f', installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'fuzz' });
+  writeNewPack(fork, {
+    id: 'fuzz-pack',
+    name: 'Fuzz',
+    description: 'f',
+    installationType: 'SINGLE',
+    componentIds: [],
+    createdAt: 'x',
+    createdBy: 'fuzz',
+  });
   writePackDescription(fork, someId, 'fuzzed description');
   writePackDescription(fork, someId, 'd'.repeat(501));
   writeAddComponents(fork, someId, [apiService]);
@@ -104,10 +111,23 @@ function validFrames(server: Y.Doc): Frame[] {
     { kind: 'sync', syncType: syncProtocol.messageYjsSyncStep2, payload: Y.encodeStateAsUpdate(fork, Y.encodeStateVector(server)) },
     ...updates.map((payload) => ({ kind: 'sync' as const, syncType: syncProtocol.messageYjsUpdate, payload })),
     { kind: 'awareness', payload: awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]) },
-    { kind: 'awareness', payload: awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID], new Map([[awareness.clientID, { user: 'x'.repeat(5000) }]])) },
+    {
+      kind: 'awareness',
+      payload: awarenessProtocol.encodeAwarenessUpdate(
+        awareness,
+        [awareness.clientID],
+        new Map([[awareness.clientID, { user: 'x'.repeat(5000) }]]),
+      ),
+    },
     { kind: 'bare', bytes: new Uint8Array([MessageType.queryAwareness]) },
     // Commands that cannot succeed (unknown pack / instance): the fuzz must not change server-owned state.
-    { kind: 'command', json: json({ idempotencyKey: 'fuzz-release-1', command: { type: 'RELEASE', packId: 'no-such-pack', releaseSchedule: 'IMMEDIATELY' } }) },
+    {
+      kind: 'command',
+      json: json({
+        idempotencyKey: 'fuzz-release-1',
+        command: { type: 'RELEASE', packId: 'no-such-pack', releaseSchedule: 'IMMEDIATELY' },
+      }),
+    },
     { kind: 'command', json: json({ idempotencyKey: 'fuzz-apply-01', command: { type: 'APPLY_UPDATE', instanceId: 'no-such-instance' } }) },
   ];
   awareness.destroy();
@@ -115,7 +135,11 @@ function validFrames(server: Y.Doc): Frame[] {
   return frames;
 }
 
-type Mutation = { op: 'set'; at: number; byte: number } | { op: 'insert'; at: number; bytes: Uint8Array } | { op: 'delete'; at: number; count: number } | { op: 'truncate'; at: number };
+type Mutation =
+  | { op: 'set'; at: number; byte: number }
+  | { op: 'insert'; at: number; bytes: Uint8Array }
+  | { op: 'delete'; at: number; count: number }
+  | { op: 'truncate'; at: number };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
@@ -166,7 +190,10 @@ function frameArb(valid: readonly Frame[]): fc.Arbitrary<Uint8Array> {
 function plannedArb(valid: readonly Frame[], packIds: readonly string[], componentIds: readonly string[]): fc.Arbitrary<Planned> {
   return fc.oneof(
     { weight: 6, arbitrary: frameArb(valid).map((bytes) => ({ bytes })) },
-    { weight: 4, arbitrary: fc.record({ packId: fc.constantFrom(...packIds, 'fuzz-new-1', 'fuzz-new-2'), edit: packEditArb(componentIds) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ packId: fc.constantFrom(...packIds, 'fuzz-new-1', 'fuzz-new-2'), edit: packEditArb(componentIds) }),
+    },
   );
 }
 
@@ -184,7 +211,9 @@ function materialize(planned: readonly Planned[], start: Y.Doc, clientId: number
     if ('bytes' in item) return item.bytes;
     last = undefined;
     applyPackEdit(client, item.packId, item.edit);
-    return last ? encodeFrame({ kind: 'sync', syncType: syncProtocol.messageYjsUpdate, payload: last }) : new Uint8Array([MessageType.queryAwareness]);
+    return last
+      ? encodeFrame({ kind: 'sync', syncType: syncProtocol.messageYjsUpdate, payload: last })
+      : new Uint8Array([MessageType.queryAwareness]);
   });
   client.destroy();
   return frames;
@@ -195,7 +224,10 @@ function materialize(planned: readonly Planned[], start: Y.Doc, clientId: number
 
 /** A masked client WebSocket frame (binary, FIN) carrying `payload`. */
 function wsClientFrame(payload: Uint8Array): Buffer {
-  const header = payload.length < 126 ? Buffer.from([0x82, 0x80 | payload.length]) : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 255]);
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x82, 0x80 | payload.length])
+      : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 255]);
   const mask = Buffer.from([1, 2, 3, 4]);
   const body = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
   return Buffer.concat([header, mask, body]);
@@ -268,7 +300,10 @@ function lockstep(url: string, frames: readonly Uint8Array[], from: number): Pro
       if (current >= frames.length) return settle({ processed: current - from, closeCode: undefined });
       clearTimeout(timer);
       timer = setTimeout(
-        () => settle(new Error(`No probe reply and no close within 10 s after frame ${current}: ${Buffer.from(frames[current]!).toString('hex')}`)),
+        () =>
+          settle(
+            new Error(`No probe reply and no close within 10 s after frame ${current}: ${Buffer.from(frames[current]!).toString('hex')}`),
+          ),
         10_000,
       );
       ws.send(frames[current]!);
@@ -298,7 +333,9 @@ test('10,000 fuzzed frames before and after auth: the server stays up and both a
   const demoAdmin = tokens.demo!.admin[0]!;
 
   const clients: TestClient[] = [];
-  cleanup.push(() => clients.forEach((c) => c.destroy()));
+  cleanup.push(() => {
+    for (const c of clients) c.destroy();
+  });
   const demoWriter = connectClient({ wsUrl: server.wsUrl, accountId: 'demo', token: tokens.demo!.admin[1]! });
   const demoReader = connectClient({ wsUrl: server.wsUrl, accountId: 'demo', token: tokens.demo!.viewer[0]! });
   const acmeWriter = connectClient({ wsUrl: server.wsUrl, accountId: 'acme', token: tokens.acme!.admin[0]! });
@@ -317,13 +354,27 @@ test('10,000 fuzzed frames before and after auth: the server stays up and both a
     {
       weight: 4,
       arbitrary: fc
-        .tuple(fc.constantFrom(upgradeRequest('/sync/demo?token=bad&proto=1'), upgradeRequest(`/sync/demo?token=${demoAdmin}`), 'GET /api/me HTTP/1.1\r\nHost: x\r\n\r\n'), fc.array(mutationArb, { minLength: 1, maxLength: 4 }))
+        .tuple(
+          fc.constantFrom(
+            upgradeRequest('/sync/demo?token=bad&proto=1'),
+            upgradeRequest(`/sync/demo?token=${demoAdmin}`),
+            'GET /api/me HTTP/1.1\r\nHost: x\r\n\r\n',
+          ),
+          fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+        )
         .map(([request, ms]) => Buffer.from(mutate(Buffer.from(request, 'latin1'), ms))),
     },
     {
       weight: 4,
       arbitrary: fc
-        .tuple(fc.constantFrom(upgradeRequest('/sync/demo?token=not-a-token&proto=1'), upgradeRequest(`/sync/demo?token=${tokens.acme!.admin[0]!}&proto=1`), upgradeRequest('/sync/demo')), frameArb(valid))
+        .tuple(
+          fc.constantFrom(
+            upgradeRequest('/sync/demo?token=not-a-token&proto=1'),
+            upgradeRequest(`/sync/demo?token=${tokens.acme!.admin[0]!}&proto=1`),
+            upgradeRequest('/sync/demo'),
+          ),
+          frameArb(valid),
+        )
         .map(([request, frame]) => Buffer.concat([Buffer.from(request, 'latin1'), wsClientFrame(frame)])),
     },
   );
@@ -341,7 +392,14 @@ test('10,000 fuzzed frames before and after auth: the server stays up and both a
   const streams = [
     { url: `${server.wsUrl}/demo?token=${demoAdmin}&proto=1`, count: (AFTER_AUTH * 3) / 4, seed: seed + 1, clientId: 4_000_001 },
     { url: `${server.wsUrl}/demo?token=${tokens.demo!.viewer[0]!}&proto=1`, count: AFTER_AUTH / 4, seed: seed + 2, clientId: 4_000_002 },
-  ].map((stream) => ({ ...stream, frames: materialize(fc.sample(plannedArb(valid, packIds, componentIds), { seed: stream.seed, numRuns: stream.count }), demoReader.doc, stream.clientId) }));
+  ].map((stream) => ({
+    ...stream,
+    frames: materialize(
+      fc.sample(plannedArb(valid, packIds, componentIds), { seed: stream.seed, numRuns: stream.count }),
+      demoReader.doc,
+      stream.clientId,
+    ),
+  }));
   const closeCodes = new Map<number, number>();
   let sockets = 0;
   const processed = await Promise.all(
@@ -363,13 +421,28 @@ test('10,000 fuzzed frames before and after auth: the server stays up and both a
     `frame fuzz: ${BEFORE_AUTH} before auth (${beforeMs.toFixed(0)} ms), ${AFTER_AUTH} after auth on ${sockets} sockets ` +
       `(${(performance.now() - began - beforeMs).toFixed(0)} ms); closes ${JSON.stringify(Object.fromEntries(closeCodes))}`,
   );
-  expect([...closeCodes.keys()].every((code) => [1002, 1003, 1009].includes(code)), failure(`close codes ${[...closeCodes.keys()]}`)).toBe(true);
+  expect(
+    [...closeCodes.keys()].every((code) => [1002, 1003, 1009].includes(code)),
+    failure(`close codes ${[...closeCodes.keys()]}`),
+  ).toBe(true);
 
   // Still up, still syncing both accounts, rules and server-owned state intact.
   expect(server.child.exitCode, failure('the server exited')).toBeNull();
   writePackDescription(demoWriter.doc, readPacks(demoWriter.doc)[0]!.id, 'after the fuzz');
-  writeNewPack(acmeWriter.doc, { id: 'acme-after-fuzz', name: 'After the fuzz', description: '', installationType: 'SINGLE', componentIds: [], createdAt: new Date(0).toISOString(), createdBy: 'test' });
-  await waitFor(clients, () => readPack(acmeReader.doc, 'acme-after-fuzz') !== undefined && sameState(demoWriter.doc, demoReader.doc), failure('both accounts sync after the fuzz'));
+  writeNewPack(acmeWriter.doc, {
+    id: 'acme-after-fuzz',
+    name: 'After the fuzz',
+    description: '',
+    installationType: 'SINGLE',
+    componentIds: [],
+    createdAt: new Date(0).toISOString(),
+    createdBy: 'test',
+  });
+  await waitFor(
+    clients,
+    () => readPack(acmeReader.doc, 'acme-after-fuzz') !== undefined && sameState(demoWriter.doc, demoReader.doc),
+    failure('both accounts sync after the fuzz'),
+  );
   expect(readPacks(demoReader.doc).some((p) => p.description === 'after the fuzz')).toBe(true);
 
   const account = readAccount(demoReader.doc)!;

@@ -48,11 +48,31 @@ let edits = 0;
 /** An edit in demo reaches demo's other client, and acme's own client still syncs. */
 async function bothAccountsSync(what: string): Promise<void> {
   const id = `limits-${++edits}`;
-  writeNewPack(demo.doc, { id, name: `Limits ${edits}`, description: '', installationType: 'SINGLE', componentIds: [], createdAt: new Date(0).toISOString(), createdBy: 'test' });
-  writeNewPack(acme.doc, { id: `acme-${id}`, name: `Limits ${edits}`, description: '', installationType: 'SINGLE', componentIds: [], createdAt: new Date(0).toISOString(), createdBy: 'test' });
+  writeNewPack(demo.doc, {
+    id,
+    name: `Limits ${edits}`,
+    description: '',
+    installationType: 'SINGLE',
+    componentIds: [],
+    createdAt: new Date(0).toISOString(),
+    createdBy: 'test',
+  });
+  writeNewPack(acme.doc, {
+    id: `acme-${id}`,
+    name: `Limits ${edits}`,
+    description: '',
+    installationType: 'SINGLE',
+    componentIds: [],
+    createdAt: new Date(0).toISOString(),
+    createdBy: 'test',
+  });
   const acmePeer = connectClient({ wsUrl: server.wsUrl, accountId: 'acme', token: tokens.acme!.viewer[0]! });
   try {
-    await waitFor([demo, demoPeer, acmePeer], () => readPack(demoPeer.doc, id) !== undefined && readPack(acmePeer.doc, `acme-${id}`) !== undefined, `${what}: both accounts sync`);
+    await waitFor(
+      [demo, demoPeer, acmePeer],
+      () => readPack(demoPeer.doc, id) !== undefined && readPack(acmePeer.doc, `acme-${id}`) !== undefined,
+      `${what}: both accounts sync`,
+    );
   } finally {
     acmePeer.destroy();
   }
@@ -103,10 +123,15 @@ test(`a flood of ${FLOOD} unauthenticated upgrades gets 401 each while ${FLOOD} 
       socket.write('GET /sync/demo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n'); // and never the end of the headers
     });
     const bad = ['', 'token=not-a-token', 'token=' + 'x'.repeat(300), `token=${tokens.demo!.admin[0]!.slice(0, -2)}zz`];
-    const statuses = await Promise.all(Array.from({ length: FLOOD }, (_, i) => upgradeStatus(`${server.wsUrl}/demo?${bad[i % bad.length]}`)));
+    const statuses = await Promise.all(
+      Array.from({ length: FLOOD }, (_, i) => upgradeStatus(`${server.wsUrl}/demo?${bad[i % bad.length]}`)),
+    );
     expect(statuses.filter((s) => s.status !== 401)).toEqual([]);
     const during = rssBytes(server.child.pid!);
-    expect(during - baseline, `memory with ${FLOOD} idle connections: ${(during / MiB).toFixed(0)} MiB (baseline ${(baseline / MiB).toFixed(0)} MiB)`).toBeLessThan(128 * MiB);
+    expect(
+      during - baseline,
+      `memory with ${FLOOD} idle connections: ${(during / MiB).toFixed(0)} MiB (baseline ${(baseline / MiB).toFixed(0)} MiB)`,
+    ).toBeLessThan(128 * MiB);
     await bothAccountsSync('during the flood');
   } finally {
     for (const socket of idle) socket.destroy();
@@ -134,14 +159,19 @@ test(`${FLOOD} authenticated sockets on one account: the cap (${defaultLimits.ma
     // Another account is not affected by demo's cap.
     await bothAccountsSync('at the cap');
   } finally {
-    await Promise.all(open.map(async ({ socket, outcome }) => {
-      if (outcome !== 101) return;
-      socket.ws.close();
-      await socket.closed;
-    }));
+    await Promise.all(
+      open.map(async ({ socket, outcome }) => {
+        if (outcome !== 101) return;
+        socket.ws.close();
+        await socket.closed;
+      }),
+    );
   }
   await bothAccountsSync('after the flood');
   const after = rssBytes(server.child.pid!);
-  expect(after - baseline, `memory after the flood: ${(after / MiB).toFixed(0)} MiB (baseline ${(baseline / MiB).toFixed(0)} MiB)`).toBeLessThan(192 * MiB);
+  expect(
+    after - baseline,
+    `memory after the flood: ${(after / MiB).toFixed(0)} MiB (baseline ${(baseline / MiB).toFixed(0)} MiB)`,
+  ).toBeLessThan(192 * MiB);
   expect(server.child.exitCode).toBeNull();
 });

@@ -91,17 +91,50 @@ type Op =
   | { kind: 'release'; pick: number; pending: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('rename' as const, 'describe' as const), pick: fc.nat(), text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('addComponent' as const, 'removeComponent' as const), pick: fc.nat(), component: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('newPack' as const), text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), multi: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('rename' as const, 'describe' as const),
+      pick: fc.nat(),
+      text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('addComponent' as const, 'removeComponent' as const),
+      pick: fc.nat(),
+      component: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('newPack' as const),
+      text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
+      multi: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(), pending: fc.boolean() }) },
 );
 
 /** Applies an op through the Workspace (its own rule checks may refuse it; that is fine). Packs in `spared` are left alone. */
-async function apply(workspace: LocalWorkspace, op: Op, catalog: readonly PublishedComponent[], spared: ReadonlySet<string>, types: Map<string, InstallationType>): Promise<boolean> {
-  const packs = readPacks(workspace.doc).filter((p) => !spared.has(p.id)).sort((a, b) => a.id.localeCompare(b.id));
+async function apply(
+  workspace: LocalWorkspace,
+  op: Op,
+  catalog: readonly PublishedComponent[],
+  spared: ReadonlySet<string>,
+  types: Map<string, InstallationType>,
+): Promise<boolean> {
+  const packs = readPacks(workspace.doc)
+    .filter((p) => !spared.has(p.id))
+    .sort((a, b) => a.id.localeCompare(b.id));
   if (op.kind === 'newPack') {
-    const result = await workspace.addPack({ name: op.text.trim() || 'Pack', description: `Made offline on ${clock.now().toISOString().slice(0, 10)}`, installationType: op.multi ? 'MULTI' : 'SINGLE' });
+    const result = await workspace.addPack({
+      name: op.text.trim() || 'Pack',
+      description: `Made offline on ${clock.now().toISOString().slice(0, 10)}`,
+      installationType: op.multi ? 'MULTI' : 'SINGLE',
+    });
     if (result.ok) types.set(result.value, op.multi ? 'MULTI' : 'SINGLE');
     return result.ok;
   }
@@ -111,7 +144,8 @@ async function apply(workspace: LocalWorkspace, op: Op, catalog: readonly Publis
     case 'rename':
       return (await workspace.savePack(pack.id, { name: op.text.trim() || pack.name, description: pack.description })).ok;
     case 'describe':
-      return (await workspace.savePack(pack.id, { name: pack.name, description: `${op.text} (${clock.now().toISOString().slice(0, 10)})` })).ok;
+      return (await workspace.savePack(pack.id, { name: pack.name, description: `${op.text} (${clock.now().toISOString().slice(0, 10)})` }))
+        .ok;
     case 'addComponent':
       return (await workspace.addComponents(pack.id, [catalog[op.component % catalog.length]!.id])).ok;
     case 'removeComponent': {
@@ -120,14 +154,24 @@ async function apply(workspace: LocalWorkspace, op: Op, catalog: readonly Publis
     }
     case 'release': {
       const date = new Date(now + 2 * DAY).toISOString().slice(0, 10);
-      return (await workspace.release(pack.id, op.pending ? { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: date } : { releaseSchedule: 'IMMEDIATELY' })).ok;
+      return (
+        await workspace.release(
+          pack.id,
+          op.pending ? { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: date } : { releaseSchedule: 'IMMEDIATELY' },
+        )
+      ).ok;
     }
   }
 }
 
 test('two admins offline for 7 days with random edits on both sides converge, and every rule holds', async () => {
   const seed = seedFor('offline week', 7_070_707);
-  const processes: PublishedComponent[] = Array.from({ length: 110 }, (_, i) => ({ id: `proc-${String(i).padStart(3, '0')}`, name: `Process ${i}`, type: 'PROCESS', versions: [1, 2] }));
+  const processes: PublishedComponent[] = Array.from({ length: 110 }, (_, i) => ({
+    id: `proc-${String(i).padStart(3, '0')}`,
+    name: `Process ${i}`,
+    type: 'PROCESS',
+    versions: [1, 2],
+  }));
   const apis: PublishedComponent[] = [0, 1].map((i) => ({ id: `api-${i}`, name: `API ${i}`, type: 'API_SERVICE', versions: [1] }));
   await t.server.rooms.mutate('demo', (doc, origin) => {
     for (const component of [...processes, ...apis]) writeComponent(doc, component, origin);
@@ -137,15 +181,36 @@ test('two admins offline for 7 days with random edits on both sides converge, an
   // Day 0, online: Ann sets the scene.
   const ann = await open(t.tokens.admin);
   const bob = await open(t.tokens.admin2);
-  await waitFor(() => isSaved(ann) && isSaved(bob) && readCatalog(ann.doc).size === 112 && readCatalog(bob.doc).size === 112, 'both online with the catalog', [ann.doc, bob.doc]);
+  await waitFor(
+    () => isSaved(ann) && isSaved(bob) && readCatalog(ann.doc).size === 112 && readCatalog(bob.doc).size === 112,
+    'both online with the catalog',
+    [ann.doc, bob.doc],
+  );
   const types = new Map<string, InstallationType>();
   const big = ok(await ann.addPack({ name: 'Big Pack', description: 'Near the component limit', installationType: 'SINGLE' }), 'big');
-  ok(await ann.addComponents(big, processes.slice(0, 98).map((c) => c.id)), 'big components');
+  ok(
+    await ann.addComponents(
+      big,
+      processes.slice(0, 98).map((c) => c.id),
+    ),
+    'big components',
+  );
   const doomed = ok(await ann.addPack({ name: 'Doomed Pack', description: 'Deleted mid-week', installationType: 'MULTI' }), 'doomed');
-  const pending = ok(await ann.addPack({ name: 'Pending Pack', description: 'Re-released for day 3', installationType: 'SINGLE' }), 'pending');
+  const pending = ok(
+    await ann.addPack({ name: 'Pending Pack', description: 'Re-released for day 3', installationType: 'SINGLE' }),
+    'pending',
+  );
   ok(await ann.addComponents(pending, [processes[0]!.id]), 'pending component');
-  for (const [id, type] of [[big, 'SINGLE'], [doomed, 'MULTI'], [pending, 'SINGLE']] as const) types.set(id, type);
-  expect(ok(await ann.release(pending, { releaseSchedule: 'IMMEDIATELY' }), 'release 1')).toMatchObject({ queued: false, result: { status: 'SUCCESS' } });
+  for (const [id, type] of [
+    [big, 'SINGLE'],
+    [doomed, 'MULTI'],
+    [pending, 'SINGLE'],
+  ] as const)
+    types.set(id, type);
+  expect(ok(await ann.release(pending, { releaseSchedule: 'IMMEDIATELY' }), 'release 1')).toMatchObject({
+    queued: false,
+    result: { status: 'SUCCESS' },
+  });
   const install = await fetch(`${t.server.url}/api/accounts/demo/commands`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${t.tokens.admin}`, 'Content-Type': 'application/json' },
@@ -154,24 +219,37 @@ test('two admins offline for 7 days with random edits on both sides converge, an
   expect(((await install.json()) as { status: string }).status).toBe('SUCCESS');
   ok(await ann.addComponents(pending, [processes[1]!.id]), 'pending second component');
   const dayThree = new Date(START + 3 * DAY).toISOString().slice(0, 10);
-  expect(ok(await ann.release(pending, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: dayThree }), 'release 2')).toMatchObject({ queued: false, result: { status: 'SUCCESS' } });
-  await waitFor(() => isSaved(ann) && isSaved(bob) && sameState(ann.doc, bob.doc) && readInstances(bob.doc).length === 1, 'both have day 0', [ann.doc, bob.doc]);
+  expect(
+    ok(await ann.release(pending, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: dayThree }), 'release 2'),
+  ).toMatchObject({ queued: false, result: { status: 'SUCCESS' } });
+  await waitFor(
+    () => isSaved(ann) && isSaved(bob) && sameState(ann.doc, bob.doc) && readInstances(bob.doc).length === 1,
+    'both have day 0',
+    [ann.doc, bob.doc],
+  );
 
   // Days 1–7, offline.
   ann.disconnect();
   bob.disconnect();
   const spared = new Set([big, doomed, pending]);
-  const scripts = fc.sample(fc.array(fc.array(opArb, { minLength: 8, maxLength: 16 }), { minLength: 7, maxLength: 7 }), { seed, numRuns: 2 });
+  const scripts = fc.sample(fc.array(fc.array(opArb, { minLength: 8, maxLength: 16 }), { minLength: 7, maxLength: 7 }), {
+    seed,
+    numRuns: 2,
+  });
   let applied = 0;
   let refused = 0;
   for (let day = 1; day <= 7; day++) {
     now = START + day * DAY;
     await t.server.scheduler.tick(); // the server's day: a due release is applied while both are away
-    for (const [workspace, script] of [[ann, scripts[0]![day - 1]!], [bob, scripts[1]![day - 1]!]] as const)
+    for (const [workspace, script] of [
+      [ann, scripts[0]![day - 1]!],
+      [bob, scripts[1]![day - 1]!],
+    ] as const)
       for (const op of script) (await apply(workspace, op, [...processes, ...apis], spared, types)) ? applied++ : refused++;
     if (day === 2) ok(await ann.addComponents(big, [processes[100]!.id, processes[101]!.id]), 'Ann fills Big Pack');
     if (day === 3) expect(ok(await ann.deletePack(doomed), 'Ann deletes Doomed Pack').queued).toBe(true);
-    if (day === 4 || day === 6) ok(await bob.savePack(doomed, { name: 'Doomed Pack', description: `Bob edits it on day ${day}` }), 'Bob edits Doomed Pack');
+    if (day === 4 || day === 6)
+      ok(await bob.savePack(doomed, { name: 'Doomed Pack', description: `Bob edits it on day ${day}` }), 'Bob edits Doomed Pack');
     if (day === 5) ok(await bob.addComponents(big, [processes[102]!.id, processes[103]!.id]), 'Bob fills Big Pack');
   }
   expect(ann.status().state).toBe('offline');
@@ -191,7 +269,8 @@ test('two admins offline for 7 days with random edits on both sides converge, an
   const server = () => t.server.rooms.read('demo', (doc) => Y.encodeStateAsUpdate(doc));
   await waitFor(
     async () => {
-      if (!isSaved(ann) || !isSaved(bob) || ann.pendingCommands().length + bob.pendingCommands().length > 0 || !sameState(ann.doc, bob.doc)) return false;
+      if (!isSaved(ann) || !isSaved(bob) || ann.pendingCommands().length + bob.pendingCommands().length > 0 || !sameState(ann.doc, bob.doc))
+        return false;
       const serverDoc = new Y.Doc();
       Y.applyUpdate(serverDoc, await server());
       return sameState(serverDoc, ann.doc);
@@ -217,7 +296,15 @@ test('two admins offline for 7 days with random edits on both sides converge, an
   expect(rows).toEqual([]);
   expect(readPack(ann.doc, big)!.componentIds.length).toBeLessThanOrEqual(limits.componentsPerPack);
   expect(readPack(ann.doc, doomed)).toBeUndefined();
-  expect(bob.notices().filter((n) => n.packId === doomed).map((n) => n.code), 'Bob is told his edits to the deleted pack were dropped').toContain('OFFLINE_EDITS_DROPPED');
+  expect(
+    bob
+      .notices()
+      .filter((n) => n.packId === doomed)
+      .map((n) => n.code),
+    'Bob is told his edits to the deleted pack were dropped',
+  ).toContain('OFFLINE_EDITS_DROPPED');
   expect(readInstances(ann.doc)).toMatchObject([{ packId: pending, releaseNumber: 2 }]);
-  console.log(`offline week: ${applied} edits applied, ${refused} refused by the client's own rules, ${queued} commands queued, ${readPacks(ann.doc).length} packs`);
+  console.log(
+    `offline week: ${applied} edits applied, ${refused} refused by the client's own rules, ${queued} commands queued, ${readPacks(ann.doc).length} packs`,
+  );
 }, 90_000);

@@ -9,7 +9,8 @@ import type { DemoTokens } from '../../sync-server/seed.ts';
 import { databaseFile } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
 
-export const readDemoTokens = (dataDir: string): DemoTokens => JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as DemoTokens;
+export const readDemoTokens = (dataDir: string): DemoTokens =>
+  JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as DemoTokens;
 
 /** What the SQLite file in dataDir holds for one account, read by a fresh connection (not the server's). */
 export async function loadStoredDoc(dataDir: string, accountId: string): Promise<Y.Doc> {

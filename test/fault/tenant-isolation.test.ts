@@ -9,7 +9,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { readInstances, type CommandResult } from '../../shared/index.ts';
 import { seedDemo, type DemoTokens } from '../../sync-server/seed.ts';
 import { createSyncServer, databaseFile, type SyncServer } from '../../sync-server/server.ts';
@@ -43,7 +43,13 @@ beforeAll(async () => {
     ...t.admin.map((token, i) => ({ label: `${accountId} admin ${i + 1}`, token, accountId, role: 'admin' as const })),
     ...t.viewer.map((token, i) => ({ label: `${accountId} viewer ${i + 1}`, token, accountId, role: 'viewer' as const })),
     ...Object.entries(t.managed).flatMap(([managedAccountId, list]) =>
-      list.map((token) => ({ label: `${accountId} managed ${managedAccountId}`, token, accountId, role: 'managed' as const, managedAccountId })),
+      list.map((token) => ({
+        label: `${accountId} managed ${managedAccountId}`,
+        token,
+        accountId,
+        role: 'managed' as const,
+        managedAccountId,
+      })),
     ),
   ]);
 });
@@ -70,16 +76,35 @@ let keys = 0;
 /** The account routes, each with the status the owner's role gets (null: any non-refusal is fine). */
 function accountRoutes(accountId: string) {
   return [
-    { name: 'GET summary', run: (t?: string) => call('GET', `/api/accounts/${accountId}/summary`, t), owner: { admin: 200, viewer: 200, managed: 403 } },
-    { name: 'GET doc-size', run: (t?: string) => call('GET', `/api/accounts/${accountId}/doc-size`, t), owner: { admin: 200, viewer: 200, managed: 403 } },
+    {
+      name: 'GET summary',
+      run: (t?: string) => call('GET', `/api/accounts/${accountId}/summary`, t),
+      owner: { admin: 200, viewer: 200, managed: 403 },
+    },
+    {
+      name: 'GET doc-size',
+      run: (t?: string) => call('GET', `/api/accounts/${accountId}/doc-size`, t),
+      owner: { admin: 200, viewer: 200, managed: 403 },
+    },
     {
       name: 'POST commands',
       run: (t?: string) =>
-        call('POST', `/api/accounts/${accountId}/commands`, t, { idempotencyKey: `tenant-key-${++keys}`, command: { type: 'RELEASE', packId: 'no-such-pack', releaseSchedule: 'IMMEDIATELY' } }),
+        call('POST', `/api/accounts/${accountId}/commands`, t, {
+          idempotencyKey: `tenant-key-${++keys}`,
+          command: { type: 'RELEASE', packId: 'no-such-pack', releaseSchedule: 'IMMEDIATELY' },
+        }),
       owner: { admin: 200, viewer: 403, managed: 403 },
     },
-    { name: 'POST components', run: (t?: string) => call('POST', `/api/accounts/${accountId}/components`, t, { name: `Tenant Check ${++keys}`, type: 'PROCESS' }), owner: { admin: 201, viewer: 403, managed: 403 } },
-    { name: 'POST versions', run: (t?: string) => call('POST', `/api/accounts/${accountId}/components/${accountId}-c01/versions`, t), owner: { admin: 200, viewer: 403, managed: 403 } },
+    {
+      name: 'POST components',
+      run: (t?: string) => call('POST', `/api/accounts/${accountId}/components`, t, { name: `Tenant Check ${++keys}`, type: 'PROCESS' }),
+      owner: { admin: 201, viewer: 403, managed: 403 },
+    },
+    {
+      name: 'POST versions',
+      run: (t?: string) => call('POST', `/api/accounts/${accountId}/components/${accountId}-c01/versions`, t),
+      owner: { admin: 200, viewer: 403, managed: 403 },
+    },
   ];
 }
 
@@ -94,18 +119,28 @@ describe('every token against every account', () => {
         const socket = await upgradeStatus(`${wsUrl}/${accountId}?token=${holder.token}`);
         const header = await upgradeStatus(`${wsUrl}/${accountId}`, { Authorization: `Bearer ${holder.token}` });
         const wsExpected = own ? (holder.role === 'managed' ? 403 : 101) : 403;
-        for (const [how, answer] of [['?token=', socket], ['header', header]] as const) {
-          if (answer.status !== wsExpected) rows.push(`${holder.label} → WS ${accountId} (${how}): ${answer.status}, expected ${wsExpected}`);
+        for (const [how, answer] of [
+          ['?token=', socket],
+          ['header', header],
+        ] as const) {
+          if (answer.status !== wsExpected)
+            rows.push(`${holder.label} → WS ${accountId} (${how}): ${answer.status}, expected ${wsExpected}`);
           // Managed-account users are refused at /sync whatever the account (their message says so).
           const refusal = holder.role === 'managed' ? /another account|Managed-account users/ : ANOTHER_ACCOUNT;
-          if (!own && !refusal.test(answer.body)) rows.push(`${holder.label} → WS ${accountId} (${how}): refusal does not say why: ${answer.body}`);
+          if (!own && !refusal.test(answer.body))
+            rows.push(`${holder.label} → WS ${accountId} (${how}): refusal does not say why: ${answer.body}`);
         }
         for (const route of accountRoutes(accountId)) {
           const answer = await route.run(holder.token);
           const expected = own ? route.owner[holder.role] : 403;
-          if (answer.status !== expected) rows.push(`${holder.label} → ${route.name} ${accountId}: ${answer.status}, expected ${expected} ${JSON.stringify(answer.body).slice(0, 120)}`);
-          if (!own && !ANOTHER_ACCOUNT.test(answer.body.error?.message ?? '')) rows.push(`${holder.label} → ${route.name} ${accountId}: not refused as another account's`);
-          if (own && ANOTHER_ACCOUNT.test(answer.body.error?.message ?? '')) rows.push(`${holder.label} → ${route.name} ${accountId}: own account refused as another's`);
+          if (answer.status !== expected)
+            rows.push(
+              `${holder.label} → ${route.name} ${accountId}: ${answer.status}, expected ${expected} ${JSON.stringify(answer.body).slice(0, 120)}`,
+            );
+          if (!own && !ANOTHER_ACCOUNT.test(answer.body.error?.message ?? ''))
+            rows.push(`${holder.label} → ${route.name} ${accountId}: not refused as another account's`);
+          if (own && ANOTHER_ACCOUNT.test(answer.body.error?.message ?? ''))
+            rows.push(`${holder.label} → ${route.name} ${accountId}: own account refused as another's`);
         }
       }
     expect(rows).toEqual([]);
@@ -147,7 +182,11 @@ describe('every token against every account', () => {
     for (const holder of holders) {
       const me = await call('GET', '/api/me', holder.token);
       expect(me.status).toBe(200);
-      expect(me.body).toMatchObject({ accountId: holder.accountId, role: holder.role, ...(holder.managedAccountId ? { managedAccountId: holder.managedAccountId } : {}) });
+      expect(me.body).toMatchObject({
+        accountId: holder.accountId,
+        role: holder.role,
+        ...(holder.managedAccountId ? { managedAccountId: holder.managedAccountId } : {}),
+      });
 
       const ownManaged = holder.managedAccountId ?? Object.keys(demoTokens[holder.accountId]!.managed)[0]!;
       const mine = await call('GET', `/api/managed?managedAccountId=${ownManaged}`, holder.token);
@@ -187,10 +226,15 @@ test('what a socket receives holds nothing of the other account; a managed user 
     const target = Object.keys(demoTokens.demo!.managed)[1]!;
     const before = readInstances(demo.doc).filter((i) => i.managedAccountId === target).length;
     const packId = 'demo-p01';
-    const answer = await call('POST', '/api/accounts/demo/commands', user, { idempotencyKey: 'tenant-cross-install', command: { type: 'INSTALL', packId, managedAccountId: target } });
+    const answer = await call('POST', '/api/accounts/demo/commands', user, {
+      idempotencyKey: 'tenant-cross-install',
+      command: { type: 'INSTALL', packId, managedAccountId: target },
+    });
     expect(answer.status).toBe(200);
     expect((answer.body as unknown as CommandResult).status).toBe('ERROR');
-    await server.rooms.read('demo', (doc: Y.Doc) => expect(readInstances(doc).filter((i) => i.managedAccountId === target).length).toBe(before));
+    await server.rooms.read('demo', (doc: Y.Doc) =>
+      expect(readInstances(doc).filter((i) => i.managedAccountId === target).length).toBe(before),
+    );
   } finally {
     demo.destroy();
     acme.destroy();

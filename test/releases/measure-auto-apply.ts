@@ -19,17 +19,47 @@ async function measure(count: number, durability: 'full' | 'normal') {
     await server.rooms.mutate('big', (doc, origin) => {
       writeManagedAccount(doc, { id: 'm', name: 'M' }, origin);
       writeComponent(doc, { id: 'c1', name: 'C', type: 'PROCESS', versions: [1, 2] }, origin);
-      writeNewPack(doc, { id: 'p', name: 'P', description: '', installationType: 'MULTI', componentIds: ['c1'], createdAt: '', createdBy: '' }, origin);
+      writeNewPack(
+        doc,
+        { id: 'p', name: 'P', description: '', installationType: 'MULTI', componentIds: ['c1'], createdAt: '', createdBy: '' },
+        origin,
+      );
       const base = { packId: 'p', releaseSchedule: 'IMMEDIATELY' as const, releasedBy: 'x', releasedAt: '', requestId: 'r' };
-      writeReleases(doc, 'p', [
-        { ...base, number: 1, components: [{ componentId: 'c1', version: 1 }], status: 'SUCCESS' },
-        { ...base, number: 2, components: [{ componentId: 'c1', version: 2 }], status: 'SCHEDULED', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2025-03-20' },
-      ], origin);
+      writeReleases(
+        doc,
+        'p',
+        [
+          { ...base, number: 1, components: [{ componentId: 'c1', version: 1 }], status: 'SUCCESS' },
+          {
+            ...base,
+            number: 2,
+            components: [{ componentId: 'c1', version: 2 }],
+            status: 'SCHEDULED',
+            releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
+            releaseOnDate: '2025-03-20',
+          },
+        ],
+        origin,
+      );
     });
     for (let start = 0; start < count; start += 5_000)
       await server.rooms.mutate('big', (doc, origin) => {
         for (let i = start; i < Math.min(count, start + 5_000); i += 1)
-          writeInstance(doc, { id: `i${i}`, packId: 'p', managedAccountId: 'm', overrideName: `n${i}`, releaseNumber: 1, pendingReleaseNumber: 2, atomIds: [], environmentIds: [], installedAt: '' }, origin);
+          writeInstance(
+            doc,
+            {
+              id: `i${i}`,
+              packId: 'p',
+              managedAccountId: 'm',
+              overrideName: `n${i}`,
+              releaseNumber: 1,
+              pendingReleaseNumber: 2,
+              atomIds: [],
+              environmentIds: [],
+              installedAt: '',
+            },
+            origin,
+          );
       });
 
     let slowest = 0;

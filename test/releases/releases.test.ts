@@ -8,7 +8,20 @@ import type { Release } from '../../shared/model.ts';
 import type { ManagedView } from '../../shared/rollout.ts';
 import { readHistory, readInstances, readReleases, Root } from '../../shared/schema.ts';
 import type { SyncServer } from '../../sync-server/server.ts';
-import { ACCOUNT, connect, fakeClock, getJson, MANAGED, post, recordTransitions, removeDir, seedPublisher, startServer, tempDataDir, type Tokens } from './support.ts';
+import {
+  ACCOUNT,
+  connect,
+  fakeClock,
+  getJson,
+  MANAGED,
+  post,
+  recordTransitions,
+  removeDir,
+  seedPublisher,
+  startServer,
+  tempDataDir,
+  type Tokens,
+} from './support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -25,16 +38,27 @@ async function started(clock: ReturnType<typeof fakeClock>, dataDir = tempDataDi
 
 /** Release 1 now, installed in all three managed accounts by their own users, then release 2 pending until 2025-03-20. */
 async function pendingReReleaseToThree(server: SyncServer, tokens: Tokens) {
-  expect(await post(server, tokens.admin, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' })).toMatchObject({ status: 'SUCCESS', releaseNumber: 1 });
+  expect(await post(server, tokens.admin, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' })).toMatchObject({
+    status: 'SUCCESS',
+    releaseNumber: 1,
+  });
   const instanceIds: Record<string, string> = {};
   for (const id of MANAGED) {
     const installed = await post(server, tokens.managed[id]!, { type: 'INSTALL', packId: 'orders', managedAccountId: id });
     expect(installed.status, installed.message).toBe('SUCCESS');
     instanceIds[id] = installed.instanceId!;
   }
-  const published = await fetch(`${server.url}/api/accounts/${ACCOUNT}/components/c1/versions`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.admin}` } });
+  const published = await fetch(`${server.url}/api/accounts/${ACCOUNT}/components/c1/versions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tokens.admin}` },
+  });
   expect(published.status).toBeLessThan(300);
-  const pending = await post(server, tokens.admin, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2025-03-20' });
+  const pending = await post(server, tokens.admin, {
+    type: 'RELEASE',
+    packId: 'orders',
+    releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
+    releaseOnDate: '2025-03-20',
+  });
   expect(pending).toMatchObject({ status: 'SUCCESS', releaseNumber: 2 });
   return instanceIds;
 }
@@ -52,11 +76,19 @@ test('pending re-release to 3 managed accounts: one applies early, the other two
   // The managed account sees the pending update and its date, and applies it early.
   const acmeView = await getJson<ManagedView>(server, tokens.managed.acme!, '/api/managed');
   expect(acmeView.status).toBe(200);
-  expect(acmeView.body.instances).toEqual([expect.objectContaining({ packName: 'Orders', releaseNumber: 1, pendingReleaseNumber: 2, pendingDate: '2025-03-20' })]);
+  expect(acmeView.body.instances).toEqual([
+    expect.objectContaining({ packName: 'Orders', releaseNumber: 1, pendingReleaseNumber: 2, pendingDate: '2025-03-20' }),
+  ]);
   clock.set('2025-03-12T09:00:00Z');
-  expect(await post(server, tokens.managed.acme!, { type: 'APPLY_UPDATE', instanceId: instanceIds.acme! })).toMatchObject({ status: 'SUCCESS', releaseNumber: 2 });
+  expect(await post(server, tokens.managed.acme!, { type: 'APPLY_UPDATE', instanceId: instanceIds.acme! })).toMatchObject({
+    status: 'SUCCESS',
+    releaseNumber: 2,
+  });
   // Another account's user cannot apply globex's update.
-  expect(await post(server, tokens.managed.acme!, { type: 'APPLY_UPDATE', instanceId: instanceIds.globex! })).toMatchObject({ status: 'ERROR', code: 'FORBIDDEN' });
+  expect(await post(server, tokens.managed.acme!, { type: 'APPLY_UPDATE', instanceId: instanceIds.globex! })).toMatchObject({
+    status: 'ERROR',
+    code: 'FORBIDDEN',
+  });
 
   // The day before: nothing happens.
   clock.set('2025-03-19T23:59:59Z');
@@ -68,10 +100,16 @@ test('pending re-release to 3 managed accounts: one applies early, the other two
   clock.set('2025-03-20T00:05:00Z');
   expect(await server.scheduler.tick()).toMatchObject({ releasesApplied: 0, instancesUpdated: 0 });
 
-  await watcher.until((doc) => [...doc.getMap<{ releaseNumber: number }>(Root.instances).values()].every((i) => i.releaseNumber === 2), 'every instance on release 2');
+  await watcher.until(
+    (doc) => [...doc.getMap<{ releaseNumber: number }>(Root.instances).values()].every((i) => i.releaseNumber === 2),
+    'every instance on release 2',
+  );
   expect(Object.fromEntries(moves)).toEqual({ [instanceIds.acme!]: [2], [instanceIds.globex!]: [2], [instanceIds.initech!]: [2] });
 
-  const { releases, history } = await server.rooms.read(ACCOUNT, (doc) => ({ releases: readReleases(doc, 'orders'), history: readHistory(doc) }));
+  const { releases, history } = await server.rooms.read(ACCOUNT, (doc) => ({
+    releases: readReleases(doc, 'orders'),
+    history: readHistory(doc),
+  }));
   expect(releases.map((r: Release) => [r.number, r.status])).toEqual([
     [1, 'SUCCESS'],
     [2, 'SUCCESS'],
@@ -97,7 +135,10 @@ test('a server restarted between scheduling and the date catches up on start', a
   const watcher = await connect(second.server, tokens.admin);
   cleanups.push(watcher.close);
   // No tick from the test: the start-up pass applies it.
-  await watcher.until((doc) => [...doc.getMap<{ releaseNumber: number }>(Root.instances).values()].filter((i) => i.releaseNumber === 2).length === 3, 'catch-up on start');
+  await watcher.until(
+    (doc) => [...doc.getMap<{ releaseNumber: number }>(Root.instances).values()].filter((i) => i.releaseNumber === 2).length === 3,
+    'catch-up on start',
+  );
   const { instances, history, releases } = await second.server.rooms.read(ACCOUNT, (doc) => ({
     instances: readInstances(doc),
     history: readHistory(doc),
@@ -113,12 +154,18 @@ test('a command sent twice with one idempotency key releases once', async () => 
   const { server } = await started(clock);
   const tokens = await seedPublisher(server);
   const command = { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' } as const;
-  const [a, b] = await Promise.all([post(server, tokens.admin, command, 'release-once-key'), post(server, tokens.admin, command, 'release-once-key')]);
+  const [a, b] = await Promise.all([
+    post(server, tokens.admin, command, 'release-once-key'),
+    post(server, tokens.admin, command, 'release-once-key'),
+  ]);
   const c = await post(server, tokens.admin, command, 'release-once-key');
   expect(a).toMatchObject({ status: 'SUCCESS', releaseNumber: 1 });
   expect(b).toEqual(a);
   expect(c).toEqual(a);
-  const { releases, history } = await server.rooms.read(ACCOUNT, (doc) => ({ releases: readReleases(doc, 'orders'), history: readHistory(doc) }));
+  const { releases, history } = await server.rooms.read(ACCOUNT, (doc) => ({
+    releases: readReleases(doc, 'orders'),
+    history: readHistory(doc),
+  }));
   expect(releases).toHaveLength(1);
   expect(history.filter((record) => record.kind === 'RELEASE')).toHaveLength(1);
 });
@@ -128,18 +175,27 @@ test('Delete Integration Pack uninstalls it from every managed account', async (
   const { server } = await started(clock);
   const tokens = await seedPublisher(server);
   const ids = await pendingReReleaseToThree(server, tokens);
-  expect(await post(server, tokens.managed.acme!, { type: 'ATTACH_ATOM', instanceId: ids.acme!, atomId: 'atom-1' })).toMatchObject({ status: 'SUCCESS' });
+  expect(await post(server, tokens.managed.acme!, { type: 'ATTACH_ATOM', instanceId: ids.acme!, atomId: 'atom-1' })).toMatchObject({
+    status: 'SUCCESS',
+  });
   const deleted = await post(server, tokens.admin, { type: 'DELETE_PACK', packId: 'orders' });
-  expect(deleted.message).toBe('Orders was deleted. It was uninstalled from 3 instances in 3 managed accounts; 1 Atom and 0 environments were detached.');
+  expect(deleted.message).toBe(
+    'Orders was deleted. It was uninstalled from 3 instances in 3 managed accounts; 1 Atom and 0 environments were detached.',
+  );
   for (const id of MANAGED) {
     const view = await getJson<ManagedView>(server, tokens.managed[id]!, '/api/managed');
     expect(view.body).toMatchObject({ instances: [], installable: [] });
   }
   // An admin may look at a managed account's view; a managed token sees only its own.
-  expect((await getJson<ManagedView>(server, tokens.admin, '/api/managed?managedAccountId=globex')).body).toMatchObject({ managedAccountId: 'globex', instances: [] });
+  expect((await getJson<ManagedView>(server, tokens.admin, '/api/managed?managedAccountId=globex')).body).toMatchObject({
+    managedAccountId: 'globex',
+    instances: [],
+  });
   expect((await getJson(server, tokens.admin, '/api/managed')).status).toBe(400);
   expect((await getJson(server, tokens.admin, '/api/managed?managedAccountId=nobody')).status).toBe(404);
-  expect((await getJson<ManagedView>(server, tokens.managed.acme!, '/api/managed?managedAccountId=globex')).body.managedAccountId).toBe('acme');
+  expect((await getJson<ManagedView>(server, tokens.managed.acme!, '/api/managed?managedAccountId=globex')).body.managedAccountId).toBe(
+    'acme',
+  );
   // The pending release went with the pack: the scheduler finds nothing on the date.
   clock.set('2025-03-20T00:00:00Z');
   expect(await server.scheduler.tick()).toMatchObject({ releasesApplied: 0, instancesUpdated: 0 });

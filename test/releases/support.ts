@@ -47,13 +47,27 @@ export async function seedPublisher(server: SyncServer): Promise<Tokens> {
   const admin = await mintToken(accounts, { id: 'p-ada', accountId: ACCOUNT, name: 'Ada Admin', role: 'admin' });
   const managed: Record<string, string> = {};
   for (const id of MANAGED)
-    managed[id] = await mintToken(accounts, { id: `p-${id}`, accountId: ACCOUNT, name: `User of ${id}`, role: 'managed', managedAccountId: id });
+    managed[id] = await mintToken(accounts, {
+      id: `p-${id}`,
+      accountId: ACCOUNT,
+      name: `User of ${id}`,
+      role: 'managed',
+      managedAccountId: id,
+    });
   await server.rooms.mutate(ACCOUNT, (doc, origin) => {
     for (const id of MANAGED) writeManagedAccount(doc, { id, name: id.toUpperCase() }, origin);
     writeComponent(doc, { id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1] }, origin);
     writeNewPack(
       doc,
-      { id: 'orders', name: 'Orders', description: '', installationType: 'SINGLE', componentIds: ['c1'], createdAt: '2025-03-01T00:00:00.000Z', createdBy: 'p-ada' },
+      {
+        id: 'orders',
+        name: 'Orders',
+        description: '',
+        installationType: 'SINGLE',
+        componentIds: ['c1'],
+        createdAt: '2025-03-01T00:00:00.000Z',
+        createdBy: 'p-ada',
+      },
       origin,
     );
   });

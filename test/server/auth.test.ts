@@ -32,7 +32,8 @@ afterEach(async () => {
   await t.close();
 });
 
-const url = (accountId: string, token?: string, extra = '') => `${t.wsUrl}/${accountId}${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}${extra}`;
+const url = (accountId: string, token?: string, extra = '') =>
+  `${t.wsUrl}/${accountId}${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}${extra}`;
 
 test('a missing or bad token gets 401 and loads nothing', async () => {
   expect((await upgradeStatus(url('demo'))).status).toBe(401);

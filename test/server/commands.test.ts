@@ -23,7 +23,14 @@ function countingExecutor() {
     calls.push(context.idempotencyKey);
     writeHistory(
       context.doc,
-      { id: context.idempotencyKey, kind: command.type, actor: context.actor.personName, at: context.now.toISOString(), summary: `fake ${command.type}`, status: 'SUCCESS' },
+      {
+        id: context.idempotencyKey,
+        kind: command.type,
+        actor: context.actor.personName,
+        at: context.now.toISOString(),
+        summary: `fake ${command.type}`,
+        status: 'SUCCESS',
+      },
       context.origin,
     );
     return { idempotencyKey: context.idempotencyKey, status: 'SUCCESS', message: `run #${calls.length}`, releaseNumber: calls.length };
@@ -41,7 +48,10 @@ function client(t: TestServer, token: string, proto = true): TestClient {
   cleanup.push(() => c.destroy());
   return c;
 }
-const release = (key: string): CommandEnvelope => ({ idempotencyKey: key, command: { type: 'RELEASE', packId: 'p1', releaseSchedule: 'IMMEDIATELY' } });
+const release = (key: string): CommandEnvelope => ({
+  idempotencyKey: key,
+  command: { type: 'RELEASE', packId: 'p1', releaseSchedule: 'IMMEDIATELY' },
+});
 const post = (t: TestServer, token: string, body: unknown, accountId = 'demo') =>
   fetch(`${t.server.url}/api/accounts/${accountId}/commands`, {
     method: 'POST',
@@ -107,7 +117,10 @@ test('roles: viewers run nothing; managed-account users run only their commands;
   const t = await start(execute);
   expect((await post(t, t.tokens.viewer, release('key-role-1'))).status).toBe(403);
   expect((await post(t, t.tokens.managed, release('key-role-2'))).status).toBe(403);
-  const install = await post(t, t.tokens.managed, { idempotencyKey: 'key-role-3', command: { type: 'INSTALL', packId: 'p1', managedAccountId: 'm1' } });
+  const install = await post(t, t.tokens.managed, {
+    idempotencyKey: 'key-role-3',
+    command: { type: 'INSTALL', packId: 'p1', managedAccountId: 'm1' },
+  });
   expect(install.status).toBe(200);
   expect((await post(t, t.tokens.otherAdmin, release('key-role-4'))).status).toBe(403);
   expect((await post(t, t.tokens.otherAdmin, release('key-role-3'), 'acme')).status).toBe(200);
@@ -128,7 +141,11 @@ test('malformed commands get a clear error and run nothing', async () => {
   const bad = await post(t, t.tokens.admin, { idempotencyKey: 'short', command: { type: 'RELEASE' } });
   expect(bad.status).toBe(400);
   expect(await bad.json()).toEqual({ error: { code: 'INVALID_COMMAND', message: expect.stringContaining('Invalid command') } });
-  const notJson = await fetch(`${t.server.url}/api/accounts/demo/commands`, { method: 'POST', headers: { Authorization: `Bearer ${t.tokens.admin}` }, body: '{' });
+  const notJson = await fetch(`${t.server.url}/api/accounts/demo/commands`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${t.tokens.admin}` },
+    body: '{',
+  });
   expect(notJson.status).toBe(400);
 
   const sender = client(t, t.tokens.admin);
@@ -144,7 +161,10 @@ test('malformed commands get a clear error and run nothing', async () => {
 test('the real executor is wired in by default', async () => {
   const t = await startTestServer();
   cleanup.push(() => t.close());
-  const response = await post(t, t.tokens.admin, { idempotencyKey: 'key-real-0001', command: { type: 'DELETE_PACK', packId: 'no-such-pack' } });
+  const response = await post(t, t.tokens.admin, {
+    idempotencyKey: 'key-real-0001',
+    command: { type: 'DELETE_PACK', packId: 'no-such-pack' },
+  });
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ idempotencyKey: 'key-real-0001', status: 'ERROR' });
 });

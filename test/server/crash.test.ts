@@ -24,7 +24,15 @@ function writer(client: TestClient, prefix: string, everyMs = 3) {
   const written: string[] = [];
   const timer = setInterval(() => {
     const id = `${prefix}-${written.length + 1}`;
-    writeNewPack(client.doc, { id, name: `Pack ${id}`, description: 'x'.repeat(written.length % 50), installationType: 'SINGLE', componentIds: [], createdAt: new Date(0).toISOString(), createdBy: prefix });
+    writeNewPack(client.doc, {
+      id,
+      name: `Pack ${id}`,
+      description: 'x'.repeat(written.length % 50),
+      installationType: 'SINGLE',
+      componentIds: [],
+      createdAt: new Date(0).toISOString(),
+      createdBy: prefix,
+    });
     written.push(id);
     client.events.emit('change');
   }, everyMs);
@@ -76,9 +84,14 @@ test('kill -9 during a write storm loses nothing that was reported stored; clien
   await waitFor([a, b], () => !a.provider.wsconnected && !b.provider.wsconnected, 'clients notice the crash');
   const offlineFrom = writeA.written.length;
   await waitFor([a], () => writeA.written.length >= offlineFrom + 5, 'offline edits');
-  server = await spawnServer({ dataDir, port, via: 'node' }); 
+  server = await spawnServer({ dataDir, port, via: 'node' });
   const storedBefore = [a.stored.length, b.stored.length];
-  await waitFor([a, b], () => a.stored.length > storedBefore[0]! + 5 && b.stored.length > storedBefore[1]! + 5, 'writing again after the restart', 20_000);
+  await waitFor(
+    [a, b],
+    () => a.stored.length > storedBefore[0]! + 5 && b.stored.length > storedBefore[1]! + 5,
+    'writing again after the restart',
+    20_000,
+  );
   writeA.stop();
   writeB.stop();
 

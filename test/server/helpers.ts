@@ -163,7 +163,12 @@ export function connectClient(options: ClientOptions): TestClient {
  * Resolves when `check()` holds, re-checking whenever one of `sources` emits 'change' (and on a
  * slow safety tick); rejects after `timeoutMs` naming `what`.
  */
-export function waitFor(sources: readonly { events: EventEmitter }[], check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export function waitFor(
+  sources: readonly { events: EventEmitter }[],
+  check: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const wake = () => {
       let ok = false;
@@ -217,7 +222,7 @@ export function docJson(doc: Y.Doc): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, typeJson(doc.share.get(name)!)]));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types every parent and root as AbstractType<any>.
 function typeJson(type: Y.AbstractType<any>): unknown {
   const jsonOf = (value: unknown): unknown => (value instanceof Y.AbstractType ? typeJson(value) : value);
   const map: Record<string, unknown> = {};

@@ -80,7 +80,15 @@ test('after the first sync a larger frame is fine, one over the large limit clos
   const big = connectClient({ wsUrl: t.wsUrl, accountId: 'demo', token: t.tokens.admin });
   extra.push(big);
   await synced(big);
-  writeNewPack(big.doc, { id: 'big', name: 'Big', description: 'd'.repeat(400), installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'a' });
+  writeNewPack(big.doc, {
+    id: 'big',
+    name: 'Big',
+    description: 'd'.repeat(400),
+    installationType: 'SINGLE',
+    componentIds: [],
+    createdAt: 'x',
+    createdBy: 'a',
+  });
   // ~100 KiB in one transaction: over the pre-sync limit, under the large one.
   big.doc.transact(() => {
     for (let i = 0; i < 400; i++) writePackName(big.doc, 'big', `Big ${'n'.repeat(80)} ${i}`.slice(0, 100));
@@ -133,7 +141,8 @@ test('a request target that is not a URL gets 400 (plain or upgrade) and the ser
       socket.on('error', () => resolve('error'));
     });
   expect(await statusLine('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
-  const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+  const upgrade =
+    'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
   expect(await statusLine(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}`)).toMatch(/^HTTP\/1.1 4\d\d/);
   await stillSyncing('after-bad-url');
 });

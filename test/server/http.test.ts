@@ -33,7 +33,12 @@ const api = (path: string, token: string | undefined, init: { method?: string; b
 
 test('GET /api/health and GET /api/me for each role', async () => {
   expect(await (await api('/api/health', undefined)).json()).toEqual({ status: 'ok' });
-  expect(await (await api('/api/me', t.tokens.admin)).json()).toEqual({ accountId: 'demo', role: 'admin', personId: 'ann', personName: 'ann' });
+  expect(await (await api('/api/me', t.tokens.admin)).json()).toEqual({
+    accountId: 'demo',
+    role: 'admin',
+    personId: 'ann',
+    personName: 'ann',
+  });
   expect(await (await api('/api/me', t.tokens.viewer)).json()).toMatchObject({ role: 'viewer' });
 });
 
@@ -41,7 +46,10 @@ test('publishing a component and a new version shows up live on an open page', a
   const page = connectClient({ wsUrl: t.wsUrl, accountId: 'demo', token: t.tokens.viewer });
   clients.push(page);
   await synced(page);
-  const created = await api('/api/accounts/demo/components', t.tokens.admin, { method: 'POST', body: { name: '  NetSuite Order Export ', type: 'PROCESS' } });
+  const created = await api('/api/accounts/demo/components', t.tokens.admin, {
+    method: 'POST',
+    body: { name: '  NetSuite Order Export ', type: 'PROCESS' },
+  });
   expect(created.status).toBe(201);
   const component = (await created.json()) as PublishedComponent;
   expect(component).toEqual({ id: expect.stringMatching(/^cmp_/), name: 'NetSuite Order Export', type: 'PROCESS', versions: [1] });
@@ -63,9 +71,14 @@ test('publishing: admins only, valid bodies only, known components only', async 
   const invalid = await api('/api/accounts/demo/components', t.tokens.admin, { method: 'POST', body: { name: '', type: 'PROCESS' } });
   expect(invalid.status).toBe(400);
   expect(await invalid.json()).toEqual({ error: { code: 'INVALID_COMPONENT', message: 'name is required' } });
-  expect((await api('/api/accounts/demo/components', t.tokens.admin, { method: 'POST', body: { name: 'X', type: 'WIDGET' } })).status).toBe(400);
+  expect((await api('/api/accounts/demo/components', t.tokens.admin, { method: 'POST', body: { name: 'X', type: 'WIDGET' } })).status).toBe(
+    400,
+  );
   expect((await api('/api/accounts/demo/components', t.tokens.admin, { method: 'POST', body: '{"name":' })).status).toBe(400);
-  const tooBig = await api('/api/accounts/demo/components', t.tokens.admin, { method: 'POST', body: { name: 'x'.repeat(2000), type: 'PROCESS' } });
+  const tooBig = await api('/api/accounts/demo/components', t.tokens.admin, {
+    method: 'POST',
+    body: { name: 'x'.repeat(2000), type: 'PROCESS' },
+  });
   expect(tooBig.status).toBe(413);
   const missing = await api('/api/accounts/demo/components/nope/versions', t.tokens.admin, { method: 'POST' });
   expect(missing.status).toBe(404);

@@ -14,7 +14,15 @@ const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-const pack = (id: string): IntegrationPack => ({ id, name: `Pack ${id}`, description: '', installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'y' });
+const pack = (id: string): IntegrationPack => ({
+  id,
+  name: `Pack ${id}`,
+  description: '',
+  installationType: 'SINGLE',
+  componentIds: [],
+  createdAt: 'x',
+  createdBy: 'y',
+});
 
 async function start(config: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
   const t = await startTestServer(config);
@@ -82,7 +90,11 @@ test('server mutations resolve after their changes are stored, and reach open co
   for (const update of stored.updates) Y.applyUpdate(doc, update);
   expect(readPack(doc, 'bulk-1999')).toBeDefined();
   await waitFor([a], () => readPack(a.doc, 'bulk-1999') !== undefined, 'the viewer receives the bulk change');
-  await expect(t.server.rooms.mutate('demo', () => { throw new Error('boom'); })).rejects.toThrow('boom');
+  await expect(
+    t.server.rooms.mutate('demo', () => {
+      throw new Error('boom');
+    }),
+  ).rejects.toThrow('boom');
 });
 
 test('when storing fails, nothing unstored reaches other clients; connections close with 1013 and the sender is told', async () => {
@@ -101,7 +113,11 @@ test('when storing fails, nothing unstored reaches other clients; connections cl
 
   failAppends = true;
   writeNewPack(sender.doc, pack('lost'));
-  await waitFor([sender, other], () => sender.notices.some((n) => n.code === 'STORAGE_FAILED') && other.closes.some((c) => c.code === 1013), 'storage failure reported');
+  await waitFor(
+    [sender, other],
+    () => sender.notices.some((n) => n.code === 'STORAGE_FAILED') && other.closes.some((c) => c.code === 1013),
+    'storage failure reported',
+  );
   expect(readPack(other.doc, 'lost')).toBeUndefined();
   expect(t.server.rooms.isLoaded('demo')).toBe(false);
 

@@ -21,12 +21,31 @@ const RATE = Number(process.argv[7]) || 0;
 const UPDATES = Number(updatesArg) || 5000;
 const LISTENERS = listenersArg === undefined ? 50 : Number(listenersArg);
 const dir = tempDir();
-const store = openSqliteStore(`${dir}/sync.db`, { durability: durabilityArg === 'normal' ? 'normal' : 'full', writer: writerArg === 'worker' ? 'worker' : 'inline' });
+const store = openSqliteStore(`${dir}/sync.db`, {
+  durability: durabilityArg === 'normal' ? 'normal' : 'full',
+  writer: writerArg === 'worker' ? 'worker' : 'inline',
+});
 await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
-const rooms = new Rooms({ store, limits: { ...defaultLimits, messagesPerSecond: 1e9, messageBurst: 1e9 }, options: defaultRoomOptions, clock: systemClock, log: quietLogger, executeCommand });
+const rooms = new Rooms({
+  store,
+  limits: { ...defaultLimits, messagesPerSecond: 1e9, messageBurst: 1e9 },
+  options: defaultRoomOptions,
+  clock: systemClock,
+  log: quietLogger,
+  executeCommand,
+});
 let sentBytes = 0;
 let frames = 0;
-const socket = (onSend?: (data: Uint8Array) => void): SyncSocket => ({ readyState: 1, bufferedAmount: 0, send: (d) => { sentBytes += d.byteLength; frames++; onSend?.(d); }, close: () => {} });
+const socket = (onSend?: (data: Uint8Array) => void): SyncSocket => ({
+  readyState: 1,
+  bufferedAmount: 0,
+  send: (d) => {
+    sentBytes += d.byteLength;
+    frames++;
+    onSend?.(d);
+  },
+  close: () => {},
+});
 // Listener 0 applies what it is sent and records when description i (update i+1) first shows.
 const seenAt: number[] = [];
 const listenerDoc = new Y.Doc();
@@ -49,7 +68,12 @@ const updates: Uint8Array[] = [];
 client.on('update', (u: Uint8Array) => updates.push(u));
 writeNewPack(client, { id: 'p', name: 'P', description: '', installationType: 'SINGLE', componentIds: [], createdAt: 'x', createdBy: 'x' });
 for (let i = 0; i < UPDATES; i++) writePackDescription(client, 'p', `description ${i}`);
-const framesOut = updates.map((u) => { const e = encoding.createEncoder(); encoding.writeVarUint(e, 0); syncProtocol.writeUpdate(e, u); return encoding.toUint8Array(e); });
+const framesOut = updates.map((u) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  syncProtocol.writeUpdate(e, u);
+  return encoding.toUint8Array(e);
+});
 
 const sentAt: number[] = [];
 const start = performance.now();
@@ -68,9 +92,28 @@ await rooms.room('demo').committed();
 const ms = performance.now() - start;
 const sizes = await store.docs.sizes('demo');
 // sentAt[0] is the new pack; sentAt[k + 1] is description k.
-const latencies = sentAt.slice(1).map((t, k) => (seenAt[k] ?? NaN) - t).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+const latencies = sentAt
+  .slice(1)
+  .map((t, k) => (seenAt[k] ?? NaN) - t)
+  .filter((x) => !Number.isNaN(x))
+  .sort((a, b) => a - b);
 const q = (p: number) => +(latencies[Math.floor(p * (latencies.length - 1))] ?? NaN).toFixed(2);
-console.log(JSON.stringify({ updates: UPDATES + 1, listeners: LISTENERS, burst: BURST, paced: RATE || 'no', durability: durabilityArg ?? 'full', writer: writerArg ?? 'inline', ms: Math.round(ms), updatesPerSecond: Math.round(((UPDATES + 1) / ms) * 1000), framesSent: frames, mbSent: +(sentBytes / 1e6).toFixed(1), commits: sizes.logCount, latencyMs: { p50: q(0.5), p99: q(0.99), n: latencies.length } }));
+console.log(
+  JSON.stringify({
+    updates: UPDATES + 1,
+    listeners: LISTENERS,
+    burst: BURST,
+    paced: RATE || 'no',
+    durability: durabilityArg ?? 'full',
+    writer: writerArg ?? 'inline',
+    ms: Math.round(ms),
+    updatesPerSecond: Math.round(((UPDATES + 1) / ms) * 1000),
+    framesSent: frames,
+    mbSent: +(sentBytes / 1e6).toFixed(1),
+    commits: sizes.logCount,
+    latencyMs: { p50: q(0.5), p99: q(0.99), n: latencies.length },
+  }),
+);
 await rooms.close(1012, 'bye');
 await store.close();
 rmSync(dir, { recursive: true, force: true });

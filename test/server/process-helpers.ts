@@ -22,7 +22,12 @@ export interface ServerProcess {
  * `via: 'tsx'` runs `tsx sync-server/main.ts` (what npm start runs); `via: 'node'` runs the same
  * file in a single node process (`node --import tsx`), so that SIGKILL reaches the server itself.
  */
-export function spawnServer(options: { dataDir: string; port?: number; via?: 'tsx' | 'node'; env?: Record<string, string> }): Promise<ServerProcess> {
+export function spawnServer(options: {
+  dataDir: string;
+  port?: number;
+  via?: 'tsx' | 'node';
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
   const env = { ...process.env, PORT: String(options.port ?? 0), DATA_DIR: options.dataDir, QUIET: '1', ...options.env };
   const main = join(root, 'sync-server', 'main.ts');
   const child =

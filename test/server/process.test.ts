@@ -25,7 +25,7 @@ const newPack = (id: string, name: string) => ({
   createdBy: 'test',
 });
 
-test('two stock y-websocket providers converge through `npm start`\'s server, and the state survives a restart', async () => {
+test("two stock y-websocket providers converge through `npm start`'s server, and the state survives a restart", async () => {
   const dataDir = tempDir();
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let server: ServerProcess = await spawnServer({ dataDir });
@@ -36,7 +36,9 @@ test('two stock y-websocket providers converge through `npm start`\'s server, an
   expect(Object.keys(tokens.demo?.managed ?? {})).toHaveLength(3);
 
   const clients: TestClient[] = [];
-  cleanup.push(() => clients.forEach((c) => c.destroy()));
+  cleanup.push(() => {
+    for (const c of clients) c.destroy();
+  });
   const a = connectClient({ wsUrl: server.wsUrl, accountId: 'demo', token: tokens.demo!.admin[0]! });
   const b = connectClient({ wsUrl: server.wsUrl, accountId: 'demo', token: tokens.demo!.admin[1]! });
   clients.push(a, b);
@@ -50,7 +52,11 @@ test('two stock y-websocket providers converge through `npm start`\'s server, an
   writePackDescription(b.doc, 'from-b', 'Written by B');
   await waitFor([a, b], () => sameState(a.doc, b.doc) && readPacks(a.doc).length === seeded + 2, 'a and b converge');
 
-  const closed = waitFor([a, b], () => a.closes.some((c) => c.code === 1012) && b.closes.some((c) => c.code === 1012), 'both closed with 1012');
+  const closed = waitFor(
+    [a, b],
+    () => a.closes.some((c) => c.code === 1012) && b.closes.some((c) => c.code === 1012),
+    'both closed with 1012',
+  );
   server.child.kill('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });
   await closed;
@@ -59,7 +65,10 @@ test('two stock y-websocket providers converge through `npm start`\'s server, an
   const c = connectClient({ wsUrl: server.wsUrl, accountId: 'demo', token: tokens.demo!.viewer[0]! });
   clients.push(c);
   await synced(c);
-  expect(packJson(c.doc)).toMatchObject({ 'from-a': { name: 'Pack From A' }, 'from-b': { name: 'Pack From B', description: 'Written by B' } });
+  expect(packJson(c.doc)).toMatchObject({
+    'from-a': { name: 'Pack From A' },
+    'from-b': { name: 'Pack From B', description: 'Written by B' },
+  });
   expect(server.output()).not.toContain('First start');
   server.child.kill('SIGTERM');
   expect((await server.exited).code).toBe(0);
@@ -73,7 +82,8 @@ test('`npm run token` mints a working token into DATA_DIR and prints it once', a
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const tsx = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
   const cli = join(import.meta.dirname, '..', '..', 'sync-server', 'cli', 'token.ts');
-  const run = (...args: string[]) => execFileSync(tsx, [cli, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (...args: string[]) =>
+    execFileSync(tsx, [cli, ...args], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   expect(() => run('--account', 'demo', '--role', 'admin')).toThrow(/No account "demo"/);
   const admin = run('--account', 'demo', '--role', 'admin', '--name', 'Ann', '--create', '--multi-install').trim();
   const managed = run('--account', 'demo', '--role', 'managed', '--managed', 'demo-m1').trim();

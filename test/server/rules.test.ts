@@ -74,7 +74,10 @@ test('a description over 500 characters is restored to the last valid one; a val
     writePackDescription(sender.doc, 'single', 'é'.repeat(501));
   });
   await waitForNotice('DESCRIPTION_TOO_LONG');
-  await everyoneAgrees('description restored', (doc) => readPack(doc, 'single')?.description === 'First description' && readPack(doc, 'single')?.name === 'Renamed Pack');
+  await everyoneAgrees(
+    'description restored',
+    (doc) => readPack(doc, 'single')?.description === 'First description' && readPack(doc, 'single')?.name === 'Renamed Pack',
+  );
   expect(sender.notices.find((n) => n.code === 'DESCRIPTION_TOO_LONG')?.message).toContain('500');
 });
 
@@ -126,14 +129,18 @@ test('a new pack that breaks a rule is not added; a valid new pack is', async ()
   await everyoneAgrees('bad dropped, good kept', (doc) => !packsMap(doc).has('bad') && readPack(doc, 'good')?.name === 'Pack good');
 });
 
-test('a viewer cannot write (notice, nothing stored or sent) but receives everyone else\'s edits', async () => {
+test("a viewer cannot write (notice, nothing stored or sent) but receives everyone else's edits", async () => {
   const viewer = connectClient({ wsUrl: t.wsUrl, accountId: 'demo', token: t.tokens.viewer, proto: true });
   clients.push(viewer);
   await synced(viewer);
   writePackName(viewer.doc, 'single', 'Viewer Was Here');
   await waitFor([viewer], () => viewer.notices.some((n) => n.code === 'READ_ONLY'), 'READ_ONLY notice');
   writePackName(sender.doc, 'multi', 'Renamed By Admin');
-  await waitFor([viewer, other], () => readPack(viewer.doc, 'multi')?.name === 'Renamed By Admin' && readPack(other.doc, 'multi')?.name === 'Renamed By Admin', 'viewer receives');
+  await waitFor(
+    [viewer, other],
+    () => readPack(viewer.doc, 'multi')?.name === 'Renamed By Admin' && readPack(other.doc, 'multi')?.name === 'Renamed By Admin',
+    'viewer receives',
+  );
   expect(readPack(other.doc, 'single')?.name).toBe('Pack single');
   const server = new Y.Doc();
   Y.applyUpdate(server, await serverDoc());

@@ -44,9 +44,14 @@ test('a proto client hears that its edits are stored', async () => {
   await synced(a);
   writeNewPack(a.doc, pack('p1', 'Orders'));
   const mine = Y.encodeStateVector(a.doc);
-  await waitFor([a], () => a.stored.some((sv) => {
-    const stored = Y.decodeStateVector(sv);
-    return [...Y.decodeStateVector(mine)].every(([client, clock]) => (stored.get(client) ?? 0) >= clock);
-  }), 'stored covers the edit');
+  await waitFor(
+    [a],
+    () =>
+      a.stored.some((sv) => {
+        const stored = Y.decodeStateVector(sv);
+        return [...Y.decodeStateVector(mine)].every(([client, clock]) => (stored.get(client) ?? 0) >= clock);
+      }),
+    'stored covers the edit',
+  );
   expect(a.notices).toEqual([]);
 });

@@ -50,13 +50,15 @@ export function publicationScenarioArb(options: CatalogOptions & { unknownIds?: 
       return fc.integer({ min: 1, max: latest });
     };
     const releaseArb: fc.Arbitrary<ReleasedComponent[] | undefined> = fc.option(
-      fc.subarray(ids).chain((released) =>
-        released.length === 0
-          ? fc.constant([])
-          : fc.tuple(...released.map(versionOf)).map((versions) =>
-              released.map((componentId, index) => ({ componentId, version: versions[index]! })),
-            ),
-      ),
+      fc
+        .subarray(ids)
+        .chain((released) =>
+          released.length === 0
+            ? fc.constant([])
+            : fc
+                .tuple(...released.map(versionOf))
+                .map((versions) => released.map((componentId, index) => ({ componentId, version: versions[index]! }))),
+        ),
       { nil: undefined },
     );
     return fc.record({ catalog: fc.constant(catalog), componentIds: fc.subarray(ids), release: releaseArb });

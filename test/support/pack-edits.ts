@@ -33,7 +33,24 @@ export const validDescriptionArb = fc.oneof(
 );
 
 const anyValue = fc.oneof(
-  fc.constantFrom<unknown>(undefined, null, 0, 42, true, false, '', ' ', 'SINGLE', 'MULTI', 'OTHER', longName, longDescription, AS_Y_TEXT, ['x'], { nested: 1 }),
+  fc.constantFrom<unknown>(
+    undefined,
+    null,
+    0,
+    42,
+    true,
+    false,
+    '',
+    ' ',
+    'SINGLE',
+    'MULTI',
+    'OTHER',
+    longName,
+    longDescription,
+    AS_Y_TEXT,
+    ['x'],
+    { nested: 1 },
+  ),
   fc.string({ maxLength: 20 }),
 );
 
@@ -42,11 +59,36 @@ export function packEditArb(componentIds: readonly string[], allIds: readonly st
   const ids = fc.constantFrom(...componentIds, 'unknown-component');
   const packKeys = fc.constantFrom(...Object.values(PackKey), 'color', 'installationtype');
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.constant(PackKey.name), value: fc.oneof(validNameArb, validNameArb.map((n) => ` ${n} `), anyValue) }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.constant(PackKey.description), value: fc.oneof(validDescriptionArb, anyValue) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.constant(PackKey.name),
+        value: fc.oneof(
+          validNameArb,
+          validNameArb.map((n) => ` ${n} `),
+          anyValue,
+        ),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.constant(PackKey.description),
+        value: fc.oneof(validDescriptionArb, anyValue),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('set' as const), key: packKeys, value: anyValue }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteKey' as const), key: packKeys }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('addComponent' as const), id: ids, value: fc.oneof({ weight: 5, arbitrary: fc.constant<unknown>(true) }, anyValue) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('addComponent' as const),
+        id: ids,
+        value: fc.oneof({ weight: 5, arbitrary: fc.constant<unknown>(true) }, anyValue),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('addMany' as const), ids: fc.constant([...allIds]) }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('removeComponent' as const), id: ids }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('replaceComponents' as const), value: anyValue }) },
@@ -108,7 +150,12 @@ export const worldArb: fc.Arbitrary<ReconcileWorld> = fc
   .map(({ multiInstallEnabled, processes, apiServices }) => {
     const catalog = new Map<string, PublishedComponent>();
     for (let index = 0; index < processes; index++)
-      catalog.set(`p${String(index).padStart(3, '0')}`, { id: `p${String(index).padStart(3, '0')}`, name: `Process ${index}`, type: 'PROCESS', versions: [1] });
+      catalog.set(`p${String(index).padStart(3, '0')}`, {
+        id: `p${String(index).padStart(3, '0')}`,
+        name: `Process ${index}`,
+        type: 'PROCESS',
+        versions: [1],
+      });
     for (let index = 0; index < apiServices; index++)
       catalog.set(`api${index}`, { id: `api${index}`, name: `API ${index}`, type: 'API_SERVICE', versions: [1] });
     return { account: { multiInstallEnabled }, catalog };

@@ -67,25 +67,25 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
       <fieldset class="radio-group">
         <legend>Release schedule</legend>
         <div class="radio-options">
-        <label class="radio">
-          <input
-            type="radio"
-            name={ids.schedule}
-            checked={!pending()}
-            autofocus
-            onChange={() => setSchedule(ReleaseSchedule.IMMEDIATELY)}
-          />
-          Release Immediate
-        </label>
-        <label class="radio">
-          <input
-            type="radio"
-            name={ids.schedule}
-            checked={pending()}
-            onChange={() => setSchedule(ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)}
-          />
-          Release Pending
-        </label>
+          <label class="radio">
+            <input
+              type="radio"
+              name={ids.schedule}
+              checked={!pending()}
+              autofocus
+              onChange={() => setSchedule(ReleaseSchedule.IMMEDIATELY)}
+            />
+            Release Immediate
+          </label>
+          <label class="radio">
+            <input
+              type="radio"
+              name={ids.schedule}
+              checked={pending()}
+              onChange={() => setSchedule(ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)}
+            />
+            Release Pending
+          </label>
         </div>
       </fieldset>
 
@@ -125,12 +125,7 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         </p>
       </section>
 
-      <DialogActions
-        error={error()?.message}
-        okDisabled={busy() || (pending() && date() === '')}
-        onOk={release}
-        onCancel={props.onClose}
-      />
+      <DialogActions error={error()?.message} okDisabled={busy() || (pending() && date() === '')} onOk={release} onCancel={props.onClose} />
     </Dialog>
   );
 }

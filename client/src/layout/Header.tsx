@@ -24,9 +24,7 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
           </nav>
         </div>
         <div class="me">
-          <Show when={props.workspace.account()}>
-            {(account) => <span class="account-name">{account().name}</span>}
-          </Show>
+          <Show when={props.workspace.account()}>{(account) => <span class="account-name">{account().name}</span>}</Show>
           <Avatar name={session().personName} color="#2f6f9f" />
           <span class="me-name">
             {session().personName}
@@ -38,18 +36,18 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
         </div>
       </div>
       <Show when={session().role !== 'managed'}>
-      <div class="status-bar">
-        <SyncStatus workspace={props.workspace} />
-        <Peers workspace={props.workspace} />
-        <div class="undo-redo">
-          <button type="button" class="ghost" disabled={!props.workspace.canUndo()} onClick={() => props.workspace.undo()}>
-            <span aria-hidden="true">↶</span> Undo
-          </button>
-          <button type="button" class="ghost" disabled={!props.workspace.canRedo()} onClick={() => props.workspace.redo()}>
-            <span aria-hidden="true">↷</span> Redo
-          </button>
+        <div class="status-bar">
+          <SyncStatus workspace={props.workspace} />
+          <Peers workspace={props.workspace} />
+          <div class="undo-redo">
+            <button type="button" class="ghost" disabled={!props.workspace.canUndo()} onClick={() => props.workspace.undo()}>
+              <span aria-hidden="true">↶</span> Undo
+            </button>
+            <button type="button" class="ghost" disabled={!props.workspace.canRedo()} onClick={() => props.workspace.redo()}>
+              <span aria-hidden="true">↷</span> Redo
+            </button>
+          </div>
         </div>
-      </div>
       </Show>
     </header>
   );

@@ -9,8 +9,9 @@ import { groupNotices, type NoticeGroup } from '../format.ts';
 export function Notices(props: { workspace: Workspace }) {
   const groups = createMemo(() => groupNotices(props.workspace.notices()));
   // Highest index first, so the indexes still to dismiss stay valid.
-  const dismiss = (group: NoticeGroup) =>
-    [...group.indexes].sort((a, b) => b - a).forEach((index) => props.workspace.dismissNotice(index));
+  const dismiss = (group: NoticeGroup) => {
+    for (const index of [...group.indexes].sort((a, b) => b - a)) props.workspace.dismissNotice(index);
+  };
 
   return (
     <div class="notices" role="alert" aria-label="Notices">

@@ -17,9 +17,7 @@ export function Peers(props: { workspace: Workspace }) {
                 <Avatar name={peer.name} color={peer.color} />
                 <span class="peer-text">
                   <span class="peer-name">{peer.name}</span>
-                  <Show when={packName(peer.packId)}>
-                    {(name) => <span class="peer-where"> on {name()}</span>}
-                  </Show>
+                  <Show when={packName(peer.packId)}>{(name) => <span class="peer-where"> on {name()}</span>}</Show>
                 </span>
               </li>
             )}

@@ -3,7 +3,8 @@ import { createSignal, createUniqueId, For } from 'solid-js';
 import type { Command } from '../../../shared/commands.ts';
 import type { ManagedInstanceView } from '../../../shared/rollout.ts';
 
-const label = (instance: ManagedInstanceView) => (instance.overrideName ? `${instance.packName} (${instance.overrideName})` : instance.packName);
+const label = (instance: ManagedInstanceView) =>
+  instance.overrideName ? `${instance.packName} (${instance.overrideName})` : instance.packName;
 
 export function AttachForm(props: {
   instances: ManagedInstanceView[];

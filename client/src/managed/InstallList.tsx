@@ -63,9 +63,19 @@ function InstallRow(props: {
           <label for={`${id}-name`} class="visually-hidden">
             Instance name for {props.pack.name}
           </label>
-          <input id={`${id}-name`} type="text" placeholder="Instance name" value={name()} onInput={(event) => setName(event.currentTarget.value)} />
+          <input
+            id={`${id}-name`}
+            type="text"
+            placeholder="Instance name"
+            value={name()}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
         </Show>
-        <button type="submit" disabled={props.disabled || !props.pack.canInstall} aria-label={props.pack.canInstall ? `Install ${props.pack.name}` : `${props.pack.name} installed`}>
+        <button
+          type="submit"
+          disabled={props.disabled || !props.pack.canInstall}
+          aria-label={props.pack.canInstall ? `Install ${props.pack.name}` : `${props.pack.name} installed`}
+        >
           {props.pack.canInstall ? 'Install' : 'Installed'}
         </button>
       </form>

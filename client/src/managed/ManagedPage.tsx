@@ -75,14 +75,24 @@ export function ManagedPage(props: { workspace: Workspace }) {
         </p>
       </Show>
 
-      <Show when={current()} fallback={<Show when={!view.error}><p class="loading muted">Loading your integration packs…</p></Show>}>
+      <Show
+        when={current()}
+        fallback={
+          <Show when={!view.error}>
+            <p class="loading muted">Loading your integration packs…</p>
+          </Show>
+        }
+      >
         {(data) => (
           <>
             <section class="card" aria-labelledby="managed-installed">
               <h2 id="managed-installed" class="section-title">
                 Integration packs in this account
               </h2>
-              <Show when={data().instances.length > 0} fallback={<p class="muted">No integration pack is installed in this account yet.</p>}>
+              <Show
+                when={data().instances.length > 0}
+                fallback={<p class="muted">No integration pack is installed in this account yet.</p>}
+              >
                 <div class="table-scroll">
                   <table class="publications-table managed-table">
                     <thead>
@@ -126,31 +136,33 @@ export function ManagedPage(props: { workspace: Workspace }) {
                                 noun="Environment"
                                 owner={instanceName(instance)}
                                 disabled={busy()}
-                                onDetach={(environmentId) => send({ type: 'DETACH_ENVIRONMENT', instanceId: instance.instanceId, environmentId })}
+                                onDetach={(environmentId) =>
+                                  send({ type: 'DETACH_ENVIRONMENT', instanceId: instance.instanceId, environmentId })
+                                }
                               />
                             </td>
                             <td>
                               <div class="managed-actions">
-                              <Show when={instance.pendingReleaseNumber !== undefined}>
+                                <Show when={instance.pendingReleaseNumber !== undefined}>
+                                  <button
+                                    type="button"
+                                    class="primary"
+                                    disabled={busy()}
+                                    aria-label={`Apply update to ${instanceName(instance)}`}
+                                    onClick={() => setConfirming({ kind: 'apply', instance })}
+                                  >
+                                    Apply update
+                                  </button>
+                                </Show>
                                 <button
                                   type="button"
-                                  class="primary"
+                                  class="danger"
                                   disabled={busy()}
-                                  aria-label={`Apply update to ${instanceName(instance)}`}
-                                  onClick={() => setConfirming({ kind: 'apply', instance })}
+                                  aria-label={`Uninstall ${instanceName(instance)}`}
+                                  onClick={() => setConfirming({ kind: 'uninstall', instance })}
                                 >
-                                  Apply update
+                                  Uninstall
                                 </button>
-                              </Show>
-                              <button
-                                type="button"
-                                class="danger"
-                                disabled={busy()}
-                                aria-label={`Uninstall ${instanceName(instance)}`}
-                                onClick={() => setConfirming({ kind: 'uninstall', instance })}
-                              >
-                                Uninstall
-                              </button>
                               </div>
                             </td>
                           </tr>
@@ -188,11 +200,7 @@ export function ManagedPage(props: { workspace: Workspace }) {
           >
             <Show
               when={pending().kind === 'apply'}
-              fallback={
-                <p>
-                  Uninstall {instanceName(pending().instance)} from this account? Its Atoms and environments are detached.
-                </p>
-              }
+              fallback={<p>Uninstall {instanceName(pending().instance)} from this account? Its Atoms and environments are detached.</p>}
             >
               <p>
                 Apply version {pending().instance.pendingReleaseNumber} of {instanceName(pending().instance)} now

@@ -30,7 +30,10 @@ async function readError(response: Response): Promise<string> {
   return `The server answered ${response.status} ${response.statusText}`.trim() + '.';
 }
 
-export function managedApi(session: Pick<Session, 'serverUrl' | 'token' | 'accountId'>, doFetch: Fetch = globalThis.fetch.bind(globalThis)): ManagedApi {
+export function managedApi(
+  session: Pick<Session, 'serverUrl' | 'token' | 'accountId'>,
+  doFetch: Fetch = globalThis.fetch.bind(globalThis),
+): ManagedApi {
   const headers = { Authorization: `Bearer ${session.token}` };
   return {
     async view() {
@@ -53,7 +56,12 @@ export function managedApi(session: Pick<Session, 'serverUrl' | 'token' | 'accou
           body: JSON.stringify({ idempotencyKey, command }),
         });
       } catch {
-        return { idempotencyKey, status: 'ERROR', code: 'OFFLINE', message: 'You are offline: nothing was changed. Try again when the network is back.' };
+        return {
+          idempotencyKey,
+          status: 'ERROR',
+          code: 'OFFLINE',
+          message: 'You are offline: nothing was changed. Try again when the network is back.',
+        };
       }
       if (!response.ok) {
         // A refused command still comes back as a CommandResult body when the server could run it.

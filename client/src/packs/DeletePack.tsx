@@ -25,7 +25,10 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
   return (
     <>
       <button type="button" class="danger" onClick={() => setOpen(true)}>
-        <span aria-hidden="true" class="icon">✕</span> Delete Integration Pack
+        <span aria-hidden="true" class="icon">
+          ✕
+        </span>{' '}
+        Delete Integration Pack
       </button>
       <Show when={message()}>
         <p class="outcome" role="status">
@@ -38,12 +41,9 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
             Delete <strong>{name()}</strong>?
           </p>
           <p>
-            <Show
-              when={instances().length > 0}
-              fallback={<>It is not installed in any managed account, so no installation is affected.</>}
-            >
-              It will be uninstalled from every managed account where it is installed ({reachText(instances().length, accountCount())}),
-              and any Atoms or environments attached to it are detached.
+            <Show when={instances().length > 0} fallback={<>It is not installed in any managed account, so no installation is affected.</>}>
+              It will be uninstalled from every managed account where it is installed ({reachText(instances().length, accountCount())}), and
+              any Atoms or environments attached to it are detached.
             </Show>
           </p>
         </ConfirmDialog>

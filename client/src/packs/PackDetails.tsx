@@ -52,12 +52,7 @@ export function PackDetails(props: PackDetailsProps) {
               </div>
             </Show>
           </div>
-          <PackEditor
-            workspace={props.workspace}
-            packId={props.packId}
-            onCreated={props.onCreated}
-            onDeleted={props.onDeleted}
-          />
+          <PackEditor workspace={props.workspace} packId={props.packId} onCreated={props.onCreated} onDeleted={props.onDeleted} />
         </div>
         <Show when={props.packId}>
           {(packId) => (

@@ -6,7 +6,12 @@ import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { graphemeCount } from '../../../shared/text.ts';
 import { limits } from '../../../shared/limits.ts';
-import { API_SERVICE_IN_MULTI_REASON, allowedInstallationTypes, showsInstallationTypeList, validateDescription } from '../../../shared/rules.ts';
+import {
+  API_SERVICE_IN_MULTI_REASON,
+  allowedInstallationTypes,
+  showsInstallationTypeList,
+  validateDescription,
+} from '../../../shared/rules.ts';
 import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
 import type { RuleError } from '../../../shared/result.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
@@ -19,7 +24,6 @@ export interface PackEditorProps {
   onCreated: (packId: string) => void;
   onDeleted: () => void;
 }
-
 
 export function PackEditor(props: PackEditorProps) {
   const ids = { name: createUniqueId(), description: createUniqueId(), count: createUniqueId() };
@@ -67,60 +71,60 @@ export function PackEditor(props: PackEditorProps) {
     <form class="pack-form" onSubmit={save} novalidate>
       <fieldset disabled={!editable()} class="plain">
         <div class="field-row">
-        <div class="field name-field">
-          <label for={ids.name}>Integration Pack Name</label>
-          <input
-            id={ids.name}
-            type="text"
-            autocomplete="off"
-            required
-            value={name.value()}
-            onInput={(event) => name.set(event.currentTarget.value)}
-            aria-invalid={fieldError('name') ? 'true' : undefined}
-            aria-describedby={fieldError('name') ? `${ids.name}-error` : undefined}
-          />
-          <Show when={fieldError('name')}>
-            <p id={`${ids.name}-error`} class="field-error">
-              {fieldError('name')}
-            </p>
-          </Show>
-          <Show when={name.changedElsewhere()}>
-            <p class="hint">Someone else changed the name while you were editing it. Save keeps yours.</p>
-          </Show>
-        </div>
-
-        <Show when={showsInstallationTypeList(props.workspace.account() ?? { multiInstallEnabled: false })}>
-          <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={!isNew() ? `${ids.name}-type-fixed` : undefined}>
-            <legend>Integration Pack Type</legend>
-            <div class="radio-options">
-              <For each={allowedInstallationTypes(props.workspace.account() ?? { multiInstallEnabled: false })}>
-                {(option) => (
-                  <label class="radio">
-                    <input
-                      type="radio"
-                      name={`${ids.name}-type`}
-                      value={option}
-                      checked={type() === option}
-                      onChange={() => setNewType(option)}
-                    />
-                    {installationTypeLabel[option]}
-                  </label>
-                )}
-              </For>
-            </div>
-            <Show when={!isNew()}>
-              <p id={`${ids.name}-type-fixed`} class="hint">
-                The type is fixed once the integration pack is added.
+          <div class="field name-field">
+            <label for={ids.name}>Integration Pack Name</label>
+            <input
+              id={ids.name}
+              type="text"
+              autocomplete="off"
+              required
+              value={name.value()}
+              onInput={(event) => name.set(event.currentTarget.value)}
+              aria-invalid={fieldError('name') ? 'true' : undefined}
+              aria-describedby={fieldError('name') ? `${ids.name}-error` : undefined}
+            />
+            <Show when={fieldError('name')}>
+              <p id={`${ids.name}-error`} class="field-error">
+                {fieldError('name')}
               </p>
             </Show>
-            <Show when={isNew() && type() === InstallationType.MULTI}>
-              <p class="hint">{API_SERVICE_IN_MULTI_REASON}.</p>
+            <Show when={name.changedElsewhere()}>
+              <p class="hint">Someone else changed the name while you were editing it. Save keeps yours.</p>
             </Show>
-            <Show when={fieldError('installationType')}>
-              <p class="field-error">{fieldError('installationType')}</p>
-            </Show>
-          </fieldset>
-        </Show>
+          </div>
+
+          <Show when={showsInstallationTypeList(props.workspace.account() ?? { multiInstallEnabled: false })}>
+            <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={!isNew() ? `${ids.name}-type-fixed` : undefined}>
+              <legend>Integration Pack Type</legend>
+              <div class="radio-options">
+                <For each={allowedInstallationTypes(props.workspace.account() ?? { multiInstallEnabled: false })}>
+                  {(option) => (
+                    <label class="radio">
+                      <input
+                        type="radio"
+                        name={`${ids.name}-type`}
+                        value={option}
+                        checked={type() === option}
+                        onChange={() => setNewType(option)}
+                      />
+                      {installationTypeLabel[option]}
+                    </label>
+                  )}
+                </For>
+              </div>
+              <Show when={!isNew()}>
+                <p id={`${ids.name}-type-fixed`} class="hint">
+                  The type is fixed once the integration pack is added.
+                </p>
+              </Show>
+              <Show when={isNew() && type() === InstallationType.MULTI}>
+                <p class="hint">{API_SERVICE_IN_MULTI_REASON}.</p>
+              </Show>
+              <Show when={fieldError('installationType')}>
+                <p class="field-error">{fieldError('installationType')}</p>
+              </Show>
+            </fieldset>
+          </Show>
         </div>
 
         <div class="field">
@@ -163,7 +167,6 @@ export function PackEditor(props: PackEditorProps) {
           </Show>
         </div>
       </fieldset>
-
     </form>
   );
 }

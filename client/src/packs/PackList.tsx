@@ -49,7 +49,10 @@ export function PackList(props: PackListProps) {
   const move = (event: KeyboardEvent) => {
     const packs = sorted();
     if (packs.length === 0) return;
-    const index = Math.max(0, packs.findIndex((pack) => pack.id === active()?.id));
+    const index = Math.max(
+      0,
+      packs.findIndex((pack) => pack.id === active()?.id),
+    );
     let next: PackListItem | undefined;
     if (event.key === 'ArrowDown') next = packs[Math.min(packs.length - 1, index + 1)];
     else if (event.key === 'ArrowUp') next = packs[Math.max(0, index - 1)];
@@ -68,10 +71,7 @@ export function PackList(props: PackListProps) {
   };
 
   return (
-    <Show
-      when={sorted().length > 0}
-      fallback={<p class="muted empty-list">No integration packs yet. Add one to get started.</p>}
-    >
+    <Show when={sorted().length > 0} fallback={<p class="muted empty-list">No integration packs yet. Add one to get started.</p>}>
       <ul
         class="pack-list"
         role="listbox"
@@ -98,7 +98,10 @@ export function PackList(props: PackListProps) {
                 {/* Hidden from the name (the option is named by the pack alone), used as its description. */}
                 <span class="pack-option-viewers" id={`${optionId(pack.id)}-viewers`} aria-hidden="true">
                   <span class="visually-hidden">
-                    Viewing now: {viewers(pack.id).map((peer) => peer.name).join(', ')}
+                    Viewing now:{' '}
+                    {viewers(pack.id)
+                      .map((peer) => peer.name)
+                      .join(', ')}
                   </span>
                   <For each={viewers(pack.id)}>{(peer) => <Avatar name={peer.name} color={peer.color} small />}</For>
                 </span>

@@ -28,14 +28,14 @@ export function PacksPage() {
       <h1 class="visually-hidden">Integration Packs</h1>
       <section class="list-pane" aria-label="Integration Packs list">
         <div class="pane-head">
-          <h2 class="pane-title" tabindex="-1">Integration Packs</h2>
-          <button
-            type="button"
-            class="primary"
-            disabled={!canEdit(workspace)}
-            onClick={() => navigate('/packs/new')}
-          >
-            <span aria-hidden="true" class="icon">+</span> Add Integration Pack
+          <h2 class="pane-title" tabindex="-1">
+            Integration Packs
+          </h2>
+          <button type="button" class="primary" disabled={!canEdit(workspace)} onClick={() => navigate('/packs/new')}>
+            <span aria-hidden="true" class="icon">
+              +
+            </span>{' '}
+            Add Integration Pack
           </button>
         </div>
         <PackList workspace={workspace} selectedId={selectedId()} onSelect={(id) => navigate(`/packs/${id}`)} />

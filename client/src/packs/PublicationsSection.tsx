@@ -27,9 +27,7 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
   const editable = () => canEdit(props.workspace);
   /** A release already waiting in the outbox: another one would only repeat it. */
   const releaseQueued = () =>
-    props.workspace
-      .pendingCommands()
-      .some(({ command }) => command.type === 'RELEASE' && command.packId === props.packId);
+    props.workspace.pendingCommands().some(({ command }) => command.type === 'RELEASE' && command.packId === props.packId);
   const [overflowing, watchOverflow] = createOverflowSignal();
 
   const remove = async (row: PublicationRow): Promise<string | undefined> => {
@@ -46,10 +44,16 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
         <h3 id={headingId}>Publications</h3>
         <div class="toolbar" role="toolbar" aria-label="Publications actions">
           <button type="button" disabled={!editable()} onClick={() => setOpen('add')}>
-            <span class="icon add" aria-hidden="true">+</span> Add
+            <span class="icon add" aria-hidden="true">
+              +
+            </span>{' '}
+            Add
           </button>
           <button type="button" disabled={!editable() || !selected()} onClick={() => setOpen('remove')}>
-            <span class="icon remove" aria-hidden="true">✕</span> Remove
+            <span class="icon remove" aria-hidden="true">
+              ✕
+            </span>{' '}
+            Remove
           </button>
           <button
             type="button"
@@ -63,7 +67,10 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
             }
             onClick={() => setOpen('release')}
           >
-            <span class="icon" aria-hidden="true">⚙</span> Release Integration Pack
+            <span class="icon" aria-hidden="true">
+              ⚙
+            </span>{' '}
+            Release Integration Pack
           </button>
         </div>
       </div>
