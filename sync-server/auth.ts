@@ -29,12 +29,25 @@ export function sessionOf(person: Person): Session {
   };
 }
 
-/** The bearer token of a request: the Authorization header, or (for sockets only) `?token=`. */
-export function tokenFromRequest(req: IncomingMessage, url: URL, { allowQuery }: { allowQuery: boolean }): string | undefined {
+/**
+ * The token of a request: `Authorization: Bearer <token>`; with `allowBasic`, also `Basic` with the
+ * token as the password (the platform's API takes tokens that way); for sockets only, `?token=`.
+ */
+export function tokenFromRequest(
+  req: IncomingMessage,
+  url: URL,
+  { allowQuery, allowBasic = false }: { allowQuery: boolean; allowBasic?: boolean },
+): string | undefined {
   const header = req.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match) return match[1];
+    const basic = allowBasic ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0 && colon < decoded.length - 1) return decoded.slice(colon + 1);
+    }
   }
   if (allowQuery) {
     const token = url.searchParams.get('token');

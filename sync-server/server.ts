@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { CloseCode } from '../shared/protocol.ts';
 import { executeCommand as realExecuteCommand } from './commands/execute.ts';
 import { defaultLimits, defaultRoomOptions, systemClock, type Clock, type Limits, type RoomOptions } from './config.ts';
-import { createApiHandler } from './http/api.ts';
+import { createHttpApp } from './http/app.ts';
+import type { AnyRoute } from './http/route.ts';
 import { apiRoutes } from './http/routes.ts';
-import type { Route } from './http/router.ts';
 import { requestUrl } from './http/request-url.ts';
 import { createStaticHandler } from './http/static.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
@@ -44,7 +44,7 @@ export interface SyncServerConfig {
   /** Runs commands; defaults to sync-server/commands/execute.ts. */
   executeCommand?: CommandExecutor;
   /** Routes added to the built-in ones. */
-  routes?: Route[];
+  routes?: AnyRoute[];
   /**
    * Auto-apply of scheduled releases (on by default; its start-up pass reads every account). Tests
    * pass a timer that never fires and call scheduler.tick(), or false when they count document loads.
@@ -83,39 +83,40 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     executeCommand: config.executeCommand ?? realExecuteCommand,
   });
   const sync = createSyncEndpoint({ rooms, accounts: store.accounts, limits, log });
-  const api = createApiHandler([...apiRoutes, ...(config.routes ?? [])], { store, rooms, clock, limits, log });
   const serveStatic = createStaticHandler(config.staticDir);
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = requestUrl(req);
-    if (!url)
-      return void res
-        .writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
-        .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return void api(req, res, url);
-    serveStatic(req, res, url.pathname)
-      .then((served) => {
-        if (served) return;
-        const body = JSON.stringify({
-          error: {
-            code: 'NOT_FOUND',
-            message: config.staticDir ? `Nothing at ${url.pathname}.` : 'The PWA is not served here (no staticDir); run npm start.',
-          },
-        });
-        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
-      })
-      .catch(() => res.destroy());
+  const app = await createHttpApp({
+    routes: [...apiRoutes, ...(config.routes ?? [])],
+    deps: { store, rooms, clock, limits, log },
+    // /api goes to fastify; everything else is the PWA's files, then a JSON 404.
+    serverFactory: (api) =>
+      createServer((req: IncomingMessage, res: ServerResponse) => {
+        const url = requestUrl(req);
+        if (!url)
+          return void res
+            .writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
+            .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
+        if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res);
+        serveStatic(req, res, url.pathname)
+          .then((served) => {
+            if (served) return;
+            const body = JSON.stringify({
+              error: {
+                code: 'NOT_FOUND',
+                message: config.staticDir ? `Nothing at ${url.pathname}.` : 'The PWA is not served here (no staticDir); run npm start.',
+              },
+            });
+            res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
+          })
+          .catch(() => res.destroy());
+      }),
   });
+  const server = app.server;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.on('upgrade', (req, socket, head) => {
     const pathname = requestUrl(req)?.pathname ?? '';
     if (pathname === '/sync' || pathname.startsWith('/sync/')) sync.handleUpgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -155,6 +156,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
         await sync.close();
         server.closeAllConnections();
         await stopped;
+        await app.close();
         await store.close();
       })()),
   };

@@ -1,17 +1,21 @@
 import { nextVersionNumber, Root, writeComponent, type PublishedComponent } from '../../shared/index.ts';
-import { HttpError, type Route } from './router.ts';
+import { defineRoute, HttpError } from './route.ts';
+import { PublishedComponentSchema } from './schemas.ts';
 
 /**
  * POST /api/accounts/:id/components/:cid/versions (no body needed) → 200 PublishedComponent with the
  * next version number appended. Admins only. 404 for a component not published in the account.
  */
-export const componentVersions: Route = {
+export const componentVersions = defineRoute({
   method: 'POST',
-  pattern: '/api/accounts/:id/components/:cid/versions',
+  url: '/api/accounts/:id/components/:cid/versions',
+  summary: 'Publish the next version of a component',
+  tag: 'Accounts',
+  auth: { accountParam: 'id', roles: ['admin'] },
+  responses: { 200: { description: 'The component with its new version', schema: PublishedComponentSchema } },
   handler: async (request) => {
     const accountId = request.params.id!;
     const componentId = request.params.cid!;
-    await request.session({ accountId, roles: ['admin'] });
     const updated = await request.deps.rooms.mutate(accountId, (doc, origin) => {
       const current = doc.getMap<PublishedComponent>(Root.catalog).get(componentId);
       if (!current) return undefined;
@@ -22,4 +26,4 @@ export const componentVersions: Route = {
     if (!updated) throw new HttpError(404, 'COMPONENT_NOT_FOUND', `No published component ${componentId} in account ${accountId}.`);
     return { status: 200, body: updated };
   },
-};
+});

@@ -1,7 +1,8 @@
 import { nanoid } from 'nanoid';
 import * as v from 'valibot';
 import { graphemeCount, Root, writeComponent, type PublishedComponent } from '../../shared/index.ts';
-import { HttpError, type Route } from './router.ts';
+import { defineRoute, HttpError } from './route.ts';
+import { PublishedComponentSchema } from './schemas.ts';
 
 const NAME_MAX = 200;
 const NewComponentSchema = v.object({
@@ -19,19 +20,21 @@ const NewComponentSchema = v.object({
  * what the platform's build step does when a component is first published. Admins only. The catalog
  * lives in the account's document, so every open page shows it at once.
  */
-export const components: Route = {
+export const components = defineRoute({
   method: 'POST',
-  pattern: '/api/accounts/:id/components',
+  url: '/api/accounts/:id/components',
+  summary: 'Publish a new component (version 1)',
+  tag: 'Accounts',
+  auth: { accountParam: 'id', roles: ['admin'] },
+  body: NewComponentSchema,
+  invalid: ({ message }) => new HttpError(400, 'INVALID_COMPONENT', message),
+  responses: { 201: { description: 'The new component', schema: PublishedComponentSchema } },
   handler: async (request) => {
-    const accountId = request.params.id!;
-    await request.session({ accountId, roles: ['admin'] });
-    const parsed = v.safeParse(NewComponentSchema, await request.json());
-    if (!parsed.success) throw new HttpError(400, 'INVALID_COMPONENT', parsed.issues[0].message);
-    const component: PublishedComponent = { id: `cmp_${nanoid(12)}`, name: parsed.output.name, type: parsed.output.type, versions: [1] };
-    await request.deps.rooms.mutate(accountId, (doc, origin) => {
+    const component: PublishedComponent = { id: `cmp_${nanoid(12)}`, name: request.body.name, type: request.body.type, versions: [1] };
+    await request.deps.rooms.mutate(request.params.id!, (doc, origin) => {
       if (doc.getMap(Root.catalog).has(component.id)) throw new HttpError(409, 'CONFLICT', 'Try again.');
       writeComponent(doc, component, origin);
     });
     return { status: 201, body: component };
   },
-};
+});

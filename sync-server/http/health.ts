@@ -1,8 +1,12 @@
-import type { Route } from './router.ts';
+import * as v from 'valibot';
+import { defineRoute } from './route.ts';
 
 /** GET /api/health → { status: 'ok' }: the server is up (no token needed). */
-export const health: Route = {
+export const health = defineRoute({
   method: 'GET',
-  pattern: '/api/health',
+  url: '/api/health',
+  summary: 'The server is up',
+  tag: 'Server',
+  responses: { 200: { description: 'Up', schema: v.object({ status: v.literal('ok') }) } },
   handler: () => ({ status: 200, body: { status: 'ok' } }),
-};
+});

@@ -4,17 +4,23 @@
  * packs it may install. For a managed-role token, its own managed account. An admin of the publisher
  * may look at one of its managed accounts with `?managedAccountId=`.
  */
+import * as v from 'valibot';
 import { deriveManagedView } from '../../shared/rollout.ts';
 import { readAllReleases, readInstances, readManagedAccounts, readPacks } from '../../shared/schema.ts';
-import { HttpError, type Route } from './router.ts';
+import { defineRoute, HttpError } from './route.ts';
+import { ManagedViewSchema } from './schemas.ts';
 
-export const managed: Route = {
+export const managed = defineRoute({
   method: 'GET',
-  pattern: '/api/managed',
+  url: '/api/managed',
+  summary: "A managed account's installations and what it may install",
+  tag: 'Managed accounts',
+  auth: { roles: ['managed', 'admin'] },
+  query: v.object({ managedAccountId: v.optional(v.string()) }),
+  responses: { 200: { description: 'The managed view', schema: ManagedViewSchema } },
   handler: async (request) => {
-    const session = await request.session({ roles: ['managed', 'admin'] });
-    const managedAccountId =
-      session.role === 'managed' ? session.managedAccountId : (request.url.searchParams.get('managedAccountId') ?? undefined);
+    const session = request.session;
+    const managedAccountId = session.role === 'managed' ? session.managedAccountId : request.query.managedAccountId;
     if (!managedAccountId)
       throw new HttpError(
         400,
@@ -29,4 +35,4 @@ export const managed: Route = {
     if (!view) throw new HttpError(404, 'MANAGED_ACCOUNT_UNKNOWN', `${managedAccountId} is not a managed account of this publisher.`);
     return { status: 200, body: view };
   },
-};
+});

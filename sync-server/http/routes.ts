@@ -1,6 +1,6 @@
 /**
- * Every HTTP API route, one file each. To add one: write `http/<name>.ts` exporting a Route and add
- * it to this list (one line).
+ * Every HTTP API route, one file each. To add one: write `http/<name>.ts` exporting
+ * `defineRoute({ … })` and add it to this list (one line). See route.ts.
  */
 import { commands } from './commands.ts';
 import { componentVersions } from './component-versions.ts';
@@ -9,7 +9,7 @@ import { docSize } from './doc-size.ts';
 import { health } from './health.ts';
 import { managed } from './managed.ts';
 import { me } from './me.ts';
-import type { Route } from './router.ts';
+import type { AnyRoute } from './route.ts';
 import { summary } from './summary.ts';
 
-export const apiRoutes: Route[] = [health, me, commands, components, componentVersions, docSize, summary, managed];
+export const apiRoutes: AnyRoute[] = [health, me, commands, components, componentVersions, docSize, summary, managed];

@@ -11,7 +11,8 @@ import {
 } from '../../shared/index.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
 import type * as Y from 'yjs';
-import type { Route } from './router.ts';
+import { defineRoute } from './route.ts';
+import { AccountSummarySchema } from './schemas.ts';
 
 /** The state the summary is derived from, as it stands in the account's document. */
 export function attentionStateOf(doc: Y.Doc, accountId: string): AttentionState {
@@ -33,16 +34,19 @@ export function attentionStateOf(doc: Y.Doc, accountId: string): AttentionState 
  * pending releases with their dates, managed accounts with pending updates, the badge count. For the
  * browser extension; admins and viewers of the account (401 without a valid token, 403 otherwise).
  */
-export const summary: Route = {
+export const summary = defineRoute({
   method: 'GET',
-  pattern: '/api/accounts/:id/summary',
+  url: '/api/accounts/:id/summary',
+  summary: 'What needs attention in the account (for the extension)',
+  tag: 'Accounts',
+  auth: { accountParam: 'id', roles: ['admin', 'viewer'] },
+  responses: { 200: { description: 'The summary', schema: AccountSummarySchema } },
   handler: async (request) => {
     const accountId = request.params.id!;
-    await request.session({ accountId, roles: ['admin', 'viewer'] });
     const now = request.deps.clock.now();
     const body: AccountSummary = await request.deps.rooms.read(accountId, (doc) =>
       summarizeAttention(attentionStateOf(doc, accountId), now),
     );
     return { status: 200, body };
   },
-};
+});

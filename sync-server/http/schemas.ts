@@ -1,0 +1,38 @@
+/**
+ * Response schemas of the internal /api routes, for the OpenAPI document (the bodies are the shared
+ * TypeScript types; these describe their top level for readers of /api/docs).
+ */
+import * as v from 'valibot';
+
+export const SessionSchema = v.object({
+  accountId: v.string(),
+  role: v.picklist(['admin', 'viewer', 'managed']),
+  personId: v.string(),
+  personName: v.string(),
+  managedAccountId: v.optional(v.string()),
+});
+
+export const PublishedComponentSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  type: v.picklist(['PROCESS', 'API_SERVICE']),
+  versions: v.pipe(v.array(v.number()), v.description('Whole numbers, ascending; a version is never deleted.')),
+});
+
+export const AccountSummarySchema = v.looseObject({
+  accountId: v.string(),
+  accountName: v.string(),
+  timeZone: v.string(),
+  generatedAt: v.string(),
+  packs: v.array(v.looseObject({})),
+  pendingReleases: v.array(v.looseObject({})),
+  managedAccounts: v.array(v.looseObject({})),
+  badgeCount: v.number(),
+});
+
+export const ManagedViewSchema = v.looseObject({
+  managedAccountId: v.string(),
+  managedAccountName: v.string(),
+  instances: v.array(v.looseObject({})),
+  installable: v.array(v.looseObject({})),
+});
