@@ -3,6 +3,7 @@ import { getAccountSummary } from './server-api.ts';
 import { DEFAULT_SERVER_URL, optionalPermissionFor, parseServerUrl, parseToken, type Settings } from './settings.ts';
 import { StorageKey } from './state.ts';
 import type { Result } from '../../shared/result.ts';
+import { agree, countOf, Noun } from '../../shared/words.ts';
 
 const form = document.querySelector<HTMLFormElement>('#form')!;
 const serverInput = document.querySelector<HTMLInputElement>('#server')!;
@@ -39,7 +40,7 @@ async function check(settings: Settings): Promise<{ ok: boolean; message: string
   const { me, summary } = answer.value;
   return {
     ok: true,
-    message: `It works: ${me.personName} (${me.role}) of ${summary.accountName} (${summary.accountId}); ${summary.badgeCount} pack(s) need attention.`,
+    message: `It works: ${me.personName} (${me.role}) of ${summary.accountName} (${summary.accountId}); ${countOf(summary.badgeCount, Noun.pack)} ${agree(summary.badgeCount, { one: 'needs', other: 'need' })} attention.`,
   };
 }
 

@@ -1,5 +1,6 @@
 /** The popup: packs that need attention, the next release dates and the sync status, from the cache. */
 import type { AccountSummary } from '../../shared/attention.ts';
+import { countOf, Noun } from '../../shared/words.ts';
 import { packUrl, type Settings } from './settings.ts';
 import { StorageKey, syncStatus, type CachedSummary, type SyncStatus } from './state.ts';
 
@@ -70,7 +71,7 @@ function render(summary: AccountSummary | undefined, serverUrl: string): void {
         detail(`Release ${release.releaseNumber} on ${release.releaseOnDate}`),
         detail(
           release.isUpdate
-            ? `Applied automatically ${dateTime(release.autoApplyAt)}; ${release.instancesPending} installation(s) waiting`
+            ? `Applied automatically ${dateTime(release.autoApplyAt)}; ${countOf(release.instancesPending, Noun.installation)} waiting`
             : `Installable from ${dateTime(release.autoApplyAt)}`,
           'meta',
         ),

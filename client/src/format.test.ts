@@ -4,9 +4,9 @@ import { groupNotices, initials, nextCalendarDay, outcomeText, QUEUED_MESSAGE, q
 describe('syncStatusText', () => {
   it('says Offline, Connecting, Syncing with the unstored count, or Saved', () => {
     expect(syncStatusText({ state: 'offline', unstored: 0 })).toBe('Offline');
-    expect(syncStatusText({ state: 'offline', unstored: 1 })).toBe('Offline — 1 change not yet stored');
-    expect(syncStatusText({ state: 'connecting', unstored: 2 })).toBe('Connecting — 2 changes not yet stored');
-    expect(syncStatusText({ state: 'syncing', unstored: 3 })).toBe('Syncing — 3 changes not yet stored');
+    expect(syncStatusText({ state: 'offline', unstored: 1 })).toBe('Offline — 1 change not yet synced');
+    expect(syncStatusText({ state: 'connecting', unstored: 2 })).toBe('Connecting — 2 changes not yet synced');
+    expect(syncStatusText({ state: 'syncing', unstored: 3 })).toBe('Syncing — 3 changes not yet synced');
     expect(syncStatusText({ state: 'saved', unstored: 0 })).toBe('Saved');
   });
 });
@@ -42,13 +42,15 @@ describe('reachText and queuedText', () => {
 
 describe('outcomeText', () => {
   it('reports a queued command, a success and the server’s reason for a failure', () => {
-    expect(outcomeText({ queued: true, idempotencyKey: 'k1234567' })).toEqual({ ok: true, text: QUEUED_MESSAGE });
+    expect(outcomeText({ queued: true, idempotencyKey: 'k1234567' })).toEqual({ ok: true, kind: 'queued', text: QUEUED_MESSAGE });
     expect(outcomeText({ queued: false, result: { idempotencyKey: 'k', status: 'SUCCESS', message: 'Released.' } })).toEqual({
       ok: true,
+      kind: 'done',
       text: 'Released.',
     });
     expect(outcomeText({ queued: false, result: { idempotencyKey: 'k', status: 'ERROR', message: 'Nothing to release.' } })).toEqual({
       ok: false,
+      kind: 'refused',
       text: 'Nothing to release.',
     });
   });

@@ -1,15 +1,19 @@
 /** Small pure helpers that turn workspace values into the words the page shows. */
 import type { Notice } from '../../shared/protocol.ts';
+import { countOf, Noun } from '../../shared/words.ts';
 import type { CommandOutcome, SyncStatus } from '../core/api.ts';
 
 export const QUEUED_MESSAGE = 'Queued — will run when back online';
 
 /** "n changes" with the right plural. */
-export const changes = (count: number): string => `${count} ${count === 1 ? 'change' : 'changes'}`;
+export const changes = (count: number): string => countOf(count, Noun.change);
 
-/** Offline / Connecting / Syncing — n changes not yet stored / Saved. */
+/**
+ * Offline / Connecting / Syncing — n changes not yet synced / Saved. Every edit is stored on this
+ * device at once; what the count says is that the server does not have them yet.
+ */
 export function syncStatusText(status: SyncStatus): string {
-  const waiting = status.unstored > 0 ? ` — ${changes(status.unstored)} not yet stored` : '';
+  const waiting = status.unstored > 0 ? ` — ${changes(status.unstored)} not yet synced` : '';
   switch (status.state) {
     case 'offline':
       return `Offline${waiting}`;
@@ -23,7 +27,7 @@ export function syncStatusText(status: SyncStatus): string {
 }
 
 /** "1 command queued" / "2 commands queued": commands waiting for the network. */
-export const queuedText = (count: number): string => `${count} ${count === 1 ? 'command' : 'commands'} queued`;
+export const queuedText = (count: number): string => `${countOf(count, Noun.command)} queued`;
 
 /** Two letters for an avatar: first letters of the first and last words, else the first two letters. */
 export function initials(name: string): string {
@@ -35,17 +39,23 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
+/** A sentence about a command for the person who asked; `kind` picks its look (a queued one is not a success yet). */
+export interface Outcome {
+  ok: boolean;
+  kind: 'done' | 'queued' | 'refused';
+  text: string;
+}
+
 /** What a command outcome means to the person who asked: queued, done, or the server's reason. */
-export function outcomeText(outcome: CommandOutcome): { ok: boolean; text: string } {
-  if (outcome.queued) return { ok: true, text: QUEUED_MESSAGE };
-  return { ok: outcome.result.status === 'SUCCESS', text: outcome.result.message };
+export function outcomeText(outcome: CommandOutcome): Outcome {
+  if (outcome.queued) return { ok: true, kind: 'queued', text: QUEUED_MESSAGE };
+  const ok = outcome.result.status === 'SUCCESS';
+  return { ok, kind: ok ? 'done' : 'refused', text: outcome.result.message };
 }
 
 /** "3 instances in 2 managed accounts". */
 export function reachText(instanceCount: number, accountCount: number): string {
-  const instances = `${instanceCount} ${instanceCount === 1 ? 'instance' : 'instances'}`;
-  const accounts = `${accountCount} managed ${accountCount === 1 ? 'account' : 'accounts'}`;
-  return `${instances} in ${accounts}`;
+  return `${countOf(instanceCount, Noun.instance)} in ${countOf(accountCount, Noun.managedAccount)}`;
 }
 
 /** yyyy-MM-dd of the day after a yyyy-MM-dd date (calendar arithmetic, no time zone involved). */

@@ -43,7 +43,7 @@ test('edit offline, reload offline, then the other admin has the edit once back 
     await expect(syncStatus(a)).toHaveText(/^Offline/);
     await a.getByLabel('Description').fill('Written offline, on a train.');
     await a.getByRole('button', { name: 'Save' }).click();
-    await expect(syncStatus(a)).toHaveText('Offline — 1 change not yet stored');
+    await expect(syncStatus(a)).toHaveText('Offline — 1 change not yet synced');
 
     // A command (release) waits in the outbox until the network returns.
     await a.getByRole('button', { name: 'Release Integration Pack' }).click();

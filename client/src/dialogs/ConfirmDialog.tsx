@@ -9,6 +9,8 @@ export interface ConfirmDialogProps {
   /** Runs on OK; a returned string is an error to show, and the dialog stays open. */
   onConfirm: () => Promise<string | undefined>;
   onCancel: () => void;
+  /** OK destroys something (delete, remove, uninstall): it is red. */
+  destructive?: boolean;
 }
 
 export function ConfirmDialog(props: ConfirmDialogProps) {
@@ -29,7 +31,14 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   return (
     <Dialog title={props.title} onClose={props.onCancel}>
       <div class="dialog-body">{props.children}</div>
-      <DialogActions error={error()} okDisabled={busy()} onOk={confirm} onCancel={props.onCancel} cancelFirst />
+      <DialogActions
+        error={error()}
+        okDisabled={busy()}
+        onOk={confirm}
+        onCancel={props.onCancel}
+        cancelFirst
+        destructive={props.destructive === true}
+      />
     </Dialog>
   );
 }

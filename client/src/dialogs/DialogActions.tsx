@@ -8,6 +8,8 @@ export function DialogActions(props: {
   onCancel: () => void;
   /** Focus Cancel first, for an OK that runs a change that cannot always be undone. */
   cancelFirst?: boolean;
+  /** OK deletes or removes something: red, not the blue of Save. */
+  destructive?: boolean;
 }) {
   return (
     <>
@@ -17,7 +19,12 @@ export function DialogActions(props: {
         </p>
       </Show>
       <div class="dialog-actions">
-        <button type="button" class="primary" disabled={props.okDisabled} onClick={() => props.onOk()}>
+        <button
+          type="button"
+          class={props.destructive ? 'destructive' : 'primary'}
+          disabled={props.okDisabled}
+          onClick={() => props.onOk()}
+        >
           OK
         </button>
         <button type="button" autofocus={props.cancelFirst} onClick={() => props.onCancel()}>

@@ -10,7 +10,7 @@ import { ReleaseSchedule } from '../../../shared/model.ts';
 import { publisherTimeZone, releaseReach } from '../../../shared/release-plan.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
 import type { RuleError } from '../../../shared/result.ts';
-import { nextCalendarDay, outcomeText, reachText } from '../format.ts';
+import { nextCalendarDay, type Outcome, outcomeText, reachText } from '../format.ts';
 import { Dialog } from './Dialog.tsx';
 import { DialogActions } from './DialogActions.tsx';
 
@@ -18,7 +18,7 @@ export interface ReleaseDialogProps {
   workspace: Workspace;
   packId: string;
   /** With the outcome to show on the page when the release was sent, without one when cancelled. */
-  onClose: (outcome?: { ok: boolean; text: string }) => void;
+  onClose: (outcome?: Outcome) => void;
 }
 
 function changeText(change: ReleaseChange): string {

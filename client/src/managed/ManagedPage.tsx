@@ -190,6 +190,7 @@ export function ManagedPage(props: { workspace: Workspace }) {
         {(pending) => (
           <ConfirmDialog
             title={pending().kind === 'apply' ? 'Apply update' : 'Uninstall integration pack'}
+            destructive={pending().kind === 'uninstall'}
             onCancel={() => setConfirming(undefined)}
             onConfirm={async () => {
               const { kind, instance } = pending();

@@ -31,12 +31,12 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
         Delete Integration Pack
       </button>
       <Show when={message()}>
-        <p class="outcome" role="status">
+        <p class="outcome queued" role="status">
           {message()}
         </p>
       </Show>
       <Show when={open()}>
-        <ConfirmDialog title="Delete Integration Pack" onConfirm={confirm} onCancel={() => setOpen(false)}>
+        <ConfirmDialog title="Delete Integration Pack" destructive onConfirm={confirm} onCancel={() => setOpen(false)}>
           <p>
             Delete <strong>{name()}</strong>?
           </p>

@@ -1,13 +1,15 @@
 /** The right side: the selected pack (or a new one) with its Publications, rollout and history. */
-import { createMemo, createUniqueId, Show } from 'solid-js';
+import { createMemo, createUniqueId, lazy, Show, Suspense } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { Workspace } from '../../core/api.ts';
 import { publisherTimeZone } from '../../../shared/release-plan.ts';
 import { releaseDateShown } from '../../../shared/releases.ts';
-import { HistoryPanel } from '../panels/HistoryPanel.tsx';
-import { RolloutPanel } from '../panels/RolloutPanel.tsx';
 import { PackEditor } from './PackEditor.tsx';
 import { PublicationsSection } from './PublicationsSection.tsx';
+
+// Below the fold and not needed to edit a pack: loaded after the page (the initial JS budget is 100 kB).
+const RolloutPanel = lazy(() => import('../panels/RolloutPanel.tsx').then((module) => ({ default: module.RolloutPanel })));
+const HistoryPanel = lazy(() => import('../panels/HistoryPanel.tsx').then((module) => ({ default: module.HistoryPanel })));
 
 export interface PackDetailsProps {
   workspace: Workspace;
@@ -60,8 +62,10 @@ export function PackDetails(props: PackDetailsProps) {
               <div class="card">
                 <PublicationsSection workspace={props.workspace} packId={packId()} />
               </div>
-              <RolloutPanel workspace={props.workspace} packId={packId()} />
-              <HistoryPanel workspace={props.workspace} packId={packId()} />
+              <Suspense>
+                <RolloutPanel workspace={props.workspace} packId={packId()} />
+                <HistoryPanel workspace={props.workspace} packId={packId()} />
+              </Suspense>
             </>
           )}
         </Show>

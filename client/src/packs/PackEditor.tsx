@@ -94,7 +94,7 @@ export function PackEditor(props: PackEditorProps) {
           </div>
 
           <Show when={showsInstallationTypeList(props.workspace.account() ?? { multiInstallEnabled: false })}>
-            <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={!isNew() ? `${ids.name}-type-fixed` : undefined}>
+            <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={`${ids.name}-type-fixed`}>
               <legend>Integration Pack Type</legend>
               <div class="radio-options">
                 <For each={allowedInstallationTypes(props.workspace.account() ?? { multiInstallEnabled: false })}>
@@ -112,7 +112,15 @@ export function PackEditor(props: PackEditorProps) {
                   )}
                 </For>
               </div>
-              <Show when={!isNew()}>
+              <Show
+                when={!isNew()}
+                fallback={
+                  <p id={`${ids.name}-type-fixed`} class="hint">
+                    Single Attachment: installed once per managed account. Multiple Attachments: installed as many times as an account
+                    needs, each with its own name. The type cannot be changed after Save.
+                  </p>
+                }
+              >
                 <p id={`${ids.name}-type-fixed`} class="hint">
                   The type is fixed once the integration pack is added.
                 </p>

@@ -26,6 +26,12 @@ export function PacksPage() {
   return (
     <main class="packs-page" classList={{ 'showing-details': showingDetails() }}>
       <h1 class="visually-hidden">Integration Packs</h1>
+      <Show when={workspace.session.role === 'viewer'}>
+        <p class="read-only-banner" role="note">
+          <strong>Read only.</strong> You are signed in as a viewer: you can look at every integration pack, but not change, release or
+          delete one.
+        </p>
+      </Show>
       <section class="list-pane" aria-label="Integration Packs list">
         <div class="pane-head">
           <h2 class="pane-title" tabindex="-1">

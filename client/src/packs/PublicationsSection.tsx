@@ -4,9 +4,10 @@
  */
 import { createMemo, createSignal, createUniqueId, For, lazy, onMount, Show, Suspense } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
-import { componentTypeLabel } from '../../../shared/model.ts';
+import { componentTypeLabel, InstallationType } from '../../../shared/model.ts';
 import { canRelease, type PublicationRow } from '../../../shared/publications.ts';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog.tsx';
+import type { Outcome } from '../format.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
 import { createOverflowSignal } from './overflow.ts';
 
@@ -23,12 +24,17 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
   const [selectedId, setSelectedId] = createSignal<string>();
   const selected = () => rows().find((row) => row.componentId === selectedId() && row.inPack);
   const [open, setOpen] = createSignal<Open>();
-  const [outcome, setOutcome] = createSignal<{ ok: boolean; text: string }>();
+  const [outcome, setOutcome] = createSignal<Outcome>();
   const editable = () => canEdit(props.workspace);
   /** A release already waiting in the outbox: another one would only repeat it. */
   const releaseQueued = () =>
     props.workspace.pendingCommands().some(({ command }) => command.type === 'RELEASE' && command.packId === props.packId);
   const [overflowing, watchOverflow] = createOverflowSignal();
+  // A Multiple Attachments pack cannot hold API Service components: do not suggest them.
+  const emptyText = () =>
+    props.workspace.pack(props.packId)()?.installationType === InstallationType.MULTI
+      ? 'No components yet. Add published processes.'
+      : 'No components yet. Add published processes or API Service components.';
 
   const remove = async (row: PublicationRow): Promise<string | undefined> => {
     const result = await props.workspace.removeComponent(props.packId, row.componentId);
@@ -77,7 +83,7 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
 
       <Show when={outcome()}>
         {(shown) => (
-          <p class={shown().ok ? 'outcome' : 'outcome error'} role="status">
+          <p class="outcome" classList={{ error: !shown().ok, queued: shown().kind === 'queued' }} role="status">
             {shown().text}
           </p>
         )}
@@ -106,7 +112,7 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
               fallback={
                 <tr>
                   <td colspan="5" class="muted">
-                    No components yet. Add published processes or API Service components.
+                    {emptyText()}
                   </td>
                 </tr>
               }
@@ -141,7 +147,7 @@ export function PublicationsSection(props: { workspace: Workspace; packId: strin
 
       <Show when={open() === 'remove' && selected()}>
         {(row) => (
-          <ConfirmDialog title="Remove Component" onConfirm={() => remove(row())} onCancel={() => setOpen(undefined)}>
+          <ConfirmDialog title="Remove Component" destructive onConfirm={() => remove(row())} onCancel={() => setOpen(undefined)}>
             <p>
               Remove <strong>{row().componentName}</strong> from this integration pack?
             </p>

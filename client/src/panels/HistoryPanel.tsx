@@ -2,6 +2,7 @@
 import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import '../managed/managed.css';
+import { historyTimeline } from './history-timeline.ts';
 
 const SHOWN_AT_FIRST = 20;
 
@@ -13,9 +14,7 @@ const when = (iso: string): string => {
 export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
   const titleId = createUniqueId();
   const [showAll, setShowAll] = createSignal(false);
-  const records = createMemo(() =>
-    [...props.workspace.history(props.packId)()].sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id)),
-  );
+  const records = createMemo(() => historyTimeline(props.workspace.history(props.packId)(), props.workspace.releases(props.packId)()));
   const shown = () => (showAll() ? records() : records().slice(0, SHOWN_AT_FIRST));
 
   return (

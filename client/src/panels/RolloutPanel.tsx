@@ -6,7 +6,9 @@
 import { createMemo, createUniqueId, For, Show } from 'solid-js';
 import { pendingRelease } from '../../../shared/releases.ts';
 import { deriveRollout, type RolloutRow } from '../../../shared/rollout.ts';
+import { countOf, Noun } from '../../../shared/words.ts';
 import type { Workspace } from '../../core/api.ts';
+import { reachText } from '../format.ts';
 import '../managed/managed.css';
 
 const stateText = (row: RolloutRow): string => {
@@ -46,21 +48,19 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
         }
       >
         <div class="rollout-summary">
-          <span>
-            {rollout().rows.length} {rollout().rows.length === 1 ? 'instance' : 'instances'} in {accounts()} managed{' '}
-            {accounts() === 1 ? 'account' : 'accounts'}
-          </span>
+          <span>{reachText(rollout().rows.length, accounts())}</span>
           <For each={rollout().byRelease}>
             {(entry) => (
               <span>
-                Release {entry.releaseNumber}: {entry.instances}
+                {countOf(entry.instances, Noun.instance)} on Release {entry.releaseNumber}
               </span>
             )}
           </For>
           <Show when={pending()}>
             {(release) => (
               <span>
-                Release {release().number} pending until {release().releaseOnDate}: {rollout().pending} not applied yet
+                Release {release().number} pending until {release().releaseOnDate}: {countOf(rollout().pending, Noun.instance)} not updated
+                yet
               </span>
             )}
           </Show>

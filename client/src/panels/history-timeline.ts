@@ -1,0 +1,32 @@
+/**
+ * What History lists: the pack's command records, plus each release that has no record of its own
+ * (releases made before records were kept, or seeded). Without them a pack on Release 2 would say
+ * "no releases yet". Newest first.
+ */
+import type { HistoryRecord } from '../../../shared/history.ts';
+import { ReleaseSchedule, type Release } from '../../../shared/model.ts';
+
+export type TimelineEntry = Pick<HistoryRecord, 'id' | 'kind' | 'actor' | 'at' | 'summary' | 'status' | 'message'>;
+
+export function releaseSummary(release: Release): string {
+  return release.releaseSchedule === ReleaseSchedule.IMMEDIATELY
+    ? `Release ${release.number}: Release Immediate`
+    : `Release ${release.number}: Release Pending on ${release.releaseOnDate ?? '(no date)'}`;
+}
+
+export function historyTimeline(records: readonly HistoryRecord[], releases: readonly Release[]): TimelineEntry[] {
+  const recorded = new Set(records.filter((record) => record.requestId !== undefined).map((record) => record.requestId));
+  const entries: TimelineEntry[] = [...records];
+  for (const release of releases) {
+    if (recorded.has(release.requestId)) continue;
+    entries.push({
+      id: `release-${release.packId}-${release.number}`,
+      kind: 'RELEASE',
+      actor: release.releasedBy,
+      at: release.releasedAt,
+      summary: releaseSummary(release),
+      status: 'SUCCESS',
+    });
+  }
+  return entries.sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
+}

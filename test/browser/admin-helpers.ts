@@ -1,0 +1,39 @@
+/**
+ * Helpers for the issue-16 specs that run at desktop and phone sizes: on a phone the list and the
+ * details are two views, so "the pack is open" is read from the URL and the details heading.
+ */
+import { mkdirSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+import { SCREENSHOT_DIR } from './page-helpers.ts';
+
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 375, height: 812 },
+] as const;
+
+export const detailsHeading = (page: Page) => page.getByRole('heading', { level: 2 }).and(page.locator('.details-title'));
+
+/** Add Integration Pack, fill, Save; returns the new pack's id once its details are open. */
+export async function addPackAt(page: Page, name: string, type: 'Single Attachment' | 'Multiple Attachments', description = '') {
+  await page.goto('/packs/new');
+  await page.getByLabel('Integration Pack Name').fill(name);
+  await page.getByRole('radio', { name: type }).check();
+  if (description) await page.getByLabel('Description').fill(description);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(/\/packs\/(?!new)[^/]+$/);
+  await expect(detailsHeading(page)).toHaveText(name);
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** Opens a pack by name from the list (on a phone the list is its own view). */
+export async function openPack(page: Page, name: string) {
+  if (!/\/packs\/?$/.test(new URL(page.url()).pathname)) await page.goto('/packs');
+  await page.getByRole('listbox', { name: 'Integration Packs' }).getByRole('option', { name, exact: true }).click();
+  await expect(detailsHeading(page)).toHaveText(name);
+}
+
+/** A full-page screenshot into test-results/screenshots/ (phones scroll; the viewport alone hides the point). */
+export async function fullShot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}
