@@ -84,10 +84,13 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   });
   const sync = createSyncEndpoint({ rooms, accounts: store.accounts, limits, log });
   const serveStatic = createStaticHandler(config.staticDir);
+  // Routes live under /api, but one outside it (a /healthz) is answered too when a route matches it.
+  const routed = (method: string, pathname: string) =>
+    pathname === '/api' || pathname.startsWith('/api/') || app.findRoute({ method: method as 'GET', url: pathname }) !== null;
   const app = await createHttpApp({
     routes: [...apiRoutes, ...(config.routes ?? [])],
     deps: { store, rooms, clock, limits, log },
-    // /api goes to fastify; everything else is the PWA's files, then a JSON 404.
+    // Routes go to fastify; everything else is the PWA's files, then a JSON 404.
     serverFactory: (api) =>
       createServer((req: IncomingMessage, res: ServerResponse) => {
         const url = requestUrl(req);
@@ -95,7 +98,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
           return void res
             .writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
             .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
-        if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return api(req, res);
+        if (routed(req.method ?? 'GET', url.pathname)) return api(req, res);
         serveStatic(req, res, url.pathname)
           .then((served) => {
             if (served) return;

@@ -39,10 +39,18 @@ const refuses = defineRoute({
   },
 });
 
+const outside = defineRoute({
+  method: 'GET',
+  url: '/test-outside',
+  summary: 'A route outside /api',
+  responses: { 200: { description: 'Up', schema: v.object({ ok: v.boolean() }) } },
+  handler: () => ({ status: 200, body: { ok: true } }),
+});
+
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({
-    routes: [echo, broken, refuses],
+    routes: [echo, broken, refuses, outside],
     limits: { maxHttpBodyBytes: 1024 },
     log: { info: () => {}, warn: () => {}, error: (line: string) => errors.push(line) },
   });
@@ -70,6 +78,10 @@ test('parameters are decoded; HEAD answers for GET; unknown paths 404, other met
   expect(wrongMethod.status).toBe(405);
   expect(await wrongMethod.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'DELETE is not allowed on /api/health.' } });
   expect((await call('/api/accounts/de%E0%A4%A/summary', { headers: bearer(t.tokens.admin) })).status).toBe(404);
+  expect(await (await call('/test-outside')).json()).toEqual({ ok: true });
+  expect(await (await call('/test-elsewhere')).json()).toMatchObject({
+    error: { code: 'NOT_FOUND', message: expect.stringContaining('PWA') },
+  });
   const preflight = await call('/api/anything', { method: 'OPTIONS' });
   expect(preflight.status).toBe(204);
   expect(preflight.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');

@@ -170,7 +170,7 @@ export async function createHttpApp({ routes, deps, serverFactory }: HttpAppOpti
         : new HttpError(404, 'NOT_FOUND', `No API route ${request.method} ${path}.`),
     );
   });
-  app.options('/*', { schema: { hide: true } }, (_request, reply) => reply.code(204).send());
+  for (const url of ['/api', '/api/*']) app.options(url, { schema: { hide: true } }, (_request, reply) => reply.code(204).send());
 
   await registerOpenApi(app);
   for (const route of routes) {
