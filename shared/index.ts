@@ -12,3 +12,5 @@ export * from './history.ts';
 export * from './commands.ts';
 export * from './protocol.ts';
 export * from './attention.ts';
+export * from './date-format.ts';
+export * from './words.ts';

@@ -42,6 +42,8 @@ export interface PublisherAccount {
   multiInstallEnabled: boolean;
   /** IANA time zone; release dates are auto-applied at the start of the date here. */
   timeZone: string;
+  /** BCP 47 locale every date and time is written in (shared/date-format.ts); en-US when absent. */
+  locale?: string;
 }
 
 /** A published process or API Service component and its published versions (1, 2, 3, …). */
