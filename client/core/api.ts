@@ -100,6 +100,11 @@ export interface Workspace {
 
   // Collaboration.
   status: Accessor<SyncStatus>;
+  /**
+   * Whether this device holds the account's data: it finished a sync with the server (now or on an
+   * earlier visit). Until then an empty list means "not loaded yet", not "no packs".
+   */
+  dataKnown: Accessor<boolean>;
   peers: Accessor<Peer[]>;
   /** Notices from the server (e.g. an edit it reverted and why), newest last. */
   notices: Accessor<Notice[]>;

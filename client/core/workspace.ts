@@ -62,6 +62,8 @@ export interface LocalWorkspace extends Workspace {
 }
 
 const SERVER_VECTOR_KEY = 'serverStateVector';
+/** Set once this device has finished a first sync with the server: from then on, no packs means none. */
+const SYNCED_ONCE_KEY = 'syncedOnce';
 
 export async function createWorkspace(session: Session, options: WorkspaceOptions = {}): Promise<LocalWorkspace> {
   const clock = options.clock ?? { now: () => new Date() };
@@ -128,6 +130,8 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     if (row.clientId !== undefined && row.clockEnd !== undefined)
       unstored.add({ clientId: row.clientId, clockEnd: row.clockEnd, packIds: row.packIds ?? [] });
 
+  const [dataKnown, setDataKnown] = createSignal((await db.meta.get(SYNCED_ONCE_KEY))?.value === true);
+
   const [canUndo, setCanUndo] = createSignal(false);
   const [canRedo, setCanRedo] = createSignal(false);
   editor = new LocalEditor(doc, mirror, (undo, redo) => {
@@ -166,6 +170,10 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
       synced = isSynced;
       updateStatus();
       if (isSynced) void outbox.resendAll().catch(reportError);
+      if (isSynced && !dataKnown()) {
+        setDataKnown(true);
+        void db.meta.put({ key: SYNCED_ONCE_KEY, value: true }).catch(reportError);
+      }
     },
     onStored: (vector) => {
       const merged = new Map(unstored.serverStateVector);
@@ -219,6 +227,7 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     pendingCommands: reads.outbox,
     filterComponents: reads.filterComponents,
     status,
+    dataKnown,
     peers,
     notices,
     dismissNotice: (index) => setNotices((list) => list.filter((_, i) => i !== index)),

@@ -2,4 +2,6 @@ import { render } from 'solid-js/web';
 import { App } from './App.tsx';
 import './styles.css';
 
-render(() => <App />, document.getElementById('root')!);
+const root = document.getElementById('root')!;
+root.textContent = ''; // the shell's "Loading…" (index.html)
+render(() => <App />, root);

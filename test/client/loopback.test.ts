@@ -160,4 +160,15 @@ describe('the client core against the real server', () => {
     ]);
     await mirrorMatches(reloaded);
   });
+
+  test('dataKnown: false on a new device until its first sync, then true, also when reopened offline', async () => {
+    const first = await client(server.tokens.admin, { connect: false });
+    expect(first.workspace.dataKnown()).toBe(false);
+    first.workspace.connect();
+    await waitFor(() => first.workspace.dataKnown(), 'the first sync', [first.workspace.doc]);
+    await first.workspace.settled();
+    await first.workspace.close();
+    const reopened = (await client(server.tokens.admin, { factory: first.factory, connect: false })).workspace;
+    expect(reopened.dataKnown()).toBe(true);
+  });
 });

@@ -27,6 +27,8 @@ export function PackDetails(props: PackDetailsProps) {
       ? undefined
       : releaseDateShown(props.workspace.releases(props.packId)(), publisherTimeZone(props.workspace.account()));
   const known = () => props.packId === undefined || pack() !== undefined;
+  // Before the first sync a pack that is not here yet is loading, not missing.
+  const loading = () => !known() && !props.workspace.dataKnown();
 
   return (
     <div class="details">
@@ -37,8 +39,17 @@ export function PackDetails(props: PackDetailsProps) {
         when={known()}
         fallback={
           <div class="card">
-            <h2 tabindex="-1">Integration pack not found</h2>
-            <p class="muted">It may have been deleted, or it has not reached this device yet.</p>
+            <Show
+              when={!loading()}
+              fallback={
+                <p class="muted" role="status">
+                  Loading this integration pack…
+                </p>
+              }
+            >
+              <h2 tabindex="-1">Integration pack not found</h2>
+              <p class="muted">It may have been deleted, or it has not reached this device yet.</p>
+            </Show>
           </div>
         }
       >

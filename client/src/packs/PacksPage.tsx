@@ -4,6 +4,7 @@
  */
 import { createEffect, onCleanup, Show } from 'solid-js';
 import { Navigate, useNavigate, useParams } from '@solidjs/router';
+import type { Workspace } from '../../core/api.ts';
 import { useWorkspace, canEdit } from '../WorkspaceContext.tsx';
 import { PackDetails } from './PackDetails.tsx';
 import { PackList } from './PackList.tsx';
@@ -16,6 +17,9 @@ export function PacksPage() {
   const isNew = () => params.id === 'new';
   const selectedId = () => (params.id === undefined || isNew() ? undefined : params.id);
   const showingDetails = () => params.id !== undefined;
+
+  // An empty list says "no packs" only once the data is here: before the first sync it is loading.
+  const listKnown = () => workspace.dataKnown() || workspace.packs().length > 0;
 
   createEffect(() => workspace.setViewing(selectedId()));
   onCleanup(() => workspace.setViewing(undefined));
@@ -44,7 +48,9 @@ export function PacksPage() {
             Add Integration Pack
           </button>
         </div>
-        <PackList workspace={workspace} selectedId={selectedId()} onSelect={(id) => navigate(`/packs/${id}`)} />
+        <Show when={listKnown()} fallback={<ListLoading workspace={workspace} />}>
+          <PackList workspace={workspace} selectedId={selectedId()} onSelect={(id) => navigate(`/packs/${id}`)} />
+        </Show>
       </section>
       <section class="details-pane" aria-label="Integration pack details">
         <Show
@@ -74,5 +80,16 @@ export function PacksPage() {
         </Show>
       </section>
     </main>
+  );
+}
+
+/** Until the first sync: loading, and why it may take a while. */
+function ListLoading(props: { workspace: Workspace }) {
+  return (
+    <p class="muted empty-list" role="status">
+      {props.workspace.status().state === 'offline'
+        ? 'Offline: your integration packs load once this device reaches the server.'
+        : 'Loading your integration packs…'}
+    </p>
   );
 }
