@@ -1,6 +1,8 @@
 // `npm start`: builds dist/ (and dist-extension/) when missing or older than the sources, then runs
-// the server with tsx, passing the environment through and forwarding SIGTERM/SIGINT to it.
-import { spawn, spawnSync } from 'node:child_process';
+// the server in this same process (tsx's loader registered here). One process: a SIGTERM or SIGINT
+// sent to it — by npm, which package.json's `exec` lets pass it on, by a process manager or by a
+// container runtime — reaches the server itself, which stores what is pending and exits.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,11 +33,26 @@ function needsBuild() {
   return sources > built ? 'the sources changed since the last build' : undefined;
 }
 
-const reason = process.env.SKIP_BUILD ? undefined : needsBuild();
-if (reason) {
+/** Runs `npm run build`; a stop signal meanwhile ends the build and this process. */
+async function build(reason) {
   console.log(`Building the PWA and the extension (${reason}) …`);
-  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
-  if (build.status !== 0)
+  const child = spawn('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  let stoppedBy;
+  const stop = (signal) => {
+    stoppedBy ??= signal;
+    child.kill(signal);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  const status = await new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+  for (const signal of STOP_SIGNALS) process.off(signal, stop);
+  if (stoppedBy) {
+    console.log(`${stoppedBy}: stopped while building; the server was not started.`);
+    process.exit(0);
+  }
+  if (status !== 0)
     console.error(
       existsSync(join(root, 'dist', 'index.html'))
         ? 'The build failed; serving the previous build.'
@@ -43,7 +60,17 @@ if (reason) {
     );
 }
 
-const tsx = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-const child = spawn(tsx, [join(root, 'sync-server', 'main.ts')], { cwd: root, stdio: 'inherit', env: process.env });
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'];
+const reason = process.env.SKIP_BUILD ? undefined : needsBuild();
+if (reason) await build(reason);
+
+// Until main.ts has put its own handlers in place there is nothing to store: a stop just exits.
+const exitEarly = (signal) => {
+  console.log(`${signal}: stopped before the server started.`);
+  process.exit(0);
+};
+for (const signal of STOP_SIGNALS) process.on(signal, exitEarly);
+const { register } = await import('tsx/esm/api');
+register();
+await import('../sync-server/main.ts');
+for (const signal of STOP_SIGNALS) process.off(signal, exitEarly);

@@ -1,79 +1,117 @@
 /**
- * `npm start` runs this (through scripts/start.mjs): reads PORT (8080), HOST (127.0.0.1) and
- * DATA_DIR (./data), seeds the demo on first start, and prints exactly one line
- * `listening on http://<host>:<port>` that scripts and tests wait for.
+ * `npm start` runs this (in scripts/start.mjs's own process): reads PORT (8080), HOST (127.0.0.1)
+ * and DATA_DIR (./data), seeds the demo on first start, and prints exactly one line
+ * `listening on http://<host>:<port>` that scripts and tests wait for. SIGTERM or SIGINT — also one
+ * that arrives while it is still starting — stores what is pending, closes and exits 0.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeListenError } from './listen-error.ts';
 import { consoleLogger } from './log.ts';
 import { seedDemo, storeIsEmpty } from './seed.ts';
-import { createSyncServer, databaseFile } from './server.ts';
+import { createSyncServer, databaseFile, type SyncServer } from './server.ts';
 import { openSqliteStore } from './storage/sqlite.ts';
 import type { Store } from './storage/types.ts';
 
+/** A stop that takes longer than this (a store that does not answer) ends the process anyway. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
+class StartupError extends Error {}
+
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`PORT must be a port number, not "${env.PORT}".`);
   const host = env.HOST || '127.0.0.1';
   const dataDir = resolve(env.DATA_DIR || './data');
   const staticDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
+  const tokensFile = join(dataDir, 'demo-tokens.json');
 
-  let store: Store;
-  try {
-    store = openSqliteStore(databaseFile(dataDir), {
-      durability: env.DURABILITY === 'normal' ? 'normal' : 'full',
-      writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline',
-    });
-  } catch (error) {
-    throw new Error(
-      `Cannot open the database ${databaseFile(dataDir)} (set DATA_DIR to a writable directory): ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  let seededTokens: Awaited<ReturnType<typeof seedDemo>> | undefined;
-  if (await storeIsEmpty(store)) {
-    seededTokens = await seedDemo(store, { now: new Date() });
-    writeFileSync(join(dataDir, 'demo-tokens.json'), JSON.stringify(seededTokens, null, 2) + '\n', { mode: 0o600 });
-  }
+  let store: Store | undefined;
+  let server: SyncServer | undefined;
+  let stopping: string | undefined;
 
-  const server = await createSyncServer({
-    port,
-    host,
-    dataDir,
-    staticDir,
-    store,
-    log: env.QUIET ? { ...consoleLogger, info: () => {} } : consoleLogger,
-  });
-  if (seededTokens) {
-    console.log(`First start: seeded the demo accounts "demo" (multi-install on) and "acme" (off) in ${dataDir}.`);
-    console.log(`Sign in at ${server.url} with the server URL and a token from ${join(dataDir, 'demo-tokens.json')};`);
-    console.log(`  an admin of "demo": ${seededTokens.demo?.admin[0] ?? '(none)'}`);
-    console.log('Mint more with: npm run token -- --account demo --role admin --name "Your Name"');
-  }
-  console.log(`listening on ${server.url}`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
+  async function startUp(): Promise<void> {
+    try {
+      store = openSqliteStore(databaseFile(dataDir), {
+        durability: env.DURABILITY === 'normal' ? 'normal' : 'full',
+        writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline',
+      });
+    } catch (error) {
+      throw new StartupError(
+        `Cannot open the database ${databaseFile(dataDir)} (set DATA_DIR to a writable directory): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    let seeded: Awaited<ReturnType<typeof seedDemo>> | undefined;
+    if (await storeIsEmpty(store)) {
+      seeded = await seedDemo(store, { now: new Date() });
+      writeFileSync(tokensFile, JSON.stringify(seeded, null, 2) + '\n', { mode: 0o600 });
+    }
     if (stopping) return;
-    stopping = true;
+    try {
+      server = await createSyncServer({
+        port,
+        host,
+        dataDir,
+        staticDir,
+        store,
+        log: env.QUIET ? { ...consoleLogger, info: () => {} } : consoleLogger,
+      });
+    } catch (error) {
+      const explained = describeListenError(error, { host, port });
+      if (explained) throw new StartupError(explained);
+      throw error;
+    }
+    if (stopping) return;
+    if (seeded) console.log(`First start: seeded the demo accounts "demo" (multi-install on) and "acme" (off) in ${dataDir}.`);
+    if (existsSync(tokensFile)) {
+      console.log(`Sign in at ${server.url} with a token from ${tokensFile}.`);
+      // Only to a person at a terminal: logs collected by a process manager never carry a token.
+      if (seeded && process.stdout.isTTY) console.log(`  an admin of "demo": ${seeded.demo?.admin[0] ?? '(none)'}`);
+    }
+    if (seeded) console.log('Mint more tokens with: npm run token -- --account demo --role admin --name "Your Name"');
+    console.log(`listening on ${server.url}`);
+  }
+
+  /** Closes what was opened: the server (which closes its store) or, when it never listened, the store. */
+  const closeAll = () => (server ? server.close() : (store?.close() ?? Promise.resolve()));
+
+  const started = startUp();
+  const stop = (signal: string) => {
+    // A terminal's Ctrl-C reaches npm and this process both: one stop is enough.
+    if (stopping) return;
+    stopping = signal;
     console.log(`${signal}: storing pending changes and closing connections.`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Shutdown failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    setTimeout(() => {
+      console.error(`The server did not stop within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting without waiting.`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    started
+      .catch(() => {})
+      .then(closeAll)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`Shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   // A bug must not take every account down: log it and keep serving (each room is independent).
   process.on('unhandledRejection', (reason) =>
     console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
   );
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await started;
+  } catch (error) {
+    await closeAll().catch(() => {});
+    throw error;
+  }
 }
 
 main(process.env).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(error instanceof StartupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });
