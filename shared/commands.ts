@@ -4,21 +4,29 @@
  * Field names follow the platform's API (releaseSchedule, releaseOnDate, integrationPackOverrideName).
  */
 import * as v from 'valibot';
+import { PACK_ID_RULE, validatePackId } from './rules.ts';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+/** A pack id under the one rule (shared/rules.ts), the same the document check uses for new packs. */
+const packId = v.pipe(
+  v.string(),
+  v.check((value) => validatePackId(value).ok, PACK_ID_RULE),
+);
+/** DELETE_PACK takes any stored id, so a pack stored before the rule (e.g. id '') can still be deleted. */
+const storedPackId = v.pipe(v.string(), v.maxLength(100_000));
 const calendarDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'releaseOnDate must be yyyy-MM-dd'));
 
 export const CommandSchema = v.variant('type', [
   v.object({
     type: v.literal('RELEASE'),
-    packId: id,
+    packId,
     releaseSchedule: v.picklist(['IMMEDIATELY', 'RELEASE_ON_SPECIFIED_DATE']),
     releaseOnDate: v.optional(calendarDate),
   }),
-  v.object({ type: v.literal('DELETE_PACK'), packId: id }),
+  v.object({ type: v.literal('DELETE_PACK'), packId: storedPackId }),
   v.object({
     type: v.literal('INSTALL'),
-    packId: id,
+    packId,
     managedAccountId: id,
     integrationPackOverrideName: v.optional(v.pipe(v.string(), v.maxLength(400))),
   }),

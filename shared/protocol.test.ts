@@ -155,10 +155,15 @@ describe('command envelopes', () => {
       path: 'command.releaseSchedule',
     },
     {
-      why: 'an empty pack id',
-      input: { idempotencyKey: 'key-12345', command: { type: 'DELETE_PACK', packId: '' } },
+      why: 'a pack id outside the pack-id rule',
+      input: { idempotencyKey: 'key-12345', command: { ...envelope.command, packId: '' } },
       ok: false,
       path: 'command.packId',
+    },
+    {
+      why: 'DELETE_PACK of a pack stored before the rule (an empty id)',
+      input: { idempotencyKey: 'key-12345', command: { type: 'DELETE_PACK', packId: '' } },
+      ok: true,
     },
     { why: 'not an object', input: 'RELEASE', ok: false },
   ])('$why', ({ input, ok, path }) => {

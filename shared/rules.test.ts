@@ -16,11 +16,16 @@ import {
   validateName,
   validatePack,
   validatePackComponents,
+  validatePackId,
   validateTypeUnchanged,
 } from './rules.ts';
+import { graphemeCount } from './text.ts';
 
 const codeOf = (result: Result<unknown>) => (result.ok ? 'OK' : result.error.code);
 const FAMILY = '👨‍👩‍👧‍👦';
+/** The longest emoji sequences: a kiss with two skin tones (35 bytes), a subdivision flag (28 bytes). */
+const KISS = '👩🏽‍❤️‍💋‍👨🏿';
+const SCOTLAND = '🏴󠁧󠁢󠁳󠁣󠁴󠁿';
 
 function expectReadableError(result: Result<unknown>, field?: string) {
   expect(result.ok).toBe(false);
@@ -46,6 +51,26 @@ describe('Integration Pack Name: required, trimmed, at most 100 characters (our 
     { why: '100 emoji fit (an emoji is one character)', name: '🚀'.repeat(100), code: 'OK', value: '🚀'.repeat(100) },
     { why: '101 emoji do not', name: '🚀'.repeat(101), code: 'NAME_TOO_LONG' },
     { why: '100 family emoji fit', name: FAMILY.repeat(100), code: 'OK', value: FAMILY.repeat(100) },
+    { why: 'only zero-width spaces is refused', name: '\u200B\u200B', code: 'NAME_REQUIRED' },
+    { why: 'only a Braille blank is refused', name: '\u2800', code: 'NAME_REQUIRED' },
+    { why: 'only Hangul fillers is refused', name: '\u3164\u115F\u1160\uFFA0', code: 'NAME_REQUIRED' },
+    { why: 'only joiners, a soft hyphen and a byte order mark is refused', name: '\u200D\u2060\u00AD\uFEFF', code: 'NAME_REQUIRED' },
+    { why: 'only combining marks (no letter under them) is refused', name: '\u0301\u0302', code: 'NAME_REQUIRED' },
+    { why: 'only ideographic and narrow no-break spaces is refused', name: '\u3000\u202F', code: 'NAME_REQUIRED' },
+    { why: 'a visible character among invisible ones is a name', name: '\u200BA\u200B', code: 'OK', value: '\u200BA\u200B' },
+    {
+      why: 'one letter under 20 combining marks fits (62 bytes)',
+      name: `a${'\u0301'.repeat(30)}`,
+      code: 'OK',
+      value: `a${'\u0301'.repeat(30)}`,
+    },
+    {
+      why: 'one letter under 40 combining marks is refused (one character of 81 bytes)',
+      name: `a${'\u0301'.repeat(40)}`,
+      code: 'NAME_INVALID_CHARACTERS',
+    },
+    { why: 'a 60,000-unit cluster is refused by its size', name: `a${'\u0301'.repeat(59_999)}`, code: 'NAME_TOO_LARGE' },
+    { why: 'more than 4,000 bytes is refused before counting', name: '😀'.repeat(1_001), code: 'NAME_TOO_LARGE' },
     { why: 'not text: undefined', name: undefined, code: 'NAME_INVALID' },
     { why: 'not text: a number', name: 42, code: 'NAME_INVALID' },
     { why: 'not text: null', name: null, code: 'NAME_INVALID' },
@@ -68,6 +93,61 @@ describe('Integration Pack Name: required, trimmed, at most 100 characters (our 
   });
 });
 
+describe('Ordinary text never meets a byte cap', () => {
+  test.each([
+    ['a kiss with two skin tones', KISS, 35],
+    ['a subdivision flag', SCOTLAND, 28],
+    ['a family', FAMILY, 25],
+    ['a flag', '🇯🇵', 8],
+    ['a Devanagari conjunct', 'क्षि', 12],
+    ['a Tibetan stack', 'རྒྱ', 9],
+  ])('%s (%s) is one character of %i bytes, under the per-character cap', (_what, text, bytes) => {
+    expect(graphemeCount(text)).toBe(1);
+    expect(new TextEncoder().encode(text).byteLength).toBe(bytes);
+    expect(bytes).toBeLessThanOrEqual(limits.graphemeMaxBytes);
+  });
+
+  const ordinary = fc.constantFrom('a', 'é', 'e\u0301', 'ß', '漢', 'か', '한', 'ش', 'क्षि', '😀', '👍🏽', '🇩🇪', FAMILY, KISS, SCOTLAND, ' ');
+  test('any name of up to 100 ordinary characters and description of up to 500 pass', () => {
+    fc.assert(
+      fc.property(
+        fc.array(ordinary, { minLength: 1, maxLength: limits.nameMaxLength }).map((units) => `N${units.join('')}`.slice(0, -1) || 'N'),
+        fc.array(ordinary, { maxLength: limits.descriptionMaxLength }).map((units) => units.join('')),
+        (name, description) => {
+          const trimmed = name.trim();
+          if (graphemeCount(trimmed) > limits.nameMaxLength) return true;
+          return validateName(name).ok && validateDescription(description).ok;
+        },
+      ),
+    );
+  });
+});
+
+describe('Pack ids: one rule for new packs in the document and for commands', () => {
+  test.each([
+    { id: 'p1', ok: true },
+    { id: 'V1StGXR8_Z5jdHi6B-myT', ok: true, why: 'a nanoid' },
+    { id: 'demo-p01', ok: true },
+    { id: 'a.b', ok: true },
+    { id: 'x'.repeat(100), ok: true },
+    { id: 'x'.repeat(101), ok: false },
+    { id: '', ok: false },
+    { id: '.', ok: false },
+    { id: '..', ok: false },
+    { id: 'a/b', ok: false },
+    { id: 'a b', ok: false },
+    { id: 'ü', ok: false },
+    { id: 7, ok: false },
+  ])('$id → $ok', ({ id, ok }) => {
+    const result = validatePackId(id);
+    expect(result.ok).toBe(ok);
+    if (!result.ok) {
+      expect(result.error.code).toBe('PACK_ID_INVALID');
+      expectReadableError(result);
+    }
+  });
+});
+
 describe('Description: "can contain up to 500 characters", counted as a person counts them', () => {
   test('the maximum is 500', () => expect(limits.descriptionMaxLength).toBe(500));
 
@@ -83,6 +163,13 @@ describe('Description: "can contain up to 500 characters", counted as a person c
     { why: '499 letters and one emoji fit', description: `${'d'.repeat(499)}😀`, code: 'OK' },
     { why: '500 letters and one emoji do not', description: `${'d'.repeat(500)}😀`, code: 'DESCRIPTION_TOO_LONG' },
     { why: '250 CR LF line breaks are 250 characters', description: '\r\n'.repeat(250), code: 'OK' },
+    { why: '500 of the longest emoji fit (17,500 bytes)', description: KISS.repeat(500), code: 'OK' },
+    {
+      why: '500 letters under 200 combining marks (200 KB) are too large',
+      description: `a${'\u0301'.repeat(200)}`.repeat(500),
+      code: 'DESCRIPTION_TOO_LARGE',
+    },
+    { why: 'one character of 81 bytes is refused', description: `ok a${'\u0301'.repeat(40)}`, code: 'DESCRIPTION_INVALID_CHARACTERS' },
     { why: 'not text', description: 7, code: 'DESCRIPTION_INVALID' },
     { why: 'not text: undefined', description: undefined, code: 'DESCRIPTION_INVALID' },
   ])('$why → $code', ({ description, code }) => {

@@ -12,29 +12,62 @@ import {
   type PublisherAccount,
 } from './model.ts';
 import { fail, ok, okVoid, type Result } from './result.ts';
-import { graphemeCount } from './text.ts';
+import { graphemeCount, isBlank, measureText, utf8Bytes } from './text.ts';
 
-/** Integration Pack Name: required, trimmed, at most `limits.nameMaxLength` characters. Returns the trimmed name. */
+/**
+ * Integration Pack Name: required (a name of only spaces or invisible characters is missing), trimmed,
+ * at most `limits.nameMaxLength` characters, `limits.nameMaxBytes` bytes and no character longer than
+ * `limits.graphemeMaxBytes` (none of which ordinary text reaches). Returns the trimmed name.
+ */
 export function validateName(name: unknown): Result<string> {
   if (typeof name !== 'string') return fail('NAME_INVALID', 'Integration Pack Name must be text.', 'name');
+  if (name.length > limits.nameMaxBytes || utf8Bytes(name) > limits.nameMaxBytes)
+    return fail('NAME_TOO_LARGE', `Integration Pack Name is too large to store (more than ${limits.nameMaxBytes} bytes).`, 'name');
   const trimmed = name.trim();
-  if (trimmed === '') return fail('NAME_REQUIRED', 'Integration Pack Name is required.', 'name');
-  if (graphemeCount(trimmed) > limits.nameMaxLength)
+  if (isBlank(trimmed)) return fail('NAME_REQUIRED', 'Integration Pack Name is required.', 'name');
+  const measure = measureText(trimmed);
+  if (measure.longestGraphemeBytes > limits.graphemeMaxBytes)
+    return fail('NAME_INVALID_CHARACTERS', STACKED_MARKS('Integration Pack Name'), 'name');
+  if (measure.graphemes > limits.nameMaxLength)
     return fail('NAME_TOO_LONG', `Integration Pack Name can contain up to ${limits.nameMaxLength} characters.`, 'name');
   return ok(trimmed);
 }
 
-/** Description: up to 500 characters, counted as a person counts them. */
+const STACKED_MARKS = (field: string) =>
+  `${field} contains a character built from too many combining marks (more than ${limits.graphemeMaxBytes} bytes in one character).`;
+
+/** Description: up to 500 characters, counted as a person counts them, and at most `limits.descriptionMaxBytes` bytes. */
 export function validateDescription(description: unknown): Result<string> {
   if (typeof description !== 'string') return fail('DESCRIPTION_INVALID', 'Description must be text.', 'description');
-  const count = graphemeCount(description);
-  if (count > limits.descriptionMaxLength)
+  if (description.length > limits.descriptionMaxBytes || utf8Bytes(description) > limits.descriptionMaxBytes)
+    return fail(
+      'DESCRIPTION_TOO_LARGE',
+      `The description is too large to store (more than ${limits.descriptionMaxBytes} bytes).`,
+      'description',
+    );
+  const measure = measureText(description);
+  if (measure.longestGraphemeBytes > limits.graphemeMaxBytes)
+    return fail('DESCRIPTION_INVALID_CHARACTERS', STACKED_MARKS('The description'), 'description');
+  if (measure.graphemes > limits.descriptionMaxLength)
     return fail(
       'DESCRIPTION_TOO_LONG',
-      `The description can contain up to ${limits.descriptionMaxLength} characters (this one has ${count}).`,
+      `The description can contain up to ${limits.descriptionMaxLength} characters (this one has ${measure.graphemes}).`,
       'description',
     );
   return ok(description);
+}
+
+/** The one pack-id rule: 1–100 letters, digits, '-', '_' or '.', not starting with '.' (ids appear in URLs). */
+const PACK_ID = new RegExp(`^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,${limits.packIdMaxLength - 1}}$`);
+export const PACK_ID_RULE = `A pack id is 1 to ${limits.packIdMaxLength} letters, digits, '-', '_' or '.', and does not start with '.'.`;
+
+/**
+ * Whether a new pack may have this id (the document check and the commands use it). A pack stored
+ * under an id from before the rule stays editable and deletable; only new ids must follow it.
+ */
+export function validatePackId(id: unknown): Result<string> {
+  if (typeof id !== 'string' || !PACK_ID.test(id)) return fail('PACK_ID_INVALID', PACK_ID_RULE);
+  return ok(id);
 }
 
 /** The types the Integration Pack Type list offers: both with the multi-install feature, else Single only. */

@@ -5,7 +5,15 @@
  */
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { limits, packsMap, PackKey, type IntegrationPack, type PublishedComponent, type PublisherAccount } from '../../shared/index.ts';
+import {
+  limits,
+  packsMap,
+  PackKey,
+  validateName,
+  type IntegrationPack,
+  type PublishedComponent,
+  type PublisherAccount,
+} from '../../shared/index.ts';
 
 /** Marks a value to be written as a Y.Text (never allowed for a constrained field). */
 export const AS_Y_TEXT = { yText: 'Orders' } as const;
@@ -26,7 +34,7 @@ const longDescription = '😀'.repeat(limits.descriptionMaxLength + 1);
 export const validNameArb = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
   .map((name) => name.trim())
-  .filter((name) => name !== '');
+  .filter((name) => validateName(name).ok);
 export const validDescriptionArb = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 60 }),
   fc.constantFrom('', '😀'.repeat(limits.descriptionMaxLength), 'd'.repeat(limits.descriptionMaxLength)),
