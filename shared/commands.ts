@@ -82,3 +82,42 @@ export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType
   ]),
   managed: new Set(['INSTALL', 'UNINSTALL', 'APPLY_UPDATE', 'ATTACH_ATOM', 'DETACH_ATOM', 'ATTACH_ENVIRONMENT', 'DETACH_ENVIRONMENT']),
 };
+
+/**
+ * The role rule, written once: why this role may not send this command type, or undefined when it
+ * may. The one command path (sync-server/commands/path.ts) asks it for every channel.
+ */
+export function roleRefusal(role: 'admin' | 'viewer' | 'managed', type: string): { code: 'FORBIDDEN'; message: string } | undefined {
+  if (role === 'viewer') return { code: 'FORBIDDEN', message: 'Viewers cannot run commands.' };
+  if ((commandsByRole[role] as ReadonlySet<string> | undefined)?.has(type)) return undefined;
+  return { code: 'FORBIDDEN', message: `A ${role === 'managed' ? 'managed-account user' : role} cannot run ${type}.` };
+}
+
+/** Plain JSON with its object keys sorted, so equal values give equal text whoever built them. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * What an idempotency key is bound to: the whole command (its type, its target and its parameters),
+ * as canonical text. A key sent again with the same fingerprint is a retry and gets the first result;
+ * with another one it is a reuse, answered IDEMPOTENCY_KEY_REUSED without running anything.
+ */
+export const commandFingerprint = (command: Readonly<Record<string, unknown>> & { type: string }): string => canonicalJson(command);
+
+/** The answer to a key reused for another command. */
+export function idempotencyKeyReused(idempotencyKey: string, type: string): CommandResult {
+  return {
+    idempotencyKey,
+    status: 'ERROR',
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    message: `This idempotency key was already used for another command; send this ${type} with a new key.`,
+  };
+}

@@ -18,7 +18,7 @@ import { createScheduler, type Scheduler, type SchedulerOptions } from './schedu
 import { consoleLogger, quietLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './storage/sqlite.ts';
 import type { Store } from './storage/types.ts';
-import type { CommandExecutor } from './sync/command-channel.ts';
+import type { CommandExecutor } from './commands/path.ts';
 import { Rooms } from './sync/rooms.ts';
 import { createSyncEndpoint } from './sync/upgrade.ts';
 

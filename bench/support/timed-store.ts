@@ -60,6 +60,7 @@ export function timedStore(store: Store): Store & { timings: { reset(): void; sn
   return {
     docs,
     accounts: store.accounts,
+    records: store.records,
     close: () => store.close(),
     timings: {
       reset: () => void (byDoc = new Map()),

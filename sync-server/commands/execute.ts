@@ -2,13 +2,13 @@
  * Runs one command against an account's document. Called by the room inside its serialized queue,
  * with a server origin; the room persists the resulting updates before it replies. Deterministic given
  * `context.now` and `context.idempotencyKey` (ids derive from the key). One module per command; this
- * file checks the role, runs the module, and records every command, refused or not, in the history.
- * The history doubles as the idempotency store: a key already recorded returns its first result.
+ * file runs the module and records every command it runs, refused by a rule or not, in the history.
+ * The role check and idempotency happen before, on the one command path (path.ts).
  */
 import type * as Y from 'yjs';
-import { commandsByRole, type Command, type CommandResult } from '../../shared/commands.ts';
+import type { Command, CommandResult } from '../../shared/commands.ts';
 import type { HistoryRecord } from '../../shared/history.ts';
-import { Root, writeHistory } from '../../shared/schema.ts';
+import { writeHistory } from '../../shared/schema.ts';
 import { applyUpdate } from './apply-update.ts';
 import { changeAttachment } from './attachments.ts';
 import { deletePack } from './delete-pack.ts';
@@ -35,8 +35,6 @@ export interface CommandContext {
 }
 
 export function executeCommand(context: CommandContext, command: Command): CommandResult {
-  const earlier = recordedResult(context, command);
-  if (earlier) return earlier;
   let outcome: Outcome;
   context.doc.transact(() => {
     outcome = run(context, command);
@@ -46,16 +44,6 @@ export function executeCommand(context: CommandContext, command: Command): Comma
 }
 
 function run(context: CommandContext, command: Command): Outcome {
-  const allowed = context.actor.role === 'viewer' ? undefined : commandsByRole[context.actor.role];
-  if (!allowed?.has(command.type))
-    return refused(
-      `${command.type} by ${context.actor.personName}`,
-      {
-        code: 'FORBIDDEN',
-        message: context.actor.role === 'viewer' ? 'Viewers cannot run commands.' : `A managed account cannot run ${command.type}.`,
-      },
-      'packId' in command ? { packId: command.packId } : {},
-    );
   try {
     return dispatch(context, command);
   } catch (error) {
@@ -116,18 +104,4 @@ function resultOf(
     ...(outcome.releaseNumber === undefined ? {} : { releaseNumber: outcome.releaseNumber }),
     ...(outcome.instanceId === undefined ? {} : { instanceId: outcome.instanceId }),
   };
-}
-
-/** The first result of a key already run (a retry), or a refusal when the key was used for another command. */
-function recordedResult(context: CommandContext, command: Command): CommandResult | undefined {
-  const record = context.doc.getMap<HistoryRecord>(Root.history).get(context.idempotencyKey);
-  if (!record) return undefined;
-  if (record.kind !== command.type)
-    return {
-      idempotencyKey: context.idempotencyKey,
-      status: 'ERROR',
-      code: 'IDEMPOTENCY_KEY_REUSED',
-      message: `This idempotency key was already used for ${record.kind}; send ${command.type} with a new key.`,
-    };
-  return resultOf(context.idempotencyKey, { ...record, message: record.message ?? record.summary });
 }

@@ -1,6 +1,6 @@
 /** Builds publisher documents for command and scheduler tests: an account, a catalog, managed accounts, packs. */
 import * as Y from 'yjs';
-import type { Command, CommandResult } from '../../shared/commands.ts';
+import { roleRefusal, type Command, type CommandResult } from '../../shared/commands.ts';
 import type { ComponentType, InstallationType } from '../../shared/model.ts';
 import { writeAccount, writeComponent, writeManagedAccount, writeNewPack } from '../../shared/schema.ts';
 import { executeCommand, type Actor } from './execute.ts';
@@ -60,7 +60,9 @@ export function seedDoc(options: SeedOptions = {}): Y.Doc {
 }
 
 let keys = 0;
-/** Runs a command with a fresh idempotency key unless one is given. */
+/** Runs a command with a fresh idempotency key unless one is given; the role rule first, as the command path does. */
 export function run(doc: Y.Doc, actor: Actor, now: Date, command: Command, idempotencyKey = `key-${++keys}-xxxxxxxx`): CommandResult {
+  const refused = roleRefusal(actor.role, command.type);
+  if (refused) return { idempotencyKey, status: 'ERROR', ...refused };
   return executeCommand({ doc, actor, now, idempotencyKey, origin: SERVER }, command);
 }

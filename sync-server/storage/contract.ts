@@ -116,19 +116,21 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       expect(doc.getMap('packs').toJSON()).toEqual({ p1: 'one', p2: 'two', p3: 'three' });
     });
 
-    test('9. command results appended with updates are stored with them; the first result of a key wins', async () => {
+    test('9. command results appended with updates are stored with them; the first result of a key wins, with its fingerprint', async () => {
       const store = await start();
       await store.docs.append('a', [bytes(1)], {
-        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'first') }],
+        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', fingerprint: 'f1', result: result('key-0001', 'first') }],
       });
       await store.docs.append('a', [bytes(2)], {
-        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'second') }],
+        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0001', fingerprint: 'f2', result: result('key-0001', 'second') }],
       });
-      await store.accounts.putCommandResult({ accountId: 'a', idempotencyKey: 'key-0001', result: result('key-0001', 'third') });
-      expect((await store.accounts.getCommandResult('a', 'key-0001'))?.message).toBe('first');
-      expect(await store.accounts.getCommandResult('b', 'key-0001')).toBeUndefined();
-      await store.accounts.putCommandResult({ accountId: 'b', idempotencyKey: 'key-0001', result: result('key-0001', 'other account') });
-      expect((await store.accounts.getCommandResult('b', 'key-0001'))?.message).toBe('other account');
+      expect(await store.records.getCommandResult('a', 'key-0001')).toEqual({ fingerprint: 'f1', result: result('key-0001', 'first') });
+      expect(await store.records.getCommandResult('b', 'key-0001')).toBeUndefined();
+      await store.docs.append('b', [], {
+        commandResults: [{ accountId: 'b', idempotencyKey: 'key-0001', fingerprint: 'f3', result: result('key-0001', 'other account') }],
+      });
+      expect((await store.records.getCommandResult('b', 'key-0001'))?.result.message).toBe('other account');
+      expect((await store.docs.load('b')).lastSeq).toBe(0);
     });
 
     test('10. accounts are stored, updated, listed; the time zone defaults to UTC', async () => {
@@ -163,7 +165,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       const store = await start();
       if (!harness.reopen) return;
       await store.docs.append('a', [bytes(1), bytes(2)], {
-        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0002', result: result('key-0002', 'kept') }],
+        commandResults: [{ accountId: 'a', idempotencyKey: 'key-0002', fingerprint: 'f', result: result('key-0002', 'kept') }],
       });
       await store.docs.compact('a', bytes(5), 1);
       await store.accounts.putAccount({ id: 'a', name: 'A', multiInstallEnabled: false, timeZone: 'UTC' });
@@ -172,7 +174,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       const again = await harness.reopen();
       open.push(again);
       expect(await again.docs.load('a')).toEqual({ snapshot: bytes(5), updates: [bytes(2)], lastSeq: 2 });
-      expect((await again.accounts.getCommandResult('a', 'key-0002'))?.message).toBe('kept');
+      expect((await again.records.getCommandResult('a', 'key-0002'))?.result.message).toBe('kept');
       expect((await again.accounts.findPersonByTokenHash('h1'))?.role).toBe('viewer');
     });
 

@@ -1,6 +1,6 @@
 /** The in-memory store: the fake the room and HTTP tests run on, and the reference for the contract. */
-import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
-import type { AccountStore, DocStore, Person, Store, StoredDoc } from './types.ts';
+import type { PublisherAccount } from '../../shared/index.ts';
+import type { AccountStore, DocStore, Person, RecordStore, Store, StoredCommandResult, StoredDoc } from './types.ts';
 
 interface MemoryDoc {
   snapshot: { data: Uint8Array; throughSeq: number } | undefined;
@@ -15,7 +15,7 @@ export function createMemoryStore(): Store {
   const accountMap = new Map<string, PublisherAccount>();
   const people = new Map<string, Person>();
   const tokens = new Map<string, string>();
-  const results = new Map<string, CommandResult>();
+  const results = new Map<string, StoredCommandResult>();
   let closed = false;
 
   const open = () => {
@@ -55,7 +55,7 @@ export function createMemoryStore(): Store {
         for (const update of updates) doc.updates.push({ seq: ++seq, data: copy(update) });
         for (const record of options?.commandResults ?? []) {
           const key = resultKey(record.accountId, record.idempotencyKey);
-          if (!results.has(key)) results.set(key, clone(record.result));
+          if (!results.has(key)) results.set(key, { result: clone(record.result), fingerprint: record.fingerprint });
         }
         return seq;
       }),
@@ -95,17 +95,16 @@ export function createMemoryStore(): Store {
         const personId = tokens.get(hash);
         return personId === undefined ? undefined : clone(people.get(personId));
       }),
+  };
+
+  const records: RecordStore = {
     getCommandResult: (accountId, key) => run(() => clone(results.get(resultKey(accountId, key)))),
-    putCommandResult: (record) =>
-      run(() => {
-        const key = resultKey(record.accountId, record.idempotencyKey);
-        if (!results.has(key)) results.set(key, clone(record.result));
-      }),
   };
 
   return {
     docs,
     accounts,
+    records,
     close: () => {
       closed = true;
       return Promise.resolve();

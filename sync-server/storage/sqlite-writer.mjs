@@ -13,7 +13,9 @@ const maxSeq = db.prepare(
   'SELECT max(seq) AS seq FROM (SELECT max(seq) AS seq FROM doc_updates WHERE doc = ? UNION ALL SELECT through_seq FROM doc_snapshots WHERE doc = ?)',
 );
 const insertUpdate = db.prepare('INSERT INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)');
-const putResult = db.prepare('INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result) VALUES (?, ?, ?)');
+const putResult = db.prepare(
+  'INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result, fingerprint) VALUES (?, ?, ?, ?)',
+);
 const upsertSnapshot = db.prepare(
   'INSERT INTO doc_snapshots (doc, data, through_seq) VALUES (?, ?, ?) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq',
 );
@@ -22,7 +24,7 @@ const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq 
 const append = db.transaction((doc, updates, results) => {
   let seq = maxSeq.get(doc, doc)?.seq ?? 0;
   for (const update of updates) insertUpdate.run(doc, ++seq, update);
-  for (const record of results) putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result));
+  for (const record of results) putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result), record.fingerprint);
   return seq;
 });
 const compact = db.transaction((doc, snapshot, throughSeq) => {

@@ -12,7 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
-import type { AccountStore, AppendOptions, DocSizes, DocStore, Person, Role, Store, StoredDoc } from './types.ts';
+import { migrateSchema } from './sqlite-schema.ts';
+import type { AccountStore, AppendOptions, DocSizes, DocStore, Person, RecordStore, Role, Store, StoredDoc } from './types.ts';
 
 export interface SqliteStoreOptions {
   durability?: 'full' | 'normal';
@@ -20,30 +21,6 @@ export interface SqliteStoreOptions {
   /** Where appends run: on this thread (default) or on a writer thread. */
   writer?: 'inline' | 'worker';
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS doc_snapshots (
-  doc TEXT PRIMARY KEY, data BLOB NOT NULL, through_seq INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS doc_updates (
-  doc TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS accounts (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, multi_install INTEGER NOT NULL, time_zone TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS people (
-  id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer', 'managed')), managed_account_id TEXT
-);
-CREATE INDEX IF NOT EXISTS people_by_account ON people (account_id);
-CREATE TABLE IF NOT EXISTS tokens (
-  hash TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people (id)
-);
-CREATE TABLE IF NOT EXISTS command_results (
-  account_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, result TEXT NOT NULL,
-  PRIMARY KEY (account_id, idempotency_key)
-) WITHOUT ROWID;
-`;
 
 interface PersonRow {
   id: string;
@@ -90,7 +67,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    migrateSchema(db);
   }
 
   const q = {
@@ -122,11 +99,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     personByToken: db.prepare<[string], PersonRow>(
       'SELECT people.* FROM tokens JOIN people ON people.id = tokens.person_id WHERE tokens.hash = ?',
     ),
-    getResult: db.prepare<[string, string], { result: string }>(
-      'SELECT result FROM command_results WHERE account_id = ? AND idempotency_key = ?',
+    getResult: db.prepare<[string, string], { result: string; fingerprint: string | null }>(
+      'SELECT result, fingerprint FROM command_results WHERE account_id = ? AND idempotency_key = ?',
     ),
-    putResult: db.prepare<[string, string, string]>(
-      'INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result) VALUES (?, ?, ?)',
+    putResult: db.prepare<[string, string, string, string]>(
+      'INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result, fingerprint) VALUES (?, ?, ?, ?)',
     ),
   };
 
@@ -136,7 +113,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     let seq = lastSeqOf(doc);
     for (const update of updates) q.insertUpdate.run(doc, ++seq, update);
     for (const record of options?.commandResults ?? [])
-      q.putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result));
+      q.putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result), record.fingerprint);
     return seq;
   });
   const compactTx = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
@@ -197,20 +174,20 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const row = q.personByToken.get(hash);
         return row && toPerson(row);
       }),
+  };
+
+  const records: RecordStore = {
     getCommandResult: (accountId, key) =>
       settle(() => {
         const row = q.getResult.get(accountId, key);
-        return row && (JSON.parse(row.result) as CommandResult);
-      }),
-    putCommandResult: (r) =>
-      settle(() => {
-        q.putResult.run(r.accountId, r.idempotencyKey, JSON.stringify(r.result));
+        return row && { result: JSON.parse(row.result) as CommandResult, fingerprint: row.fingerprint ?? undefined };
       }),
   };
 
   return {
     docs,
     accounts,
+    records,
     close: async () => {
       await writer?.close();
       if (db.open) db.close();

@@ -31,14 +31,23 @@ export interface DocSizes {
   logCount: number;
 }
 
+/** The one idempotency store's row: a key of an account, what it was used for, and its first result. */
 export interface CommandResultRecord {
   accountId: string;
   idempotencyKey: string;
+  /** `commandFingerprint` (shared/commands.ts) of the command the key ran. */
+  fingerprint: string;
   result: CommandResult;
 }
 
+export interface StoredCommandResult {
+  result: CommandResult;
+  /** Undefined for a result stored before fingerprints were kept: a retry of it is answered as one. */
+  fingerprint: string | undefined;
+}
+
 export interface AppendOptions {
-  /** Stored in the same transaction as the updates (a command and the changes it made). */
+  /** Stored in the same transaction as the updates (a command and the changes it made); the first result of a key wins. */
   commandResults?: readonly CommandResultRecord[];
 }
 
@@ -62,13 +71,20 @@ export interface AccountStore {
   /** Tokens are kept as sha256 hex digests only. */
   putToken(tokenHash: string, personId: string): Promise<void>;
   findPersonByTokenHash(tokenHash: string): Promise<Person | undefined>;
-  getCommandResult(accountId: string, idempotencyKey: string): Promise<CommandResult | undefined>;
-  /** First write wins: a result already stored for the key is kept. */
-  putCommandResult(record: CommandResultRecord): Promise<void>;
+}
+
+/**
+ * The server-owned records of each account (shared/schema.ts says what lives where). They are
+ * written only by `DocStore.append`, in the transaction that stores the document update of the same change.
+ */
+export interface RecordStore {
+  /** The one idempotency store: the first result of (account, key) and what the key was used for. */
+  getCommandResult(accountId: string, idempotencyKey: string): Promise<StoredCommandResult | undefined>;
 }
 
 export interface Store {
   readonly docs: DocStore;
   readonly accounts: AccountStore;
+  readonly records: RecordStore;
   close(): Promise<void>;
 }

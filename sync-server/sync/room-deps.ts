@@ -2,7 +2,7 @@
 import type { Clock, Limits, RoomOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../storage/types.ts';
-import type { CommandExecutor } from './command-channel.ts';
+import type { CommandExecutor } from '../commands/path.ts';
 import type { Room } from './room.ts';
 
 export interface RoomDeps {

@@ -4,7 +4,7 @@
  * repaired by guard.ts), server mutations and commands. Each change is stored by the commit
  * pipeline (group commit) before it is sent to anyone; after each commit, clients that speak
  * proto=1 get the stored state vector. (Long because it is where these parts meet; the parts
- * themselves live in guard.ts, commit-pipeline.ts, awareness-relay.ts and command-channel.ts.)
+ * themselves live in guard.ts, commit-pipeline.ts, awareness-relay.ts, command-channel.ts and commands/path.ts.)
  */
 import * as Y from 'yjs';
 import {
@@ -24,7 +24,8 @@ import {
 import { CloseCode } from '../../shared/protocol.ts';
 import type { Session } from '../auth.ts';
 import { AwarenessRelay } from './awareness-relay.ts';
-import { commandFromFrame, runCommand } from './command-channel.ts';
+import { runCommand, type InflightCommand } from '../commands/path.ts';
+import { commandFromFrame } from './command-channel.ts';
 import { CommitPipeline, type CommittedBatch, type PendingUpdate } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
 import { FrameError, parseClientFrame, step1Frame, step2Frame, updateFrame, type DecodedUpdate } from './frames.ts';
@@ -56,7 +57,7 @@ export class Room {
   readonly origin: ServerOrigin;
   readonly connections = new Set<Connection>();
   readonly ready: Promise<void>;
-  readonly inflightCommands = new Map<string, Promise<CommandResult>>();
+  readonly inflightCommands = new Map<string, InflightCommand>();
   private state: State = 'loading';
   private readonly loadOrigin = {};
   private readonly relay: AwarenessRelay;
@@ -309,7 +310,7 @@ export class Room {
     return this.pipeline.committed();
   }
 
-  /** Runs a command once per idempotency key (see command-channel.ts). */
+  /** Runs a command once per idempotency key (the one command path, commands/path.ts). */
   async command(session: Session, envelope: CommandEnvelope): Promise<CommandResult> {
     this.busy++;
     this.clearIdle();
@@ -317,7 +318,7 @@ export class Room {
       return await runCommand(
         {
           room: this,
-          accounts: this.deps.store.accounts,
+          records: this.deps.store.records,
           clock: this.deps.clock,
           executeCommand: this.deps.executeCommand,
           recordResult: (record) => this.pipeline.addResult(record),

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import { readHistory, writeHistory, type CommandEnvelope, type CommandResult } from '../../shared/index.ts';
-import type { CommandExecutor } from '../../sync-server/sync/command-channel.ts';
+import type { CommandExecutor } from '../../sync-server/commands/path.ts';
 import { connectClient, startTestServer, synced, tempDir, waitFor, type TestClient, type TestServer } from './helpers.ts';
 import { createSyncServer } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
@@ -95,7 +95,10 @@ test('over HTTP: concurrent retries run once; the result is stored with the chan
   expect(b1).toEqual({ idempotencyKey: 'key-http-1', status: 'SUCCESS', message: 'run #1', releaseNumber: 1 });
   expect(b2).toEqual(b1);
   expect(first.calls).toEqual(['key-http-1']);
-  expect(await t.server.store.accounts.getCommandResult('demo', 'key-http-1')).toEqual(b1);
+  expect(await t.server.store.records.getCommandResult('demo', 'key-http-1')).toEqual({
+    result: b1,
+    fingerprint: '{"packId":"p1","releaseSchedule":"IMMEDIATELY","type":"RELEASE"}',
+  });
   await t.server.close();
 
   const second = countingExecutor();
@@ -131,8 +134,48 @@ test('roles: viewers run nothing; managed-account users run only their commands;
   viewer.sendCommand(release('key-role-5'));
   await waitFor([viewer], () => viewer.results.length === 1, 'the refusal');
   expect(viewer.results[0]).toMatchObject({ idempotencyKey: 'key-role-5', status: 'ERROR', code: 'FORBIDDEN' });
-  expect(await t.server.store.accounts.getCommandResult('demo', 'key-role-5')).toBeUndefined();
+  expect(await t.server.store.records.getCommandResult('demo', 'key-role-5')).toBeUndefined();
   expect(calls).toHaveLength(2);
+});
+
+test('a key reused for another command or another target is refused, over the socket and over HTTP, and nothing runs', async () => {
+  const { calls, execute } = countingExecutor();
+  const t = await start(execute);
+  const sender = client(t, t.tokens.admin);
+  await synced(sender);
+  sender.sendCommand(release('key-reuse-1'));
+  await waitFor([sender], () => sender.results.length === 1, 'the first result');
+  expect(sender.results[0]).toMatchObject({ status: 'SUCCESS', message: 'run #1' });
+
+  const otherTarget: CommandEnvelope = {
+    idempotencyKey: 'key-reuse-1',
+    command: { type: 'RELEASE', packId: 'p2', releaseSchedule: 'IMMEDIATELY' },
+  };
+  const otherCommand: CommandEnvelope = { idempotencyKey: 'key-reuse-1', command: { type: 'DELETE_PACK', packId: 'p1' } };
+  const otherParameters: CommandEnvelope = {
+    idempotencyKey: 'key-reuse-1',
+    command: { type: 'RELEASE', packId: 'p1', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2099-01-01' },
+  };
+  for (const envelope of [otherTarget, otherCommand, otherParameters]) sender.sendCommand(envelope);
+  await waitFor([sender], () => sender.results.length === 4, 'three refusals');
+  for (const result of sender.results.slice(1))
+    expect(result).toMatchObject({ idempotencyKey: 'key-reuse-1', status: 'ERROR', code: 'IDEMPOTENCY_KEY_REUSED' });
+
+  for (const envelope of [otherTarget, otherCommand, otherParameters]) {
+    const response = await post(t, t.tokens.admin2, envelope);
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringContaining('new key') } });
+  }
+  // While the first run is still in flight, a reuse is refused too, and the retry shares the run.
+  const [inflight, reuse] = await Promise.all([
+    post(t, t.tokens.admin, release('key-reuse-2')),
+    post(t, t.tokens.admin, { ...otherCommand, idempotencyKey: 'key-reuse-2' }),
+  ]);
+  expect(inflight.status).toBe(200);
+  expect(reuse.status).toBe(422);
+  // The plain retry still gets the first result.
+  expect(await (await post(t, t.tokens.admin, release('key-reuse-1'))).json()).toEqual(sender.results[0]);
+  expect(calls).toEqual(['key-reuse-1', 'key-reuse-2']);
 });
 
 test('malformed commands get a clear error and run nothing', async () => {

@@ -1,0 +1,100 @@
+import { expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { commandFingerprint, type Command, type CommandEnvelope } from '../../shared/commands.ts';
+import { createMemoryStore } from '../storage/memory.ts';
+import type { CommandResultRecord } from '../storage/types.ts';
+import { runCommand, type CommandExecutor, type CommandPathDeps, type InflightCommand } from './path.ts';
+import { admin, managedUser, viewer } from './testing.ts';
+
+function harness() {
+  const store = createMemoryStore();
+  const doc = new Y.Doc();
+  const calls: string[] = [];
+  const pending: CommandResultRecord[] = [];
+  const execute: CommandExecutor = (context, command) => {
+    calls.push(`${context.idempotencyKey} ${command.type}`);
+    return { idempotencyKey: context.idempotencyKey, status: 'SUCCESS', message: `run #${calls.length}` };
+  };
+  const deps: CommandPathDeps = {
+    room: {
+      name: 'pub',
+      inflightCommands: new Map<string, InflightCommand>(),
+      // Like the room: run, then store the results gathered with the changes in one append.
+      mutate: async (fn) => {
+        const value = fn(doc, 'server');
+        await store.docs.append('pub', [], { commandResults: pending.splice(0) });
+        return value;
+      },
+    },
+    records: store.records,
+    clock: { now: () => new Date('2025-03-10T12:00:00Z') },
+    executeCommand: execute,
+    recordResult: (record) => pending.push(record),
+  };
+  return { deps, calls, store };
+}
+
+const release: Command = { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' };
+const envelope = (idempotencyKey: string, command: Command = release): CommandEnvelope => ({ idempotencyKey, command });
+
+test('the role rule, written once: viewers run nothing; managed-account users only their commands', async () => {
+  const { deps, calls } = harness();
+  expect(await runCommand(deps, viewer, envelope('key-viewer-1'))).toEqual({
+    idempotencyKey: 'key-viewer-1',
+    status: 'ERROR',
+    code: 'FORBIDDEN',
+    message: 'Viewers cannot run commands.',
+  });
+  expect(await runCommand(deps, managedUser('acme'), envelope('key-managed-1'))).toMatchObject({
+    code: 'FORBIDDEN',
+    message: 'A managed-account user cannot run RELEASE.',
+  });
+  expect((await runCommand(deps, managedUser('acme'), envelope('key-managed-2', { type: 'UNINSTALL', instanceId: 'i1' }))).status).toBe(
+    'SUCCESS',
+  );
+  expect(calls).toEqual(['key-managed-2 UNINSTALL']);
+});
+
+test('a retry gets the first result, also while the first run is in flight; the result is stored with its fingerprint', async () => {
+  const { deps, calls, store } = harness();
+  const [first, concurrent] = await Promise.all([
+    runCommand(deps, admin, envelope('key-retry-1')),
+    runCommand(deps, admin, envelope('key-retry-1')),
+  ]);
+  const later = await runCommand(deps, admin, envelope('key-retry-1'));
+  expect(concurrent).toEqual(first);
+  expect(later).toEqual(first);
+  expect(calls).toEqual(['key-retry-1 RELEASE']);
+  expect(await store.records.getCommandResult('pub', 'key-retry-1')).toEqual({ result: first, fingerprint: commandFingerprint(release) });
+});
+
+test('a key reused for another command, target or parameter is refused without running', async () => {
+  const { deps, calls } = harness();
+  await runCommand(deps, admin, envelope('key-reuse-1'));
+  const reuses: Command[] = [
+    { type: 'DELETE_PACK', packId: 'orders' },
+    { type: 'RELEASE', packId: 'billing', releaseSchedule: 'IMMEDIATELY' },
+    { type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2025-04-01' },
+  ];
+  for (const command of reuses)
+    expect(await runCommand(deps, admin, envelope('key-reuse-1', command))).toMatchObject({
+      status: 'ERROR',
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+  const [ran, reused] = await Promise.all([
+    runCommand(deps, admin, envelope('key-reuse-2')),
+    runCommand(deps, admin, envelope('key-reuse-2', reuses[0])),
+  ]);
+  expect(ran.status).toBe('SUCCESS');
+  expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  expect(calls).toEqual(['key-reuse-1 RELEASE', 'key-reuse-2 RELEASE']);
+});
+
+test('the fingerprint does not depend on how the command object was built', () => {
+  expect(commandFingerprint({ type: 'ATTACH_ATOM', instanceId: 'i1', atomId: 'a1' } as Command)).toBe(
+    commandFingerprint({ atomId: 'a1', instanceId: 'i1', type: 'ATTACH_ATOM' } as Command),
+  );
+  expect(commandFingerprint({ type: 'INSTALL', packId: 'p', managedAccountId: 'm', integrationPackOverrideName: undefined })).toBe(
+    commandFingerprint({ type: 'INSTALL', packId: 'p', managedAccountId: 'm' }),
+  );
+});
