@@ -183,5 +183,37 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       await store.close();
       await expect(store.docs.append('a', [bytes(1)])).rejects.toThrow();
     });
+
+    test('14. client-id bindings are stored with an append (also one without updates); the first binding of an id wins; per account; durable', async () => {
+      const store = await start();
+      await store.docs.append('a', [bytes(1)], {
+        clientIdBindings: [
+          { accountId: 'a', clientId: 7, personId: 'ann' },
+          { accountId: 'a', clientId: 2 ** 32 - 1, personId: '@server' },
+        ],
+      });
+      await store.docs.append('a', [], {
+        clientIdBindings: [
+          { accountId: 'a', clientId: 7, personId: 'bob' },
+          { accountId: 'a', clientId: 8, personId: 'bob' },
+        ],
+      });
+      await store.docs.append('b', [], { clientIdBindings: [{ accountId: 'b', clientId: 7, personId: 'oz' }] });
+      const sorted = async (target: Store, accountId: string) =>
+        (await target.records.clientIdBindings(accountId)).map((b) => [b.clientId, b.personId]).sort((x, y) => Number(x[0]) - Number(y[0]));
+      const expected = [
+        [7, 'ann'],
+        [8, 'bob'],
+        [2 ** 32 - 1, '@server'],
+      ];
+      expect(await sorted(store, 'a')).toEqual(expected);
+      expect(await sorted(store, 'b')).toEqual([[7, 'oz']]);
+      expect(await store.records.clientIdBindings('nobody')).toEqual([]);
+      expect((await store.docs.load('a')).lastSeq).toBe(1);
+      if (!harness.reopen) return;
+      const again = await harness.reopen();
+      open.push(again);
+      expect(await sorted(again, 'a')).toEqual(expected);
+    });
   });
 }

@@ -16,6 +16,7 @@ export function createMemoryStore(): Store {
   const people = new Map<string, Person>();
   const tokens = new Map<string, string>();
   const results = new Map<string, StoredCommandResult>();
+  const clientIds = new Map<string, Map<number, string>>();
   let closed = false;
 
   const open = () => {
@@ -56,6 +57,11 @@ export function createMemoryStore(): Store {
         for (const record of options?.commandResults ?? []) {
           const key = resultKey(record.accountId, record.idempotencyKey);
           if (!results.has(key)) results.set(key, { result: clone(record.result), fingerprint: record.fingerprint });
+        }
+        for (const { accountId, clientId, personId } of options?.clientIdBindings ?? []) {
+          let bound = clientIds.get(accountId);
+          if (!bound) clientIds.set(accountId, (bound = new Map()));
+          if (!bound.has(clientId)) bound.set(clientId, personId);
         }
         return seq;
       }),
@@ -99,6 +105,8 @@ export function createMemoryStore(): Store {
 
   const records: RecordStore = {
     getCommandResult: (accountId, key) => run(() => clone(results.get(resultKey(accountId, key)))),
+    clientIdBindings: (accountId) =>
+      run(() => [...(clientIds.get(accountId) ?? [])].map(([clientId, personId]) => ({ accountId, clientId, personId }))),
   };
 
   return {

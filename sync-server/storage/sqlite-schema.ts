@@ -35,6 +35,13 @@ CREATE TABLE IF NOT EXISTS command_results (
 `),
   // The one idempotency store keeps what each key was used for (NULL: stored before this step).
   (db) => db.exec('ALTER TABLE command_results ADD COLUMN fingerprint TEXT'),
+  // Who first wrote under each Yjs client id of an account's document (sync/update-check.ts).
+  (db) =>
+    db.exec(`
+CREATE TABLE client_ids (
+  account_id TEXT NOT NULL, client_id INTEGER NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (account_id, client_id)
+) WITHOUT ROWID;
+`),
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

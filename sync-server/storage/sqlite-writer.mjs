@@ -16,15 +16,17 @@ const insertUpdate = db.prepare('INSERT INTO doc_updates (doc, seq, data) VALUES
 const putResult = db.prepare(
   'INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result, fingerprint) VALUES (?, ?, ?, ?)',
 );
+const putClientId = db.prepare('INSERT OR IGNORE INTO client_ids (account_id, client_id, person_id) VALUES (?, ?, ?)');
 const upsertSnapshot = db.prepare(
   'INSERT INTO doc_snapshots (doc, data, through_seq) VALUES (?, ?, ?) ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq',
 );
 const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
 
-const append = db.transaction((doc, updates, results) => {
+const append = db.transaction((doc, updates, results, bindings) => {
   let seq = maxSeq.get(doc, doc)?.seq ?? 0;
   for (const update of updates) insertUpdate.run(doc, ++seq, update);
   for (const record of results) putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result), record.fingerprint);
+  for (const binding of bindings) putClientId.run(binding.accountId, binding.clientId, binding.personId);
   return seq;
 });
 const compact = db.transaction((doc, snapshot, throughSeq) => {
@@ -35,7 +37,7 @@ const compact = db.transaction((doc, snapshot, throughSeq) => {
 parentPort.on('message', (message) => {
   try {
     let value;
-    if (message.op === 'append') value = append(message.doc, message.updates, message.results ?? []);
+    if (message.op === 'append') value = append(message.doc, message.updates, message.results ?? [], message.bindings ?? []);
     else if (message.op === 'compact') value = compact(message.doc, message.snapshot, message.throughSeq);
     else if (message.op === 'close') {
       db.close();

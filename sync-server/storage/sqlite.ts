@@ -105,6 +105,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     putResult: db.prepare<[string, string, string, string]>(
       'INSERT OR IGNORE INTO command_results (account_id, idempotency_key, result, fingerprint) VALUES (?, ?, ?, ?)',
     ),
+    putClientId: db.prepare<[string, number, string]>(
+      'INSERT OR IGNORE INTO client_ids (account_id, client_id, person_id) VALUES (?, ?, ?)',
+    ),
+    clientIds: db.prepare<[string], { client_id: number; person_id: string }>(
+      'SELECT client_id, person_id FROM client_ids WHERE account_id = ?',
+    ),
   };
 
   const lastSeqOf = (doc: string): number => q.maxSeq.get(doc, doc)?.seq ?? 0;
@@ -114,6 +120,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     for (const update of updates) q.insertUpdate.run(doc, ++seq, update);
     for (const record of options?.commandResults ?? [])
       q.putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result), record.fingerprint);
+    for (const binding of options?.clientIdBindings ?? []) q.putClientId.run(binding.accountId, binding.clientId, binding.personId);
     return seq;
   });
   const compactTx = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
@@ -133,7 +140,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }),
     append: (doc, updates, options) =>
       writer
-        ? writer.call<number>({ op: 'append', doc, updates, results: options?.commandResults ?? [] })
+        ? writer.call<number>({
+            op: 'append',
+            doc,
+            updates,
+            results: options?.commandResults ?? [],
+            bindings: options?.clientIdBindings ?? [],
+          })
         : settle(() => appendTx(doc, updates, options)),
     compact: (doc, snapshot, throughSeq) =>
       writer ? writer.call<void>({ op: 'compact', doc, snapshot, throughSeq }) : settle(() => compactTx(doc, snapshot, throughSeq)),
@@ -182,6 +195,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         const row = q.getResult.get(accountId, key);
         return row && { result: JSON.parse(row.result) as CommandResult, fingerprint: row.fingerprint ?? undefined };
       }),
+    clientIdBindings: (accountId) =>
+      settle(() => q.clientIds.all(accountId).map((row) => ({ accountId, clientId: row.client_id, personId: row.person_id }))),
   };
 
   return {

@@ -46,9 +46,24 @@ export interface StoredCommandResult {
   fingerprint: string | undefined;
 }
 
+/**
+ * A Yjs client id of an account's document and the person who first wrote under it (or
+ * SERVER_PERSON for the server's own ids): nobody else may write under it (sync/update-check.ts).
+ */
+export interface ClientIdBinding {
+  accountId: string;
+  clientId: number;
+  personId: string;
+}
+
+/** The person id that stands for the server in client-id bindings (never a token's person). */
+export const SERVER_PERSON = '@server';
+
 export interface AppendOptions {
   /** Stored in the same transaction as the updates (a command and the changes it made); the first result of a key wins. */
   commandResults?: readonly CommandResultRecord[];
+  /** Stored in the same transaction as the updates written under them; the first binding of an id wins. */
+  clientIdBindings?: readonly ClientIdBinding[];
 }
 
 /** Yjs bytes per document name (the publisher account id). */
@@ -80,6 +95,8 @@ export interface AccountStore {
 export interface RecordStore {
   /** The one idempotency store: the first result of (account, key) and what the key was used for. */
   getCommandResult(accountId: string, idempotencyKey: string): Promise<StoredCommandResult | undefined>;
+  /** Every client id of the account's document that is bound to a person (loaded with the room). */
+  clientIdBindings(accountId: string): Promise<ClientIdBinding[]>;
 }
 
 export interface Store {
