@@ -8,7 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeListenError } from './listen-error.ts';
-import { consoleLogger } from './log.ts';
+import { createPinoLogger, logLevelFrom } from './log.ts';
 import { seedDemo, storeIsEmpty } from './seed.ts';
 import { createSyncServer, databaseFile, type SyncServer } from './server.ts';
 import { openSqliteStore } from './storage/sqlite.ts';
@@ -19,6 +19,15 @@ const SHUTDOWN_DEADLINE_MS = 30_000;
 
 class StartupError extends Error {}
 
+/** A setting read at start-up: its error is told as it is, without a stack. */
+function startupCheck<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`PORT must be a port number, not "${env.PORT}".`);
@@ -26,6 +35,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const dataDir = resolve(env.DATA_DIR || './data');
   const staticDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
   const tokensFile = join(dataDir, 'demo-tokens.json');
+  const log = createPinoLogger({ level: startupCheck(() => logLevelFrom(env)) });
 
   let store: Store | undefined;
   let server: SyncServer | undefined;
@@ -55,7 +65,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         dataDir,
         staticDir,
         store,
-        log: env.QUIET ? { ...consoleLogger, info: () => {} } : consoleLogger,
+        log,
+        metrics: { process: true },
+        metricsToken: env.METRICS_TOKEN || undefined,
       });
     } catch (error) {
       const explained = describeListenError(error, { host, port });
@@ -81,9 +93,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     // A terminal's Ctrl-C reaches npm and this process both: one stop is enough.
     if (stopping) return;
     stopping = signal;
-    console.log(`${signal}: storing pending changes and closing connections.`);
+    log.info(`${signal}: storing pending changes and closing connections.`);
     setTimeout(() => {
-      console.error(`The server did not stop within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting without waiting.`);
+      log.error(`The server did not stop within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting without waiting.`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     started
@@ -92,7 +104,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error(`Shutdown failed: ${String(error)}`);
+          log.error(`Shutdown failed: ${String(error)}`);
           process.exit(1);
         },
       );
@@ -101,7 +113,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // A bug must not take every account down: log it and keep serving (each room is independent).
   process.on('unhandledRejection', (reason) =>
-    console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+    log.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
   );
   try {
     await started;

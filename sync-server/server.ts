@@ -16,6 +16,10 @@ import { requestUrl } from './http/request-url.ts';
 import { createStaticHandler } from './http/static.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { consoleLogger, quietLogger, type Logger } from './log.ts';
+import { healthRoutes } from './ops/health.ts';
+import { createMetrics, instrumentStore, type MetricsOptions, type ServerMetrics } from './ops/metrics.ts';
+import { createRequestLog } from './ops/request-log.ts';
+import { watchSchedule } from './ops/schedule-watch.ts';
 import { openSqliteStore } from './storage/sqlite.ts';
 import type { Store } from './storage/types.ts';
 import type { CommandExecutor } from './commands/path.ts';
@@ -52,6 +56,10 @@ export interface SyncServerConfig {
   scheduler?: Partial<Pick<SchedulerOptions, 'timer' | 'chunkSize' | 'maxDelayMs'>> | false;
   /** Milliseconds between WebSocket pings (a socket that misses one is dropped). */
   heartbeatMs?: number;
+  /** `{ process: true }` adds Node's own metrics to /metrics (main.ts; once per process). */
+  metrics?: MetricsOptions;
+  /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 export interface SyncServer {
@@ -62,6 +70,8 @@ export interface SyncServer {
   store: Store;
   /** Auto-apply of scheduled releases; started on listen, stopped by close(). Tests call tick(). */
   scheduler: Scheduler;
+  /** What /metrics reports (its registry and the counters the rooms bump). */
+  metrics: ServerMetrics;
   /** Stores everything pending, closes sockets with 1012, closes the store. */
   close(): Promise<void>;
 }
@@ -73,7 +83,20 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   const log = config.log ?? (config.quiet ? quietLogger : consoleLogger);
   const limits: Limits = { ...defaultLimits, ...config.limits };
   const clock = config.clock ?? systemClock;
-  const store = config.store ?? openSqliteStore(databaseFile(config.dataDir), { durability: config.durability ?? 'full' });
+  const schedule = watchSchedule(clock, config.scheduler ? config.scheduler.timer : undefined);
+  const metrics = createMetrics(
+    {
+      connections: () => rooms.loadedAccounts().reduce((sum, id) => sum + rooms.connectionCount(id), 0),
+      roomsLoaded: () => rooms.loadedAccounts().length,
+      schedulerLagSeconds: () => schedule.lagSeconds(),
+    },
+    config.metrics,
+  );
+  const store = instrumentStore(
+    config.store ?? openSqliteStore(databaseFile(config.dataDir), { durability: config.durability ?? 'full' }),
+    metrics,
+  );
+  let stopping = false;
   const rooms = new Rooms({
     store,
     limits,
@@ -81,14 +104,20 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     clock,
     log,
     executeCommand: config.executeCommand ?? realExecuteCommand,
+    metrics,
   });
   const sync = createSyncEndpoint({ rooms, accounts: store.accounts, limits, log });
   const serveStatic = createStaticHandler(config.staticDir);
+  const requestLog = createRequestLog(log);
   // Routes live under /api, but one outside it (a /healthz) is answered too when a route matches it.
   const routed = (method: string, pathname: string) =>
     pathname === '/api' || pathname.startsWith('/api/') || app.findRoute({ method: method as 'GET', url: pathname }) !== null;
   const app = await createHttpApp({
-    routes: [...apiRoutes, ...(config.routes ?? [])],
+    routes: [
+      ...apiRoutes,
+      ...healthRoutes({ store, schedule, metrics, stopping: () => stopping, metricsToken: config.metricsToken }),
+      ...(config.routes ?? []),
+    ],
     deps: { store, rooms, clock, limits, log },
     // Routes go to fastify; everything else is the PWA's files, then a JSON 404.
     serverFactory: (api) =>
@@ -98,6 +127,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
           return void res
             .writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
             .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
+        requestLog.begin(req, res, url.pathname);
         if (routed(req.method ?? 'GET', url.pathname)) return api(req, res);
         serveStatic(req, res, url.pathname)
           .then((served) => {
@@ -131,13 +161,16 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   });
   const scheduler = createScheduler({
     ...(config.scheduler || {}),
+    timer: schedule.timer,
     clock,
     rooms,
     listAccountIds: async () => (await store.accounts.listAccounts()).map((account) => account.id),
     onError: (error, accountId) => log.error(`auto-apply for account ${accountId} failed: ${String(error)}`),
   });
-  if (config.scheduler !== false)
+  if (config.scheduler !== false) {
+    schedule.started();
     void scheduler.start().catch((error: unknown) => log.error(`auto-apply failed to start: ${String(error)}`));
+  }
   const heartbeat = setInterval(() => sync.heartbeat(), config.heartbeatMs ?? 30_000);
   heartbeat.unref();
   const port = (server.address() as AddressInfo).port;
@@ -150,9 +183,12 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     rooms,
     store,
     scheduler,
+    metrics,
     close: () =>
       (closing ??= (async () => {
+        stopping = true;
         clearInterval(heartbeat);
+        schedule.stopped();
         await scheduler.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await rooms.close(CloseCode.serviceRestart, 'The server is restarting.');

@@ -43,11 +43,11 @@ export interface HttpAppOptions {
   serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server;
 }
 
-function sendJson(reply: FastifyReply, { status, body, headers }: ApiReply): FastifyReply {
+function sendJson(reply: FastifyReply, { status, body, text, headers }: ApiReply): FastifyReply {
   return reply
     .code(status)
     .headers({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
-    .send(body === undefined ? '' : JSON.stringify(body));
+    .send(text ?? (body === undefined ? '' : JSON.stringify(body)));
 }
 
 const sendError = (reply: FastifyReply, error: HttpError) =>
@@ -157,7 +157,9 @@ export async function createHttpApp({ routes, deps, serverFactory }: HttpAppOpti
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const known = error instanceof HttpError ? error : fastifyError(error, deps.limits.maxHttpBodyBytes);
     if (known) return sendError(reply, known);
-    deps.log.error(`${request.method} ${request.url.split('?')[0]} failed: ${error.stack ?? error.message}`);
+    deps.log.error(`${request.method} ${request.url.split('?')[0]} failed: ${error.stack ?? error.message}`, {
+      requestId: request.headers['x-request-id'] as string | undefined,
+    });
     return sendJson(reply, { status: 500, body: { error: INTERNAL } });
   });
   app.setNotFoundHandler((request, reply) => {

@@ -71,6 +71,8 @@ export interface RouteRequest<P, Q, B, H, A> {
 export interface ApiReply {
   status: number;
   body?: unknown;
+  /** A body sent as it is instead of `body` as JSON (with its own content-type header, e.g. /metrics). */
+  text?: string;
   headers?: Record<string, string>;
 }
 

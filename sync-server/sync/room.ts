@@ -202,7 +202,10 @@ export class Room {
     } catch (error) {
       const closeCode = error instanceof FrameError ? error.closeCode : CloseCode.protocolError;
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.log.warn(`Closing connection ${connection.id} of account ${this.name} (${closeCode}): ${message}`);
+      this.deps.log.warn(`Closing connection ${connection.id} of account ${this.name} (${closeCode}): ${message}`, {
+        connectionId: connection.id,
+        accountId: this.name,
+      });
       connection.close(closeCode, message);
     }
   }
@@ -215,6 +218,7 @@ export class Room {
 
   private applyClientUpdate(connection: Connection, update: Uint8Array, decoded: DecodedUpdate): void {
     if (!connection.canWrite) {
+      this.deps.metrics?.updatesRefused.inc({ reason: 'read_only' });
       if (updateHasNews(this.doc, decoded))
         this.notify(connection, [
           { level: 'error', code: 'READ_ONLY', message: 'You have view-only access to this account: your change was not saved.' },
@@ -224,8 +228,10 @@ export class Room {
     let failure: unknown;
     try {
       Y.applyUpdate(this.doc, update, connection.origin);
+      this.deps.metrics?.updatesApplied.inc();
     } catch (error) {
       failure = error;
+      this.deps.metrics?.updatesRefused.inc({ reason: 'malformed' });
     }
     // Whatever the update changed is checked and repaired, even when Yjs gave up half way.
     const owned = this.ownedChanges.splice(0);
@@ -240,7 +246,11 @@ export class Room {
       ...enforcePacks(this.doc, packIds, this.lastValid, this.origin),
     ];
     if (notices.length > 0) {
-      this.deps.log.info(`Reverted ${notices.length} change(s) by ${connection.session.personId} in account ${this.name}.`);
+      this.deps.metrics?.updatesRefused.inc({ reason: 'rule' });
+      this.deps.log.info(`Reverted ${notices.length} change(s) by ${connection.session.personId} in account ${this.name}.`, {
+        connectionId: connection.id,
+        accountId: this.name,
+      });
       this.notify(connection, notices);
     }
     if (failure) throw new FrameError(CloseCode.protocolError, `The update could not be applied: ${String(failure)}`);

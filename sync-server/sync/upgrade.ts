@@ -83,7 +83,8 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
       ws.binaryType = 'nodebuffer';
       alive.set(ws, true);
       const connection = rooms.connect(id, ws, who, proto);
-      log.info(`Connection ${connection.id} opened: account ${id}, ${who.role} ${who.personId}${proto ? ', proto 1' : ''}.`);
+      const fields = { connectionId: connection.id, accountId: id, personId: who.personId };
+      log.info(`Connection ${connection.id} opened: account ${id}, ${who.role} ${who.personId}${proto ? ', proto 1' : ''}.`, fields);
       ws.on('pong', () => alive.set(ws, true));
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (connection.closed) return;
@@ -93,10 +94,10 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
         connection.throttle();
         rooms.receive(id, connection, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       });
-      ws.on('error', (error) => log.warn(`Connection ${connection.id}: ${error.message}`));
+      ws.on('error', (error) => log.warn(`Connection ${connection.id}: ${error.message}`, fields));
       ws.on('close', (code) => {
         rooms.disconnect(id, connection);
-        log.info(`Connection ${connection.id} closed (${code}).`);
+        log.info(`Connection ${connection.id} closed (${code}).`, fields);
       });
     });
   }
