@@ -16,7 +16,28 @@ const packId = v.pipe(
 const storedPackId = v.pipe(v.string(), v.maxLength(100_000));
 const calendarDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'releaseOnDate must be yyyy-MM-dd'));
 
+/** Generous caps on what a command may carry; the rules (shared/rules.ts) set the real limits. */
+const packText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const packComponentIds = v.pipe(v.array(id), v.maxLength(1000));
+
 export const CommandSchema = v.variant('type', [
+  /** Add Integration Pack, as an API call (the page adds packs by editing the `packs` root). */
+  v.object({
+    type: v.literal('CREATE_PACK'),
+    name: packText(1000),
+    description: v.optional(packText(5000)),
+    installationType: v.picklist(['SINGLE', 'MULTI']),
+    componentIds: v.optional(packComponentIds),
+  }),
+  /** Changes a pack's name, description and components (the list replaces the pack's), as an API call. */
+  v.object({
+    type: v.literal('UPDATE_PACK'),
+    packId: id,
+    name: v.optional(packText(1000)),
+    description: v.optional(packText(5000)),
+    installationType: v.optional(v.picklist(['SINGLE', 'MULTI'])),
+    componentIds: v.optional(packComponentIds),
+  }),
   v.object({
     type: v.literal('RELEASE'),
     packId,
@@ -70,6 +91,8 @@ export function parseCommandEnvelope(input: unknown): { ok: true; value: Command
 /** Which roles may send which commands. */
 export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType>> = {
   admin: new Set([
+    'CREATE_PACK',
+    'UPDATE_PACK',
     'RELEASE',
     'DELETE_PACK',
     'INSTALL',

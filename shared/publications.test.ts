@@ -3,7 +3,15 @@ import { describe, expect, test } from 'vitest';
 import { fc } from '../test/support/fast-check.ts';
 import { publicationScenarioArb, type PublicationScenario } from '../test/support/domain-arbitraries.ts';
 import type { PublishedComponent, ReleasedComponent } from './model.ts';
-import { canRelease, DELETED, derivePublications, nextReleaseContent, releaseChanges, type PublicationRow } from './publications.ts';
+import {
+  canRelease,
+  DELETED,
+  derivePackagedComponents,
+  derivePublications,
+  nextReleaseContent,
+  releaseChanges,
+  type PublicationRow,
+} from './publications.ts';
 import { nextVersionNumber } from './rules.ts';
 
 const catalog = new Map<string, PublishedComponent>([
@@ -272,5 +280,54 @@ describe('Publications properties', () => {
         expect(sameContent(fromChanges, nextReleaseContent(rows))).toBe(true);
       }),
     );
+  });
+});
+
+describe('PublisherPackagedComponent (the API form of the table)', () => {
+  test('current, pending (Pending or Available), latest and deleted, per row', () => {
+    const components = derivePackagedComponents({ componentIds: ['a', 'c'], currentRelease: release(['a', 2], ['b', 1]), catalog });
+    expect(components).toEqual([
+      {
+        componentId: 'b',
+        componentName: 'Customer API',
+        componentType: 'API_SERVICE',
+        currentVersion: 1,
+        pendingVersion: undefined,
+        latestVersion: 1,
+        deleted: true,
+      },
+      {
+        componentId: 'c',
+        componentName: 'Invoices',
+        componentType: 'PROCESS',
+        currentVersion: undefined,
+        pendingVersion: 2,
+        latestVersion: 2,
+        deleted: false,
+      },
+      {
+        componentId: 'a',
+        componentName: 'Orders',
+        componentType: 'PROCESS',
+        currentVersion: 2,
+        pendingVersion: 3,
+        latestVersion: 3,
+        deleted: false,
+      },
+    ]);
+  });
+
+  test('a component no longer in the catalog keeps its id as its name and has no type or latest version', () => {
+    expect(derivePackagedComponents({ componentIds: ['gone'], currentRelease: undefined, catalog })).toEqual([
+      {
+        componentId: 'gone',
+        componentName: 'gone',
+        componentType: undefined,
+        currentVersion: undefined,
+        pendingVersion: undefined,
+        latestVersion: undefined,
+        deleted: false,
+      },
+    ]);
   });
 });

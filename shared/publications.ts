@@ -95,3 +95,34 @@ export function releaseChanges(rows: readonly PublicationRow[]): ReleaseChange[]
   }
   return changes;
 }
+
+/** A pack's component as the platform's API names it (PublisherPackagedComponent). */
+export interface PackagedComponent {
+  componentId: string;
+  componentName: string;
+  componentType: ComponentType | undefined;
+  /** The version in the current release. */
+  currentVersion: number | undefined;
+  /** The version a new release would bring, when it differs from the current one (the page's Pending or Available version). */
+  pendingVersion: number | undefined;
+  /** The newest published version. */
+  latestVersion: number | undefined;
+  /** Removed from the pack: the next release drops it (the page's "Deleted"). */
+  deleted: boolean;
+}
+
+/** The Publications table in the platform API's terms: one entry per row, same order. */
+export function derivePackagedComponents(input: PublicationsInput): PackagedComponent[] {
+  return derivePublications(input).map((row) => {
+    const component = input.catalog.get(row.componentId);
+    return {
+      componentId: row.componentId,
+      componentName: row.componentName,
+      componentType: row.componentType,
+      currentVersion: row.currentVersion,
+      pendingVersion: typeof row.pendingVersion === 'number' ? row.pendingVersion : row.availableVersion,
+      latestVersion: component ? latestVersion(component) : undefined,
+      deleted: row.pendingVersion === DELETED,
+    };
+  });
+}

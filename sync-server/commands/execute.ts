@@ -11,11 +11,13 @@ import type { HistoryRecord } from '../../shared/history.ts';
 import { writeHistory } from '../../shared/schema.ts';
 import { applyUpdate } from './apply-update.ts';
 import { changeAttachment } from './attachments.ts';
+import { createPack } from './create-pack.ts';
 import { deletePack } from './delete-pack.ts';
 import { install } from './install.ts';
 import { refused, type Outcome } from './outcome.ts';
 import { release } from './release.ts';
 import { uninstall } from './uninstall.ts';
+import { updatePack } from './update-pack.ts';
 
 export interface Actor {
   personId: string;
@@ -54,6 +56,10 @@ function run(context: CommandContext, command: Command): Outcome {
 
 function dispatch(context: CommandContext, command: Command): Outcome {
   switch (command.type) {
+    case 'CREATE_PACK':
+      return createPack(context, command);
+    case 'UPDATE_PACK':
+      return updatePack(context, command);
     case 'RELEASE':
       return release(context, command);
     case 'DELETE_PACK':
