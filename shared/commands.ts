@@ -16,6 +16,11 @@ const packId = v.pipe(
 const storedPackId = v.pipe(v.string(), v.maxLength(100_000));
 const calendarDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'releaseOnDate must be yyyy-MM-dd'));
 
+const releasedComponents = v.pipe(
+  v.array(v.object({ componentId: id, version: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
+  v.maxLength(1000),
+);
+
 /** Generous caps on what a command may carry; the rules (shared/rules.ts) set the real limits. */
 const packText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const packComponentIds = v.pipe(v.array(id), v.maxLength(1000));
@@ -43,6 +48,8 @@ export const CommandSchema = v.variant('type', [
     packId,
     releaseSchedule: v.picklist(['IMMEDIATELY', 'RELEASE_ON_SPECIFIED_DATE']),
     releaseOnDate: v.optional(calendarDate),
+    /** Versions chosen for some of the pack's components (an older one rolls back); the rest get the table's. */
+    components: v.optional(releasedComponents),
   }),
   v.object({ type: v.literal('DELETE_PACK'), packId: storedPackId }),
   v.object({

@@ -7,9 +7,12 @@ import {
   markApplied,
   moveToRelease,
   nextAutoApplyAt,
+  releaseContent,
   releaseReach,
+  sameContent,
   withFailedUpdate,
 } from './release-plan.ts';
+import { derivePublications } from './publications.ts';
 import { autoApplyAt, isDue } from './releases.ts';
 
 const release = (over: Partial<Release>): Release => ({
@@ -120,5 +123,51 @@ describe('instances', () => {
     ];
     expect(releaseReach(all, 'orders')).toEqual({ instances: 3, accounts: 2 });
     expect(releaseReach(all, 'none')).toEqual({ instances: 0, accounts: 0 });
+  });
+});
+
+describe('releaseContent: chosen versions for some components, the table for the rest', () => {
+  const catalog = new Map([
+    ['c1', { id: 'c1', name: 'Orders', type: 'PROCESS' as const, versions: [1, 2, 3] }],
+    ['c2', { id: 'c2', name: 'Invoices', type: 'PROCESS' as const, versions: [1] }],
+  ]);
+  const rows = derivePublications({ componentIds: ['c1', 'c2'], currentRelease: release({ components: [] }), catalog });
+  const codeOf = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? 'OK' : result.error?.code);
+
+  test('none chosen: what the table shows (the latest versions)', () => {
+    expect(releaseContent(rows, undefined, catalog)).toEqual({
+      ok: true,
+      value: [
+        { componentId: 'c2', version: 1 },
+        { componentId: 'c1', version: 3 },
+      ],
+    });
+  });
+  test('an older version chosen for one component (a rollback), the rest from the table', () => {
+    expect(releaseContent(rows, [{ componentId: 'c1', version: 1 }], catalog)).toEqual({
+      ok: true,
+      value: [
+        { componentId: 'c2', version: 1 },
+        { componentId: 'c1', version: 1 },
+      ],
+    });
+  });
+  test('refused: a component not in the pack, a version never published, a component listed twice', () => {
+    expect(codeOf(releaseContent(rows, [{ componentId: 'zz', version: 1 }], catalog))).toBe('COMPONENT_NOT_IN_PACK');
+    expect(codeOf(releaseContent(rows, [{ componentId: 'c2', version: 4 }], catalog))).toBe('VERSION_NOT_PUBLISHED');
+    const twice = [
+      { componentId: 'c1', version: 1 },
+      { componentId: 'c1', version: 2 },
+    ];
+    expect(codeOf(releaseContent(rows, twice, catalog))).toBe('COMPONENT_DUPLICATED');
+  });
+  test('sameContent ignores order', () => {
+    const a = [
+      { componentId: 'c1', version: 1 },
+      { componentId: 'c2', version: 1 },
+    ];
+    expect(sameContent(a, [...a].reverse())).toBe(true);
+    expect(sameContent(a, [a[0]!])).toBe(false);
+    expect(sameContent(a, undefined)).toBe(false);
   });
 });

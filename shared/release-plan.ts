@@ -3,10 +3,25 @@
  * The server's RELEASE command and the scheduler apply these plans; the page's preview reads
  * `releaseReach`. Built only on the rules in releases.ts and publications.ts.
  */
-import { ReleaseSchedule, ReleaseStatus, type PackInstance, type PublishedComponent, type Release } from './model.ts';
+import {
+  ReleaseSchedule,
+  ReleaseStatus,
+  type PackInstance,
+  type PublishedComponent,
+  type Release,
+  type ReleasedComponent,
+} from './model.ts';
 import { nextReleaseContent, type PublicationRow } from './publications.ts';
 import { isTimeZone } from './dates.ts';
-import { autoApplyAt, currentRelease, isDue, pendingRelease, validateReleaseRequest, type ReleaseRequest } from './releases.ts';
+import {
+  autoApplyAt,
+  currentRelease,
+  isDue,
+  pendingRelease,
+  validateReleaseRequest,
+  validateReleaseSchedule,
+  type ReleaseRequest,
+} from './releases.ts';
 import { fail, ok, okVoid, type Result } from './result.ts';
 
 export interface ReleasePlanInput {
@@ -22,6 +37,8 @@ export interface ReleasePlanInput {
   now: Date;
   releasedBy: string;
   requestId: string;
+  /** Versions chosen for some of the pack's components (e.g. an older one, to roll back); the rest get what the table shows. */
+  components?: readonly ReleasedComponent[] | undefined;
 }
 
 export interface ReleasePlan {
@@ -36,14 +53,21 @@ export interface ReleasePlan {
 
 /** Release Immediate or Release Pending: the new release and what it does to installed instances. */
 export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
-  const checked = validateReleaseRequest(input.request, input.rows, input.releases, input.timeZone, input.now);
+  const content = releaseContent(input.rows, input.components, input.catalog);
+  if (!content.ok) return content;
+  const checked =
+    input.components === undefined
+      ? validateReleaseRequest(input.request, input.rows, input.releases, input.timeZone, input.now)
+      : sameContent(content.value, currentRelease(input.releases)?.components)
+        ? fail('NOTHING_TO_RELEASE', 'The release would hold the same versions as the current release.')
+        : validateReleaseSchedule(input.request, input.releases, input.timeZone, input.now);
   if (!checked.ok) return checked;
   const immediate = checked.value.releaseSchedule === ReleaseSchedule.IMMEDIATELY;
   const number = (currentRelease(input.releases)?.number ?? 0) + 1;
   const release: Release = {
     packId: input.packId,
     number,
-    components: nextReleaseContent(input.rows),
+    components: content.value,
     releaseSchedule: checked.value.releaseSchedule,
     ...(immediate ? {} : { releaseOnDate: checked.value.releaseOnDate! }),
     status: immediate ? ReleaseStatus.SUCCESS : ReleaseStatus.SCHEDULED,
@@ -68,6 +92,43 @@ export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
     instances.push(applicable.ok ? moveToRelease(instance, number) : withFailedUpdate(instance, number, applicable.error.message));
   }
   return ok({ release, releases, ...(superseded ? { superseded } : {}), instances });
+}
+
+/**
+ * What a release holds: the table's Pending, Available and Current versions, with the versions chosen
+ * for some components instead. A chosen component must be in the pack, once, with a published version.
+ */
+export function releaseContent(
+  rows: readonly PublicationRow[],
+  chosen: readonly ReleasedComponent[] | undefined,
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): Result<ReleasedComponent[]> {
+  const content = nextReleaseContent(rows);
+  if (chosen === undefined) return ok(content);
+  const versions = new Map(content.map((entry) => [entry.componentId, entry.version]));
+  const seen = new Set<string>();
+  for (const { componentId, version } of chosen) {
+    const name = catalog.get(componentId)?.name ?? componentId;
+    if (seen.has(componentId)) return fail('COMPONENT_DUPLICATED', `${name} is listed more than once.`, 'components');
+    seen.add(componentId);
+    if (!versions.has(componentId))
+      return fail(
+        'COMPONENT_NOT_IN_PACK',
+        `${name} is not in this integration pack: add it to the pack before releasing it.`,
+        'components',
+      );
+    if (!catalog.get(componentId)?.versions.includes(version))
+      return fail('VERSION_NOT_PUBLISHED', `${name} has no published version ${version}.`, 'components');
+    versions.set(componentId, version);
+  }
+  return ok(content.map(({ componentId }) => ({ componentId, version: versions.get(componentId)! })));
+}
+
+/** Whether two releases hold the same versions of the same components. */
+export function sameContent(a: readonly ReleasedComponent[], b: readonly ReleasedComponent[] | undefined): boolean {
+  if (!b || a.length !== b.length) return false;
+  const versions = new Map(b.map((entry) => [entry.componentId, entry.version]));
+  return a.every((entry) => versions.get(entry.componentId) === entry.version);
 }
 
 /** The instance runs `releaseNumber`, with no pending update and no failure left over. */

@@ -45,13 +45,30 @@ export function validateReleaseRequest(
   now: Date,
 ): Result<ReleaseRequest> {
   if (!canRelease(rows)) return fail('NOTHING_TO_RELEASE', 'There are no Pending or Available versions to release.');
+  return validateReleaseSchedule(request, releases, timeZone, now);
+}
+
+/** The Release Date of a pending release: a real date after today in the publisher's time zone. */
+export function validateReleaseDate(releaseOnDate: unknown, timeZone: string, now: Date): Result<string> {
+  if (!isCalendarDate(releaseOnDate))
+    return fail('RELEASE_DATE_REQUIRED', 'Release Pending needs a Release Date (yyyy-MM-dd).', 'releaseOnDate');
+  if (releaseOnDate <= todayIn(timeZone, now))
+    return fail('RELEASE_DATE_NOT_FUTURE', `The Release Date must be after today (${todayIn(timeZone, now)}).`, 'releaseOnDate');
+  return ok(releaseOnDate);
+}
+
+/** The schedule of a new release (whatever it holds): Immediate, or Pending on a future date while no other update is pending. */
+export function validateReleaseSchedule(
+  request: ReleaseRequest,
+  releases: readonly Release[],
+  timeZone: string,
+  now: Date,
+): Result<ReleaseRequest> {
   if (request.releaseSchedule === ReleaseSchedule.IMMEDIATELY) return ok({ releaseSchedule: ReleaseSchedule.IMMEDIATELY });
   if (request.releaseSchedule !== ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)
     return fail('SCHEDULE_INVALID', 'Choose Release Immediate or Release Pending.', 'releaseSchedule');
-  if (!isCalendarDate(request.releaseOnDate))
-    return fail('RELEASE_DATE_REQUIRED', 'Release Pending needs a Release Date (yyyy-MM-dd).', 'releaseOnDate');
-  if (request.releaseOnDate <= todayIn(timeZone, now))
-    return fail('RELEASE_DATE_NOT_FUTURE', `The Release Date must be after today (${todayIn(timeZone, now)}).`, 'releaseOnDate');
+  const date = validateReleaseDate(request.releaseOnDate, timeZone, now);
+  if (!date.ok) return date;
   const pending = pendingRelease(releases);
   if (pending)
     return fail(
@@ -59,7 +76,7 @@ export function validateReleaseRequest(
       `Only one update can be pending per integration pack: release ${pending.number} is pending until ${pending.releaseOnDate}. Release immediately to ship a fix now.`,
       'releaseSchedule',
     );
-  return ok({ releaseSchedule: ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE, releaseOnDate: request.releaseOnDate });
+  return ok({ releaseSchedule: ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE, releaseOnDate: date.value });
 }
 
 /** When a scheduled release takes effect (its update is auto-applied). */

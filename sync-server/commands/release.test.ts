@@ -170,3 +170,35 @@ describe('re-release', () => {
     expect(readInstances(doc).find((i) => i.packId === 'orders')!.pendingReleaseNumber).toBe(2);
   });
 });
+
+test('RELEASE with chosen versions: an older version rolls back one component; the same versions again are refused', () => {
+  const doc = seedDoc({ packs: [{ id: 'orders', componentIds: ['c1', 'c2'] }] });
+  const at = new Date('2025-03-10T12:00:00Z');
+  expect(run(doc, admin, at, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' }).releaseNumber).toBe(1);
+  const rollback = run(doc, admin, at, {
+    type: 'RELEASE',
+    packId: 'orders',
+    releaseSchedule: 'IMMEDIATELY',
+    components: [{ componentId: 'c2', version: 1 }],
+  });
+  expect(rollback).toMatchObject({ status: 'SUCCESS', releaseNumber: 2 });
+  expect(readReleases(doc, 'orders').at(-1)?.components).toEqual([
+    { componentId: 'c1', version: 1 },
+    { componentId: 'c2', version: 1 },
+  ]);
+  const again = run(doc, admin, at, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY', components: [] });
+  expect(again).toMatchObject({ status: 'SUCCESS', releaseNumber: 3 });
+  expect(readReleases(doc, 'orders').at(-1)?.components).toEqual([
+    { componentId: 'c1', version: 1 },
+    { componentId: 'c2', version: 2 },
+  ]);
+  const same = run(doc, admin, at, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY', components: [] });
+  expect(same.code).toBe('NOTHING_TO_RELEASE');
+  const unknown = run(doc, admin, at, {
+    type: 'RELEASE',
+    packId: 'orders',
+    releaseSchedule: 'IMMEDIATELY',
+    components: [{ componentId: 'c2', version: 9 }],
+  });
+  expect(unknown.code).toBe('VERSION_NOT_PUBLISHED');
+});

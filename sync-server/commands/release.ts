@@ -41,6 +41,7 @@ export const release: CommandHandler<ReleaseCommand> = (context, command) => {
     now: context.now,
     releasedBy: context.actor.personName,
     requestId,
+    components: command.components,
   });
   if (!planned.ok) return refused(summary, planned.error, base);
   const plan = planned.value;
