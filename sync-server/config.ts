@@ -24,6 +24,8 @@ export interface Limits {
   maxBufferedBytes: number;
   /** Largest HTTP request body. */
   maxHttpBodyBytes: number;
+  /** Records per page of a REST query (the platform's page is 100); the rest follow through queryMore. */
+  restPageSize: number;
 }
 
 export const defaultLimits: Limits = {
@@ -37,6 +39,7 @@ export const defaultLimits: Limits = {
   messageBurst: 2000,
   maxBufferedBytes: 32 * 1024 * 1024,
   maxHttpBodyBytes: 1024 * 1024,
+  restPageSize: 100,
 };
 
 export interface RoomOptions {

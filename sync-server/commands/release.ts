@@ -10,6 +10,9 @@ import { findPack, plural, refused, succeeded, type CommandHandler } from './out
 type ReleaseCommand = Extract<Command, { type: 'RELEASE' }>;
 
 export const requestIdFor = (idempotencyKey: string): string => `rq_${idempotencyKey}`;
+/** The idempotency key of the RELEASE that made a requestId (its result is stored under it). */
+export const idempotencyKeyOfRequest = (requestId: string): string | undefined =>
+  requestId.startsWith('rq_') ? requestId.slice(3) : undefined;
 
 export const release: CommandHandler<ReleaseCommand> = (context, command) => {
   const { doc } = context;

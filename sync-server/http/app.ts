@@ -28,6 +28,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route has a body schema: its body is read as JSON (others ignore any body). */
     takesBody?: boolean;
+    /** A text/plain body is passed on as a string. */
+    takesText?: boolean;
   }
 }
 
@@ -107,6 +109,9 @@ async function authorize(request: FastifyRequest, auth: RouteAuth, deps: ApiDeps
   const accountId = auth.accountParam === undefined ? undefined : params[auth.accountParam];
   const decision = decideAccess(session, accountId, auth.roles ?? ALL_ROLES);
   if (!decision.ok) throw new HttpError(decision.status, decision.code, decision.message);
+  const managedAccountId = auth.managedAccountParam === undefined ? undefined : params[auth.managedAccountParam];
+  if (decision.session.role === 'managed' && managedAccountId !== undefined && managedAccountId !== decision.session.managedAccountId)
+    throw new HttpError(403, 'FORBIDDEN', 'This token belongs to another account.');
   return decision.session;
 }
 
@@ -145,7 +150,9 @@ export async function createHttpApp({ routes, deps, serverFactory }: HttpAppOpti
   // Bodies are read only for routes that take one, and an empty body is no body (not a JSON error).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, text, done) => {
-    if (!request.routeOptions.config.takesBody || String(text).trim() === '') return done(null, undefined);
+    const { takesBody, takesText } = request.routeOptions.config;
+    if (!takesBody || String(text).trim() === '') return done(null, undefined);
+    if (takesText && /^text\/plain\b/i.test(request.headers['content-type'] ?? '')) return done(null, String(text).trim());
     defaultJson(request, String(text), (error, value) =>
       error ? done(new HttpError(400, 'INVALID_JSON', 'The body is not valid JSON.'), undefined) : done(null, value),
     );
@@ -181,7 +188,7 @@ export async function createHttpApp({ routes, deps, serverFactory }: HttpAppOpti
       method: route.method,
       url: route.url,
       schema: routeSchema(route, params),
-      config: { takesBody: route.body !== undefined },
+      config: { takesBody: route.body !== undefined, takesText: route.textBody === true },
       validatorCompiler: valibotCompiler(route, params),
       ...(route.auth
         ? {

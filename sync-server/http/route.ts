@@ -48,6 +48,11 @@ export interface RouteAuth {
   roles?: readonly Role[];
   /** The path parameter holding the account the token must belong to (403 "another account" otherwise). */
   accountParam?: string;
+  /**
+   * The path parameter holding a managed account: a managed-account user's must be their own (403
+   * "another account" otherwise); an admin may name any (the route checks it is the publisher's).
+   */
+  managedAccountParam?: string;
   /** Also accept `Authorization: Basic base64(anything:token)` (the platform's API takes tokens that way). */
   basic?: boolean;
 }
@@ -103,6 +108,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown, H = unknown, A = u
   /** A route with a body schema requires a JSON body (400 BODY_REQUIRED without one); others ignore any body. */
   body?: B;
   headers?: H;
+  /** A `text/plain` body reaches the body schema as a string (e.g. the platform's queryMore takes its token so). */
+  textBody?: boolean;
   invalid?: InvalidRequest;
   responses: Record<number, ResponseSpec>;
   /** Left out of the OpenAPI document. */

@@ -11,5 +11,6 @@ import { managed } from './managed.ts';
 import { me } from './me.ts';
 import type { AnyRoute } from './route.ts';
 import { summary } from './summary.ts';
+import { restRoutes } from '../rest/routes.ts';
 
-export const apiRoutes: AnyRoute[] = [health, me, commands, components, componentVersions, docSize, summary, managed];
+export const apiRoutes: AnyRoute[] = [health, me, commands, components, componentVersions, docSize, summary, managed, ...restRoutes];
