@@ -5,6 +5,7 @@
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers freely; the OpenAPI schema has checked them
 export interface Answer<T = any> {
   status: number;
   body: T;
@@ -25,6 +26,7 @@ type Operation = { responses: Record<string, { content?: { 'application/json'?: 
 type Document = { paths: Record<string, Record<string, Operation>> };
 
 export interface RestClient {
+  // biome-ignore lint/suspicious/noExplicitAny: as Answer
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>;
   /** How many answers were checked against the document. */
   readonly checked: number;
