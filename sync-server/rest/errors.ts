@@ -18,7 +18,6 @@ const CONFLICT = new Set([
   'NO_PENDING_UPDATE',
   'ALREADY_APPLIED',
   'APPLIED_EARLY',
-  'IDEMPOTENCY_KEY_REUSED',
 ]);
 
 /** The field of a rule's code, as the REST body names it. */
@@ -51,6 +50,8 @@ export function errorForResult(result: CommandResult): HttpError {
   const field = FIELD[code];
   if (field) return new HttpError(400, code, result.message, field);
   if (code === 'FORBIDDEN') return new HttpError(403, code, result.message);
+  // As POST /commands answers it (the IETF Idempotency-Key draft's status for a key sent with another request).
+  if (code === 'IDEMPOTENCY_KEY_REUSED') return new HttpError(422, code, result.message);
   if (NOT_FOUND.has(code)) return new HttpError(404, code, result.message);
   if (CONFLICT.has(code)) return new HttpError(409, code, result.message);
   if (code === 'UNAVAILABLE') return new HttpError(503, code, result.message);

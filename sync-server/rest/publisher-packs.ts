@@ -90,16 +90,17 @@ const update = defineRoute({
     if (request.body.id !== undefined && request.body.id !== id)
       throw new HttpError(400, 'INVALID_FIELD', `id (${request.body.id}) is not the id in the path (${id}).`, 'id');
     const key = idempotencyKeyOf(request.headers);
-    if (!(await alreadyRun(request.deps, request.session, key)))
-      checkIfMatch(request.headers, await current(request, accountId, id), `Integration pack ${id}`);
-    await runCommand(request.deps, request.session, key, {
-      type: 'UPDATE_PACK',
+    const command = {
+      type: 'UPDATE_PACK' as const,
       packId: id,
       ...(name === undefined ? {} : { name }),
       ...(Description === undefined ? {} : { description: Description }),
       ...(installationType === undefined ? {} : { installationType }),
       ...(PublisherPackagedComponents ? { componentIds: componentIdsOf(PublisherPackagedComponents) } : {}),
-    });
+    };
+    if (!(await alreadyRun(request.deps, request.session, key, command)))
+      checkIfMatch(request.headers, await current(request, accountId, id), `Integration pack ${id}`);
+    await runCommand(request.deps, request.session, key, command);
     const pack = await current(request, accountId, id);
     return { status: 200, body: pack, headers: { etag: etagOf(pack) } };
   },
@@ -119,9 +120,10 @@ const remove = defineRoute({
   handler: async (request) => {
     const { accountId, id } = request.params;
     const key = idempotencyKeyOf(request.headers);
-    if (request.headers['if-match'] !== undefined && !(await alreadyRun(request.deps, request.session, key)))
+    const command = { type: 'DELETE_PACK' as const, packId: id };
+    if (request.headers['if-match'] !== undefined && !(await alreadyRun(request.deps, request.session, key, command)))
       checkIfMatch(request.headers, await current(request, accountId, id), `Integration pack ${id}`);
-    const result = await runCommand(request.deps, request.session, key, { type: 'DELETE_PACK', packId: id });
+    const result = await runCommand(request.deps, request.session, key, command);
     return { status: 200, body: { id, deleted: true, message: result.message } };
   },
 });

@@ -88,7 +88,7 @@ const status = defineRoute({
     }
     // A refused release made no release: its stored result says why.
     const key = idempotencyKeyOfRequest(requestId);
-    const result = key && (await request.deps.store.accounts.getCommandResult(request.session.accountId, key));
+    const result = key && (await request.deps.store.records.getCommandResult(request.session.accountId, key))?.result;
     if (result && result.status === 'ERROR' && result.code !== 'IDEMPOTENCY_KEY_REUSED')
       return {
         status: 200,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import * as v from 'valibot';
-import type { Command, CommandResult } from '../../shared/commands.ts';
+import { commandFingerprint, type Command, type CommandResult } from '../../shared/commands.ts';
 import type { Session } from '../auth.ts';
 import { HttpError, type ApiDeps, type InvalidRequest, type RouteAuth } from '../http/route.ts';
 import { errorForResult } from './errors.ts';
@@ -50,9 +50,11 @@ export async function runCommand(deps: ApiDeps, session: Session, key: string, c
   return result;
 }
 
-/** Whether a write with this key already ran (its retry answers as the first run did, preconditions and all). */
-export const alreadyRun = async (deps: ApiDeps, session: Session, key: string): Promise<boolean> =>
-  (await deps.store.accounts.getCommandResult(session.accountId, key)) !== undefined;
+/** Whether this command already ran under this key: its retry answers as the first run did, preconditions and all. */
+export async function alreadyRun(deps: ApiDeps, session: Session, key: string, command: Command): Promise<boolean> {
+  const stored = await deps.store.records.getCommandResult(session.accountId, key);
+  return stored !== undefined && (stored.fingerprint === undefined || stored.fingerprint === commandFingerprint(command));
+}
 
 /** A strong ETag of a representation; If-Match with another one answers 412. */
 export const etagOf = (body: unknown): string => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 22)}"`;

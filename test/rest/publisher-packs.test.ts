@@ -162,6 +162,13 @@ test('idempotent retries: the same Idempotency-Key creates one pack and answers 
   expect(history).toHaveLength(1);
   expect(history[0]).toMatchObject({ actor: 'ann', status: 'SUCCESS', packId: first.body.id });
 
+  const reused = await w.rest.call('DELETE', `${PACKS}/${first.body.id}`, { ...admin(), headers });
+  expect(reused.status).toBe(422);
+  expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  expect((await w.rest.call('GET', `${PACKS}/${first.body.id}`, admin())).status).toBe(200);
+  const otherBody = await w.rest.call('POST', PACKS, { ...admin(), headers, body: packBody('Another name') });
+  expect(otherBody.status).toBe(422);
+
   const short = await w.rest.call('POST', PACKS, { ...admin(), headers: { 'Idempotency-Key': 'short' }, body: packBody('X') });
   expect(short.body.error).toMatchObject({ code: 'INVALID_FIELD', field: 'Idempotency-Key' });
 });
