@@ -31,6 +31,7 @@ import {
   type Result,
 } from '../../shared/index.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
+import { countOf, Noun } from '../../shared/words.ts';
 import type { NewPackInput, ReleaseInput, Session } from './api.ts';
 
 export interface EditContext {
@@ -41,15 +42,21 @@ export interface EditContext {
 }
 
 /**
- * How to apply a checked action. `tracked` edits go on this person's undo stack (and are reverted
- * through it if they cannot be stored); untracked ones bring their own `revert`.
+ * How to apply a checked action. Edits with `undo` go on this person's undo stack of that pack,
+ * labelled with what they change (and are reverted through it if they cannot be stored); the
+ * others (adding a pack) cannot be undone and bring their own `revert`.
  */
 export interface EditPlan<T> {
   value: T;
   apply(origin: unknown): void;
-  tracked: boolean;
+  undo?: { packId: string; what: string };
   revert?(origin: unknown): void;
 }
+
+const componentNames = (doc: Y.Doc, ids: readonly string[]): string => {
+  const catalog = catalogSubset(doc, ids);
+  return ids.length === 1 ? (catalog.get(ids[0]!)?.name ?? 'a component') : countOf(ids.length, Noun.component);
+};
 
 const readOnly = (session: Session) =>
   fail(
@@ -109,7 +116,6 @@ export function planAddPack(ctx: EditContext, input: NewPackInput): Result<EditP
   };
   return ok({
     value: pack.id,
-    tracked: false,
     apply: (origin) => writeNewPack(ctx.doc, pack, origin),
     revert: (origin) => ctx.doc.transact(() => packsMap(ctx.doc).delete(pack.id), origin),
   });
@@ -124,14 +130,17 @@ export function planSavePack(ctx: EditContext, packId: string, fields: { name: s
   if (!name.ok) return name;
   const description = validateDescription(fields.description);
   if (!description.ok) return description;
+  const nameChanged = name.value !== pack.value.name;
+  const descriptionChanged = description.value !== pack.value.description;
+  const what = nameChanged && descriptionChanged ? 'name and description of' : nameChanged ? 'name of' : 'description of';
   return ok({
     value: undefined,
-    tracked: true,
+    undo: { packId, what },
     apply: (origin) =>
       ctx.doc.transact(() => {
         // Only what changed: an unchanged field must not overwrite someone else's concurrent edit.
-        if (name.value !== pack.value.name) writePackName(ctx.doc, packId, name.value, origin);
-        if (description.value !== pack.value.description) writePackDescription(ctx.doc, packId, description.value, origin);
+        if (nameChanged) writePackName(ctx.doc, packId, name.value, origin);
+        if (descriptionChanged) writePackDescription(ctx.doc, packId, description.value, origin);
       }, origin),
   });
 }
@@ -146,7 +155,11 @@ export function planAddComponents(ctx: EditContext, packId: string, componentIds
   const all = [...pack.value.componentIds, ...added];
   const allowed = validatePackComponents(pack.value.installationType, all, catalogSubset(ctx.doc, all));
   if (!allowed.ok) return allowed;
-  return ok({ value: undefined, tracked: true, apply: (origin) => writeAddComponents(ctx.doc, packId, added, origin) });
+  return ok({
+    value: undefined,
+    undo: { packId, what: `adding ${componentNames(ctx.doc, added)} to` },
+    apply: (origin) => writeAddComponents(ctx.doc, packId, added, origin),
+  });
 }
 
 export function planRemoveComponent(ctx: EditContext, packId: string, componentId: string): Result<EditPlan<void>> {
@@ -158,7 +171,7 @@ export function planRemoveComponent(ctx: EditContext, packId: string, componentI
     return fail('COMPONENT_NOT_IN_PACK', 'That component is not in this integration pack.', 'components');
   return ok({
     value: undefined,
-    tracked: true,
+    undo: { packId, what: `removing ${componentNames(ctx.doc, [componentId])} from` },
     apply: (origin) =>
       ctx.doc.transact(() => {
         const components = (packsMap(ctx.doc).get(packId) as Y.Map<unknown>).get(PackKey.components) as Y.Map<true>;

@@ -76,6 +76,12 @@ export interface PendingCommand {
   sends: number;
 }
 
+/** What Undo and Redo of a pack would change ("name of Finance Close Toolkit"); absent: nothing to undo or redo. */
+export interface UndoSteps {
+  undo?: string;
+  redo?: string;
+}
+
 export interface ReleaseInput {
   releaseSchedule: ReleaseSchedule;
   releaseOnDate?: string;
@@ -122,11 +128,12 @@ export interface Workspace {
   deletePack(packId: string): Promise<Result<CommandOutcome>>;
   release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
 
-  // Undo/redo of this person's own edits.
-  undo(): void;
-  redo(): void;
-  canUndo: Accessor<boolean>;
-  canRedo: Accessor<boolean>;
+  // Undo/redo of this person's own edits, per pack: undoing never changes a pack that is not on screen.
+  // Adding, deleting and releasing a pack cannot be undone.
+  /** What Undo and Redo would change on this pack, e.g. "description of Finance Close Toolkit". */
+  undoSteps(packId: string): Accessor<UndoSteps>;
+  undo(packId: string): void;
+  redo(packId: string): void;
 
   // Added by the client core (additive):
   /** Commands queued on this device until the server answers them, oldest first. */

@@ -6,43 +6,43 @@
  * rows it changed) and writes both in ONE Dexie transaction. So IndexedDB always holds a log and
  * tables that agree; a crash loses at most the in-memory edit, never splits them.
  * If that write fails (quota, closed database), the edit is reverted IN THE DOCUMENT by an inverse
- * edit — undoing its undo-stack item (and dropping the redo item that creates), or its own revert for
- * a new pack — so the document again says what the tables say, and the action returns an error.
+ * edit — undoing its item on the pack's undo stack (and dropping the redo item that creates), or its
+ * own revert for a new pack — so the document again says what the tables say, and the action returns
+ * an error.
  * The failed entry and its inverse stay queued and are written together by the next successful
  * write: later entries may build on the failed one's items, so it is never dropped from the log.
  * (Keeping a pre-state copy of the doc, or building the update on a second doc, would double the
  * memory of a 50,000-component catalog; an inverse edit costs a few bytes.)
  *
- * Edits, undo and redo run one at a time, so the item to revert is always the top of the stack.
+ * Edits, undo and redo run one at a time, so the item to revert is always the top of its pack's stack.
+ * Undo is per pack (undo.ts).
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { fail, ok, type Result } from '../../shared/index.ts';
 import type { EditPlan } from './actions.ts';
 import type { DocMirror } from './mirror.ts';
+import { LOCAL_ORIGIN, PackUndo, type UndoSteps } from './undo.ts';
 
-/** Origins of this device's own transactions. */
-export const LOCAL_ORIGIN = Symbol('local edit');
+export { LOCAL_ORIGIN };
+/** Origins of this device's own transactions that are not undoable. */
 export const UNTRACKED_ORIGIN = Symbol('local edit, not undoable');
 export const REVERT_ORIGIN = Symbol('revert of an edit that could not be stored');
 
 export class LocalEditor {
-  readonly undoManager: Y.UndoManager;
+  private readonly history: PackUndo;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     doc: Y.Doc,
     private readonly mirror: DocMirror,
-    private readonly onStacksChanged: (canUndo: boolean, canRedo: boolean) => void = () => {},
+    /** A pack's undo or redo stack changed. */
+    onStacksChanged: (packId: string) => void = () => {},
   ) {
-    this.undoManager = new Y.UndoManager(doc.getMap('packs'), { trackedOrigins: new Set([LOCAL_ORIGIN]), captureTimeout: 0 });
-    const notify = () => this.onStacksChanged(this.undoManager.canUndo(), this.undoManager.canRedo());
-    this.undoManager.on('stack-item-added', notify);
-    this.undoManager.on('stack-item-popped', notify);
-    this.undoManager.on('stack-cleared', notify);
+    this.history = new PackUndo(doc, onStacksChanged);
   }
 
   isLocal(origin: unknown): boolean {
-    return origin === LOCAL_ORIGIN || origin === UNTRACKED_ORIGIN || origin === REVERT_ORIGIN || origin === this.undoManager;
+    return origin === LOCAL_ORIGIN || origin === UNTRACKED_ORIGIN || origin === REVERT_ORIGIN || this.history.isOwnOrigin(origin);
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {
@@ -56,43 +56,36 @@ export class LocalEditor {
     return this.serialize(async () => {
       const planned = plan();
       if (!planned.ok) return planned;
-      const { value, tracked, apply, revert } = planned.value;
+      const { value, undo, apply, revert } = planned.value;
       const before = this.mirror.lastEntry;
-      const depth = this.undoManager.undoStack.length;
-      this.undoManager.stopCapturing();
-      apply(tracked ? LOCAL_ORIGIN : UNTRACKED_ORIGIN);
+      const depth = undo ? this.history.depth(undo.packId) : 0;
+      if (undo) this.history.track(undo.packId, undo.what, () => apply(LOCAL_ORIGIN));
+      else apply(UNTRACKED_ORIGIN);
       const entry = this.mirror.lastEntry;
       if (entry === before || !entry) return ok(value); // nothing changed
       try {
         await entry.committed;
         return ok(value);
       } catch (error) {
-        this.revert(tracked, depth, revert);
+        if (undo) this.history.revertAbove(undo.packId, depth);
+        else revert?.(REVERT_ORIGIN);
         const reason = error instanceof Error ? error.message : String(error);
         return fail('NOT_STORED', `This change could not be stored on this device and was undone (${reason}).`);
       }
     });
   }
 
-  private revert(tracked: boolean, depth: number, revert: EditPlan<unknown>['revert']): void {
-    if (tracked) {
-      if (this.undoManager.undoStack.length <= depth) return;
-      this.undoManager.undo();
-      this.undoManager.redoStack.pop();
-      this.onStacksChanged(this.undoManager.canUndo(), this.undoManager.canRedo());
-    } else revert?.(REVERT_ORIGIN);
+  /** What Undo and Redo would change on this pack. */
+  steps(packId: string): UndoSteps {
+    return this.history.steps(packId);
   }
 
-  undo(): Promise<void> {
-    return this.serialize(async () => {
-      this.undoManager.undo();
-    });
+  undo(packId: string): Promise<void> {
+    return this.serialize(async () => this.history.undo(packId));
   }
 
-  redo(): Promise<void> {
-    return this.serialize(async () => {
-      this.undoManager.redo();
-    });
+  redo(packId: string): Promise<void> {
+    return this.serialize(async () => this.history.redo(packId));
   }
 
   /** Resolves when every queued edit has run. */
@@ -101,6 +94,6 @@ export class LocalEditor {
   }
 
   destroy(): void {
-    this.undoManager.destroy();
+    this.history.destroy();
   }
 }

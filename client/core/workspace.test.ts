@@ -115,7 +115,7 @@ describe('a write that fails', () => {
     expect(saved.ok || saved.error.message).toContain('disk full');
     expect(readPack(workspace.doc, packId)).toMatchObject({ name: 'Orders', description: 'kept' });
     expect(await workspace.db.packs.get(packId)).toMatchObject({ name: 'Orders', description: 'kept' });
-    expect(workspace.canRedo()).toBe(false);
+    expect(workspace.undoSteps(packId)().redo).toBeUndefined();
 
     const newPack = await workspace.addPack({ name: 'Never', description: '', installationType: 'SINGLE' });
     expect(newPack.ok).toBe(false);
@@ -147,18 +147,39 @@ describe('undo and redo', () => {
     (theirs.getMap('packs').get(packId) as Y.Map<unknown>).set('name', 'Their name');
     deliver(theirs, workspace.doc);
 
-    expect(workspace.canUndo()).toBe(true);
-    workspace.undo();
+    expect(workspace.undoSteps(packId)()).toEqual({ undo: 'adding Orders to Their name' });
+    workspace.undo(packId);
     await workspace.settled();
     expect(readPack(workspace.doc, packId)).toMatchObject({ name: 'Their name', description: 'two', componentIds: [] });
-    workspace.undo();
+    expect(workspace.undoSteps(packId)()).toEqual({ undo: 'description of Their name', redo: 'adding Orders to Their name' });
+    workspace.undo(packId);
     await workspace.settled();
     expect(readPack(workspace.doc, packId)).toMatchObject({ name: 'Their name', description: 'one' });
-    expect(workspace.canRedo()).toBe(true);
-    workspace.redo();
+    // Adding the pack itself cannot be undone: nothing is left to undo.
+    expect(workspace.undoSteps(packId)()).toEqual({ redo: 'description of Their name' });
+    workspace.redo(packId);
     await workspace.settled();
     expect(readPack(workspace.doc, packId)).toMatchObject({ description: 'two' });
     expect(await tableView(workspace.db)).toEqual(documentView(workspace.doc));
+  });
+
+  test('undo is per pack: undoing on one pack never changes another', async () => {
+    const { workspace } = await workspaceWithCatalog();
+    const first = await workspace.addPack({ name: 'Finance Close Toolkit', description: 'one', installationType: 'SINGLE' });
+    const second = await workspace.addPack({ name: 'Orders', description: 'a', installationType: 'SINGLE' });
+    const [firstId, secondId] = [first.ok ? first.value : '', second.ok ? second.value : ''];
+    await workspace.savePack(firstId, { name: 'Finance Close Toolkit', description: 'two' });
+    await workspace.savePack(secondId, { name: 'Orders v2', description: 'b' });
+    await workspace.removeComponent(secondId, 'c1'); // refused: not in the pack, not on the stack
+    expect(workspace.undoSteps(firstId)()).toEqual({ undo: 'description of Finance Close Toolkit' });
+    expect(workspace.undoSteps(secondId)()).toEqual({ undo: 'name and description of Orders v2' });
+
+    workspace.undo(firstId);
+    await workspace.settled();
+    expect(readPack(workspace.doc, firstId)).toMatchObject({ description: 'one' });
+    expect(readPack(workspace.doc, secondId)).toMatchObject({ name: 'Orders v2', description: 'b' });
+    expect(workspace.undoSteps(firstId)()).toEqual({ redo: 'description of Finance Close Toolkit' });
+    expect(workspace.undoSteps(secondId)()).toEqual({ undo: 'name and description of Orders v2' });
   });
 });
 

@@ -132,12 +132,26 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
 
   const [dataKnown, setDataKnown] = createSignal((await db.meta.get(SYNCED_ONCE_KEY))?.value === true);
 
-  const [canUndo, setCanUndo] = createSignal(false);
-  const [canRedo, setCanRedo] = createSignal(false);
-  editor = new LocalEditor(doc, mirror, (undo, redo) => {
-    setCanUndo(undo);
-    setCanRedo(redo);
+  // One version counter per pack whose stacks changed: undoSteps(packId) re-reads only that pack's.
+  const stackVersions = new Map<string, ReturnType<typeof createSignal<number>>>();
+  const stackVersion = (packId: string) => {
+    let version = stackVersions.get(packId);
+    if (!version) stackVersions.set(packId, (version = createSignal(0)));
+    return version;
+  };
+  editor = new LocalEditor(doc, mirror, (packId) => {
+    const [, bump] = stackVersion(packId);
+    bump((n) => n + 1);
   });
+  const undoSteps = (packId: string) => () => {
+    stackVersion(packId)[0]();
+    const name = reads.pack(packId)()?.name ?? 'this integration pack';
+    const steps = editor.steps(packId);
+    return {
+      ...(steps.undo ? { undo: `${steps.undo} ${name}` } : {}),
+      ...(steps.redo ? { redo: `${steps.redo} ${name}` } : {}),
+    };
+  };
 
   const awareness = new Awareness(doc);
   const [peers, setPeers] = createSignal<Peer[]>([]);
@@ -244,10 +258,9 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
       await editor.settled();
       return command(planRelease(context, packId, input));
     },
-    undo: () => void editor.undo(),
-    redo: () => void editor.redo(),
-    canUndo,
-    canRedo,
+    undoSteps,
+    undo: (packId) => void editor.undo(packId),
+    redo: (packId) => void editor.redo(packId),
     connect: () => connection.connect(),
     disconnect: () => connection.disconnect(),
     settled: async () => {

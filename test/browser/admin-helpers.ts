@@ -15,7 +15,8 @@ export const detailsHeading = (page: Page) => page.getByRole('heading', { level:
 
 /** Add Integration Pack, fill, Save; returns the new pack's id once its details are open. */
 export async function addPackAt(page: Page, name: string, type: 'Single Attachment' | 'Multiple Attachments', description = '') {
-  await page.goto('/packs/new');
+  await toList(page);
+  await page.getByRole('button', { name: 'Add Integration Pack' }).click();
   await page.getByLabel('Integration Pack Name').fill(name);
   await page.getByRole('radio', { name: type }).check();
   if (description) await page.getByLabel('Description').fill(description);
@@ -25,9 +26,16 @@ export async function addPackAt(page: Page, name: string, type: 'Single Attachme
   return new URL(page.url()).pathname.split('/').pop()!;
 }
 
+/** Shows the list without reloading (a reload would lose what lives in memory, such as undo): on a phone, Back. */
+export async function toList(page: Page) {
+  const back = page.getByRole('link', { name: 'Back to Integration Packs' });
+  if (await back.isVisible()) await back.click();
+  await expect(page.getByRole('button', { name: 'Add Integration Pack' })).toBeVisible();
+}
+
 /** Opens a pack by name from the list (on a phone the list is its own view). */
 export async function openPack(page: Page, name: string) {
-  if (!/\/packs\/?$/.test(new URL(page.url()).pathname)) await page.goto('/packs');
+  await toList(page);
   await page.getByRole('listbox', { name: 'Integration Packs' }).getByRole('option', { name, exact: true }).click();
   await expect(detailsHeading(page)).toHaveText(name);
 }

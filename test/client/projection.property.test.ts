@@ -37,8 +37,8 @@ type Op =
   | { kind: 'save'; pack: number; name: number; description: string }
   | { kind: 'addComponents'; pack: number; components: number[] }
   | { kind: 'removeComponent'; pack: number; component: number }
-  | { kind: 'undo' }
-  | { kind: 'redo' }
+  | { kind: 'undo'; pack: number }
+  | { kind: 'redo'; pack: number }
   | { kind: 'publish'; component: number; versions: number; api: boolean }
   | { kind: 'releases'; pack: number; count: number }
   | { kind: 'instance'; id: number; pack: number; remove: boolean }
@@ -58,8 +58,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('save' as const), pack: index, name: index, description: fc.string({ maxLength: 12 }) }),
   fc.record({ kind: fc.constant('addComponents' as const), pack: index, components: fc.array(index, { maxLength: 3 }) }),
   fc.record({ kind: fc.constant('removeComponent' as const), pack: index, component: index }),
-  fc.constant({ kind: 'undo' as const }),
-  fc.constant({ kind: 'redo' as const }),
+  fc.record({ kind: fc.constant('undo' as const), pack: index }),
+  fc.record({ kind: fc.constant('redo' as const), pack: index }),
   fc.record({ kind: fc.constant('publish' as const), component: index, versions: fc.integer({ min: 1, max: 4 }), api: fc.boolean() }),
   fc.record({ kind: fc.constant('releases' as const), pack: index, count: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant('instance' as const), id: fc.nat({ max: 4 }), pack: index, remove: fc.boolean() }),
@@ -122,12 +122,16 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
         if (pack && componentId) await workspace.removeComponent(pack.id, componentId);
         break;
       }
-      case 'undo':
-        workspace.undo();
+      case 'undo': {
+        const id = pick(packIds(local), op.pack);
+        if (id) workspace.undo(id);
         break;
-      case 'redo':
-        workspace.redo();
+      }
+      case 'redo': {
+        const id = pick(packIds(local), op.pack);
+        if (id) workspace.redo(id);
         break;
+      }
       case 'publish': {
         const id = COMPONENTS[op.component % COMPONENTS.length]!;
         const versions = Array.from({ length: op.versions }, (_, i) => i + 1);

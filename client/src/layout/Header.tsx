@@ -7,6 +7,7 @@ import type { Workspace } from '../../core/api.ts';
 import { Avatar } from './Avatar.tsx';
 import { Peers } from './Peers.tsx';
 import { SyncStatus } from './SyncStatus.tsx';
+import { UndoRedo } from './UndoRedo.tsx';
 
 export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
   const session = () => props.workspace.session;
@@ -39,14 +40,7 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
         <div class="status-bar">
           <SyncStatus workspace={props.workspace} />
           <Peers workspace={props.workspace} />
-          <div class="undo-redo">
-            <button type="button" class="ghost" disabled={!props.workspace.canUndo()} onClick={() => props.workspace.undo()}>
-              <span aria-hidden="true">↶</span> Undo
-            </button>
-            <button type="button" class="ghost" disabled={!props.workspace.canRedo()} onClick={() => props.workspace.redo()}>
-              <span aria-hidden="true">↷</span> Redo
-            </button>
-          </div>
+          <UndoRedo workspace={props.workspace} />
         </div>
       </Show>
     </header>

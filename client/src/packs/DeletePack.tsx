@@ -46,6 +46,9 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
               any Atoms or environments attached to it are detached.
             </Show>
           </p>
+          <p>
+            <strong>Deleting cannot be undone.</strong>
+          </p>
         </ConfirmDialog>
       </Show>
     </>

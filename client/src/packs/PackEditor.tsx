@@ -2,7 +2,7 @@
  * Integration Pack Name, Integration Pack Type, Description, Save and Delete Integration Pack of one
  * pack, or of a new one (packId undefined).
  */
-import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, createUniqueId, For, on, onCleanup, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { graphemeCount } from '../../../shared/text.ts';
 import { limits } from '../../../shared/limits.ts';
@@ -15,7 +15,8 @@ import {
 import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
 import type { RuleError } from '../../../shared/result.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
-import { createDraft } from './drafts.ts';
+import { createDraft, type Draft } from './drafts.ts';
+import { bindTextHistory, TextHistory } from './text-history.ts';
 import { DeletePack } from './DeletePack.tsx';
 
 export interface PackEditorProps {
@@ -39,6 +40,13 @@ export function PackEditor(props: PackEditorProps) {
   const count = () => graphemeCount(description.value());
   const tooLong = () => !validateDescription(description.value()).ok;
   const fieldError = (field: string) => (error()?.field === field ? error()?.message : undefined);
+
+  /** The field's own text undo (text-history.ts), fed by the draft when the value changes from elsewhere. */
+  const withTextHistory = (field: HTMLInputElement | HTMLTextAreaElement, draft: Draft) => {
+    const history = new TextHistory(draft.value());
+    createEffect(on(draft.value, (value) => history.replaced(value), { defer: true }));
+    onCleanup(bindTextHistory(field, history, draft.set));
+  };
 
   const save = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -74,6 +82,7 @@ export function PackEditor(props: PackEditorProps) {
           <div class="field name-field">
             <label for={ids.name}>Integration Pack Name</label>
             <input
+              ref={(field) => withTextHistory(field, name)}
               id={ids.name}
               type="text"
               autocomplete="off"
@@ -143,6 +152,7 @@ export function PackEditor(props: PackEditorProps) {
             </span>
           </div>
           <textarea
+            ref={(field) => withTextHistory(field, description)}
             id={ids.description}
             rows="3"
             value={description.value()}
