@@ -1,0 +1,54 @@
+/**
+ * `npm run backup -- <file> [--force]`: a consistent copy of DATA_DIR's database, taken while the
+ * server runs and writes. `npm run restore -- <file>`: puts a backup into an empty DATA_DIR (it
+ * refuses one that holds anything). Both take `--data-dir DIR` instead of DATA_DIR (default ./data).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BackupError, backupSqlite, restoreSqlite, type BackupSummary } from '../ops/sqlite-backup.ts';
+import { databaseFile } from '../server.ts';
+
+const USAGE = {
+  backup: 'Usage: npm run backup -- <file> [--force] [--data-dir DIR]',
+  restore: 'Usage: npm run restore -- <file> [--data-dir DIR]',
+};
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const described = (summary: BackupSummary) =>
+  `${summary.accounts} account(s), ${summary.documents} document(s), ${mib(summary.bytes)}, schema ${summary.schemaVersion}`;
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'backup' && command !== 'restore') {
+    console.error(`${USAGE.backup}\n${USAGE.restore}`);
+    return 2;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { force: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+  });
+  if (positionals.length !== 1) {
+    console.error(USAGE[command]);
+    return 2;
+  }
+  const file = resolve(positionals[0]!);
+  const dataDir = resolve(values['data-dir'] ?? (env.DATA_DIR || './data'));
+  if (command === 'backup') {
+    const summary = await backupSqlite(databaseFile(dataDir), file, { overwrite: values.force });
+    console.log(`Backed up ${databaseFile(dataDir)} to ${file} (${described(summary)}).`);
+  } else {
+    const summary = await restoreSqlite(file, dataDir, databaseFile(dataDir));
+    console.log(`Restored ${file} into ${dataDir} (${described(summary)}).`);
+    console.log(`Start the server on it with: DATA_DIR=${dataDir} npm start (the tokens of the backup sign in).`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof BackupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
