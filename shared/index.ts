@@ -14,3 +14,4 @@ export * from './protocol.ts';
 export * from './attention.ts';
 export * from './date-format.ts';
 export * from './words.ts';
+export * from './names.ts';

@@ -20,6 +20,9 @@ import type {
   ReleaseSchedule,
   Result,
 } from '../../shared/index.ts';
+import type { PackDraft } from './drafts.ts';
+
+export type { PackDraft };
 
 export type Role = 'admin' | 'viewer' | 'managed';
 
@@ -127,6 +130,14 @@ export interface Workspace {
   // Commands (run by the server; queued while offline, idempotent on retry).
   deletePack(packId: string): Promise<Result<CommandOutcome>>;
   release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
+
+  // Drafts (client/core/drafts.ts): unsaved Name and Description, per pack, kept on this device.
+  /** The draft of a pack, or of the pack being added (packId undefined). */
+  loadDraft(packId: string | undefined): Promise<PackDraft | undefined>;
+  /** Keeps a draft; undefined ends it (after Save or Discard). */
+  keepDraft(packId: string | undefined, draft: PackDraft | undefined): void;
+  /** Packs with a draft on this device ('new' for the pack being added). */
+  draftIds: Accessor<ReadonlySet<string>>;
 
   // Undo/redo of this person's own edits, per pack: undoing never changes a pack that is not on screen.
   // Adding, deleting and releasing a pack cannot be undone.

@@ -23,6 +23,7 @@ import type { CommandOutcome, Peer, Session, SyncStatus, Workspace } from './api
 import type { BackoffOptions } from './backoff.ts';
 import { SyncConnection, type ConnectionState } from './connection.ts';
 import { databaseName, openPackDb, type PackDb, type UpdateRow } from './db.ts';
+import { NEW_PACK, PackDrafts } from './drafts.ts';
 import { LocalEditor } from './editor.ts';
 import { DocMirror } from './mirror.ts';
 import { Outbox } from './outbox.ts';
@@ -212,6 +213,7 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
   });
 
   const reads = new WorkspaceReads(db, doc, reportError);
+  const drafts = new PackDrafts(db, reportError);
   await reads.ready;
   updateStatus();
   if (options.connect !== false) connection.connect();
@@ -258,6 +260,9 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
       await editor.settled();
       return command(planRelease(context, packId, input));
     },
+    loadDraft: (packId) => drafts.load(packId ?? NEW_PACK),
+    keepDraft: (packId, draft) => drafts.keep(packId ?? NEW_PACK, draft),
+    draftIds: drafts.ids,
     undoSteps,
     undo: (packId) => void editor.undo(packId),
     redo: (packId) => void editor.redo(packId),
@@ -265,12 +270,15 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     disconnect: () => connection.disconnect(),
     settled: async () => {
       await editor.settled();
+      await drafts.settled();
       await mirror.idle();
     },
     close: async () => {
       if (closed) return;
       closed = true;
       await editor.settled();
+      await drafts.settled();
+      drafts.close();
       presence.destroy();
       outbox.close();
       connection.destroy();

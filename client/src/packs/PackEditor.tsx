@@ -1,23 +1,21 @@
 /**
  * Integration Pack Name, Integration Pack Type, Description, Save and Delete Integration Pack of one
- * pack, or of a new one (packId undefined).
+ * pack, or of a new one (packId undefined). What the person types is kept as a draft on this device
+ * (client/core/drafts.ts) until Save or Discard changes: switching packs or reloading loses nothing.
  */
-import { createEffect, createMemo, createSignal, createUniqueId, For, on, onCleanup, Show } from 'solid-js';
-import type { Workspace } from '../../core/api.ts';
-import { graphemeCount } from '../../../shared/text.ts';
+import { createEffect, createMemo, createResource, createSignal, createUniqueId, on, onCleanup, Show } from 'solid-js';
+import type { PackDraft, Workspace } from '../../core/api.ts';
 import { limits } from '../../../shared/limits.ts';
-import {
-  API_SERVICE_IN_MULTI_REASON,
-  allowedInstallationTypes,
-  showsInstallationTypeList,
-  validateDescription,
-} from '../../../shared/rules.ts';
-import { InstallationType, installationTypeLabel } from '../../../shared/model.ts';
+import { InstallationType } from '../../../shared/model.ts';
+import { nameKey } from '../../../shared/names.ts';
 import type { RuleError } from '../../../shared/result.ts';
+import { validateDescription } from '../../../shared/rules.ts';
+import { graphemeCount } from '../../../shared/text.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
+import { DeletePack } from './DeletePack.tsx';
 import { createDraft, type Draft } from './drafts.ts';
 import { bindTextHistory, TextHistory } from './text-history.ts';
-import { DeletePack } from './DeletePack.tsx';
+import { TypeChoice } from './TypeChoice.tsx';
 
 export interface PackEditorProps {
   workspace: Workspace;
@@ -26,20 +24,66 @@ export interface PackEditorProps {
   onDeleted: () => void;
 }
 
+/** Reads the pack's draft first (a few milliseconds), so the form starts from it. */
 export function PackEditor(props: PackEditorProps) {
+  const [kept] = createResource(
+    () => ({ packId: props.packId }),
+    ({ packId }) => props.workspace.loadDraft(packId).catch(() => undefined),
+  );
+  return (
+    <Show when={kept.state === 'ready'}>
+      <PackForm {...props} restored={kept()} />
+    </Show>
+  );
+}
+
+function PackForm(props: PackEditorProps & { restored: PackDraft | undefined }) {
   const ids = { name: createUniqueId(), description: createUniqueId(), count: createUniqueId() };
   const pack = createMemo(() => (props.packId === undefined ? undefined : props.workspace.pack(props.packId)()));
   const isNew = () => props.packId === undefined;
   const editable = () => canEdit(props.workspace);
-  const name = createDraft(() => pack()?.name);
-  const description = createDraft(() => pack()?.description);
-  const [newType, setNewType] = createSignal<InstallationType>(InstallationType.SINGLE);
+  const restored = props.restored;
+  const name = createDraft(() => pack()?.name, restored && { value: restored.name, base: restored.base.name });
+  const description = createDraft(() => pack()?.description, restored && { value: restored.description, base: restored.base.description });
+  const [newType, setNewType] = createSignal<InstallationType>(restored?.installationType ?? InstallationType.SINGLE);
   const type = () => pack()?.installationType ?? newType();
   const [error, setError] = createSignal<RuleError>();
   const [saving, setSaving] = createSignal(false);
   const count = () => graphemeCount(description.value());
   const tooLong = () => !validateDescription(description.value()).ok;
   const fieldError = (field: string) => (error()?.field === field ? error()?.message : undefined);
+  const dirty = () => name.dirty() || description.dirty() || (isNew() && newType() !== InstallationType.SINGLE);
+  // Keyed once per change of the list, then looked up per keystroke (10,000 packs).
+  const packsByName = createMemo(() => {
+    const byKey = new Map<string, string[]>();
+    for (const item of props.workspace.packs()) {
+      const key = nameKey(item.name);
+      byKey.set(key, [...(byKey.get(key) ?? []), item.id]);
+    }
+    return byKey;
+  });
+  const sameName = () => (packsByName().get(nameKey(name.value())) ?? []).filter((id) => id !== props.packId);
+
+  // Every change is kept as a draft; none left means the draft is over.
+  createEffect(
+    on(
+      [name.value, description.value, newType],
+      () =>
+        props.workspace.keepDraft(
+          props.packId,
+          dirty()
+            ? {
+                name: name.value(),
+                description: description.value(),
+                base: { name: name.base(), description: description.base() },
+                ...(isNew() ? { installationType: newType() } : {}),
+                keptAt: new Date().toISOString(),
+              }
+            : undefined,
+        ),
+      { defer: true },
+    ),
+  );
 
   /** The field's own text undo (text-history.ts), fed by the draft when the value changes from elsewhere. */
   const withTextHistory = (field: HTMLInputElement | HTMLTextAreaElement, draft: Draft) => {
@@ -48,27 +92,31 @@ export function PackEditor(props: PackEditorProps) {
     onCleanup(bindTextHistory(field, history, draft.set));
   };
 
+  const discard = () => {
+    name.discard();
+    description.discard();
+    setNewType(InstallationType.SINGLE);
+    setError(undefined);
+    props.workspace.keepDraft(props.packId, undefined);
+  };
+
   const save = async (event: SubmitEvent) => {
     event.preventDefault();
     setSaving(true);
     setError(undefined);
     try {
       if (props.packId === undefined) {
-        const result = await props.workspace.addPack({
-          name: name.value(),
-          description: description.value(),
-          installationType: type(),
-        });
-        if (result.ok) props.onCreated(result.value);
-        else setError(result.error);
+        const result = await props.workspace.addPack({ name: name.value(), description: description.value(), installationType: type() });
+        if (!result.ok) return setError(result.error);
+        props.workspace.keepDraft(undefined, undefined);
+        props.onCreated(result.value);
       } else {
         const saved = { name: name.value().trim(), description: description.value() };
         const result = await props.workspace.savePack(props.packId, saved);
-        if (!result.ok) setError(result.error);
-        else {
-          name.commit(saved.name);
-          description.commit(saved.description);
-        }
+        if (!result.ok) return setError(result.error);
+        name.commit(saved.name);
+        description.commit(saved.description);
+        props.workspace.keepDraft(props.packId, undefined);
       }
     } finally {
       setSaving(false);
@@ -90,11 +138,19 @@ export function PackEditor(props: PackEditorProps) {
               value={name.value()}
               onInput={(event) => name.set(event.currentTarget.value)}
               aria-invalid={fieldError('name') ? 'true' : undefined}
-              aria-describedby={fieldError('name') ? `${ids.name}-error` : undefined}
+              aria-describedby={fieldError('name') ? `${ids.name}-error` : sameName().length > 0 ? `${ids.name}-same` : undefined}
             />
             <Show when={fieldError('name')}>
               <p id={`${ids.name}-error`} class="field-error">
                 {fieldError('name')}
+              </p>
+            </Show>
+            <Show when={name.dirty() && sameName().length > 0}>
+              <p id={`${ids.name}-same`} class="warning-hint" role="status">
+                {sameName().length === 1
+                  ? 'Another integration pack already has this name.'
+                  : `${sameName().length} other integration packs already have this name.`}{' '}
+                Names may repeat, but admins and managed accounts will find them hard to tell apart.
               </p>
             </Show>
             <Show when={name.changedElsewhere()}>
@@ -102,46 +158,13 @@ export function PackEditor(props: PackEditorProps) {
             </Show>
           </div>
 
-          <Show when={showsInstallationTypeList(props.workspace.account() ?? { multiInstallEnabled: false })}>
-            <fieldset class="field radio-group" disabled={!isNew()} aria-describedby={`${ids.name}-type-fixed`}>
-              <legend>Integration Pack Type</legend>
-              <div class="radio-options">
-                <For each={allowedInstallationTypes(props.workspace.account() ?? { multiInstallEnabled: false })}>
-                  {(option) => (
-                    <label class="radio">
-                      <input
-                        type="radio"
-                        name={`${ids.name}-type`}
-                        value={option}
-                        checked={type() === option}
-                        onChange={() => setNewType(option)}
-                      />
-                      {installationTypeLabel[option]}
-                    </label>
-                  )}
-                </For>
-              </div>
-              <Show
-                when={!isNew()}
-                fallback={
-                  <p id={`${ids.name}-type-fixed`} class="hint">
-                    Single Attachment: installed once per managed account. Multiple Attachments: installed as many times as an account
-                    needs, each with its own name. The type cannot be changed after Save.
-                  </p>
-                }
-              >
-                <p id={`${ids.name}-type-fixed`} class="hint">
-                  The type is fixed once the integration pack is added.
-                </p>
-              </Show>
-              <Show when={isNew() && type() === InstallationType.MULTI}>
-                <p class="hint">{API_SERVICE_IN_MULTI_REASON}.</p>
-              </Show>
-              <Show when={fieldError('installationType')}>
-                <p class="field-error">{fieldError('installationType')}</p>
-              </Show>
-            </fieldset>
-          </Show>
+          <TypeChoice
+            account={props.workspace.account()}
+            isNew={isNew()}
+            value={type()}
+            onChange={setNewType}
+            error={fieldError('installationType')}
+          />
         </div>
 
         <div class="field">
@@ -176,10 +199,20 @@ export function PackEditor(props: PackEditorProps) {
           </p>
         </Show>
 
+        <Show when={editable() && dirty()}>
+          <p class="hint draft-note" role="status">
+            Not saved yet: your changes are kept on this device until you Save or discard them.
+          </p>
+        </Show>
         <div class="form-actions">
           <button type="submit" class="primary" disabled={saving() || (!isNew() && !name.dirty() && !description.dirty())}>
             Save
           </button>
+          <Show when={editable() && dirty()}>
+            <button type="button" onClick={discard}>
+              Discard changes
+            </button>
+          </Show>
           <Show when={!isNew() && props.packId}>
             {(packId) => <DeletePack workspace={props.workspace} packId={packId()} onDeleted={props.onDeleted} />}
           </Show>
