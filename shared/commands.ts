@@ -51,6 +51,15 @@ export const CommandSchema = v.variant('type', [
     /** Versions chosen for some of the pack's components (an older one rolls back); the rest get the table's. */
     components: v.optional(releasedComponents),
   }),
+  /** Changes a release pending its date: a new date (after today), or other versions of its components. */
+  v.object({
+    type: v.literal('UPDATE_RELEASE'),
+    packId,
+    releaseOnDate: v.optional(calendarDate),
+    components: v.optional(releasedComponents),
+  }),
+  /** Cancels a release pending its date; installations waiting for it no longer wait. */
+  v.object({ type: v.literal('CANCEL_RELEASE'), packId }),
   v.object({ type: v.literal('DELETE_PACK'), packId: storedPackId }),
   v.object({
     type: v.literal('INSTALL'),
@@ -101,6 +110,8 @@ export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType
     'CREATE_PACK',
     'UPDATE_PACK',
     'RELEASE',
+    'UPDATE_RELEASE',
+    'CANCEL_RELEASE',
     'DELETE_PACK',
     'INSTALL',
     'UNINSTALL',

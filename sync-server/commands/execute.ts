@@ -11,6 +11,7 @@ import type { HistoryRecord } from '../../shared/history.ts';
 import { writeHistory } from '../../shared/schema.ts';
 import { applyUpdate } from './apply-update.ts';
 import { changeAttachment } from './attachments.ts';
+import { cancelRelease } from './cancel-release.ts';
 import { createPack } from './create-pack.ts';
 import { deletePack } from './delete-pack.ts';
 import { install } from './install.ts';
@@ -18,6 +19,7 @@ import { refused, type Outcome } from './outcome.ts';
 import { release } from './release.ts';
 import { uninstall } from './uninstall.ts';
 import { updatePack } from './update-pack.ts';
+import { updateRelease } from './update-release.ts';
 
 export interface Actor {
   personId: string;
@@ -62,6 +64,10 @@ function dispatch(context: CommandContext, command: Command): Outcome {
       return updatePack(context, command);
     case 'RELEASE':
       return release(context, command);
+    case 'UPDATE_RELEASE':
+      return updateRelease(context, command);
+    case 'CANCEL_RELEASE':
+      return cancelRelease(context, command);
     case 'DELETE_PACK':
       return deletePack(context, command);
     case 'INSTALL':

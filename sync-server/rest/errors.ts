@@ -5,7 +5,8 @@
 import type { CommandResult } from '../../shared/commands.ts';
 import { HttpError } from '../http/route.ts';
 
-const NOT_FOUND = new Set(['PACK_NOT_FOUND', 'PACK_DELETED', 'INSTANCE_NOT_FOUND', 'MANAGED_ACCOUNT_UNKNOWN', 'NO_PENDING_RELEASE']);
+const NOT_FOUND = new Set(['PACK_NOT_FOUND', 'PACK_DELETED', 'INSTANCE_NOT_FOUND', 'MANAGED_ACCOUNT_UNKNOWN']);
+const BAD_REQUEST = new Set(['NOTHING_TO_CHANGE', 'PACK_ID_INVALID']);
 const CONFLICT = new Set([
   'NOTHING_TO_RELEASE',
   'UPDATE_ALREADY_PENDING',
@@ -18,6 +19,7 @@ const CONFLICT = new Set([
   'NO_PENDING_UPDATE',
   'ALREADY_APPLIED',
   'APPLIED_EARLY',
+  'NO_PENDING_RELEASE',
 ]);
 
 /** The field of a rule's code, as the REST body names it. */
@@ -49,6 +51,7 @@ export function errorForResult(result: CommandResult): HttpError {
   const code = result.code ?? 'REFUSED';
   const field = FIELD[code];
   if (field) return new HttpError(400, code, result.message, field);
+  if (BAD_REQUEST.has(code)) return new HttpError(400, code, result.message);
   if (code === 'FORBIDDEN') return new HttpError(403, code, result.message);
   // As POST /commands answers it (the IETF Idempotency-Key draft's status for a key sent with another request).
   if (code === 'IDEMPOTENCY_KEY_REUSED') return new HttpError(422, code, result.message);

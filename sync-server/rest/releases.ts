@@ -6,8 +6,13 @@
 import * as v from 'valibot';
 import { idempotencyKeyOfRequest } from '../commands/release.ts';
 import { defineRoute, HttpError, type AnyRoute } from '../http/route.ts';
-import { ReleaseIntegrationPackCreateSchema, ReleaseIntegrationPackSchema, ReleaseIntegrationPackStatusSchema } from './schemas.ts';
-import { readRelease, readReleaseState, type ReleaseState } from './state.ts';
+import {
+  ReleaseIntegrationPackCreateSchema,
+  ReleaseIntegrationPackSchema,
+  ReleaseIntegrationPackStatusSchema,
+  ReleaseIntegrationPackUpdateSchema,
+} from './schemas.ts';
+import { readCancellation, readRelease, readReleaseState, type ReleaseState } from './state.ts';
 import { idempotencyKeyOf, publisherRead, publisherWrite, REST, restInvalid, runCommand, WriteHeaders } from './support.ts';
 
 const TAG = 'Publisher: releases';
@@ -86,6 +91,20 @@ const status = defineRoute({
       const body = statusBody(requestId, state);
       return { status: body.releaseStatus === 'IN_PROGRESS' ? 202 : 200, body };
     }
+    const cancelled = await readCancellation(request.deps, request.session.accountId, requestId);
+    if (cancelled)
+      return {
+        status: 200,
+        body: {
+          '@type': 'ReleaseIntegrationPackStatus',
+          requestId,
+          ...(cancelled.packId === undefined ? {} : { integrationPackId: cancelled.packId }),
+          releaseStatus: 'CANCELED',
+          ...(cancelled.releaseNumber === undefined ? {} : { releaseNumber: cancelled.releaseNumber }),
+          message: cancelled.message ?? cancelled.summary,
+          ReleasePackagedComponents: { ReleasePackagedComponent: [] },
+        },
+      };
     // A refused release made no release: its stored result says why.
     const key = idempotencyKeyOfRequest(requestId);
     const result = key && (await request.deps.store.records.getCommandResult(request.session.accountId, key))?.result;
@@ -104,4 +123,68 @@ const status = defineRoute({
   },
 });
 
-export const releaseRoutes: AnyRoute[] = [create, status];
+const IdParams = v.object({ accountId: v.string(), id: v.string() });
+
+const update = defineRoute({
+  method: 'POST',
+  url: `${REST}/ReleaseIntegrationPack/:id`,
+  summary: "Change a pack's scheduled release: its date or its versions",
+  description:
+    'Only while the release is pending its date (409 otherwise). Versions cannot change once an installation applied it early (409 APPLIED_EARLY); its date still can.',
+  tag: TAG,
+  auth: publisherWrite,
+  params: IdParams,
+  headers: WriteHeaders,
+  body: ReleaseIntegrationPackUpdateSchema,
+  invalid: restInvalid,
+  responses: { 200: { description: 'The release as changed', schema: ReleaseIntegrationPackSchema } },
+  handler: async (request) => {
+    const { accountId, id } = request.params;
+    const { releaseOnDate, ReleasePackagedComponents } = request.body;
+    if (request.body.id !== undefined && request.body.id !== id)
+      throw new HttpError(400, 'INVALID_FIELD', `id (${request.body.id}) is not the pack id in the path (${id}).`, 'id');
+    const result = await runCommand(request.deps, request.session, idempotencyKeyOf(request.headers), {
+      type: 'UPDATE_RELEASE',
+      packId: id,
+      ...(releaseOnDate === undefined ? {} : { releaseOnDate }),
+      ...(ReleasePackagedComponents ? { components: ReleasePackagedComponents.ReleasePackagedComponent } : {}),
+    });
+    const release = await readRelease(request.deps, request.session.accountId, id, result.requestId!);
+    if (!release) throw new HttpError(404, 'NOT_FOUND', `The release ${result.requestId} is no longer there.`);
+    return { status: 200, body: release, headers: { location: statusPath(accountId, release.requestId) } };
+  },
+});
+
+const cancel = defineRoute({
+  method: 'DELETE',
+  url: `${REST}/ReleaseIntegrationPack/:id`,
+  summary: "Cancel a pack's scheduled release",
+  description: 'Only while it is pending its date and no installation applied it early. Installations waiting for it no longer wait.',
+  tag: TAG,
+  auth: publisherWrite,
+  params: IdParams,
+  headers: WriteHeaders,
+  invalid: restInvalid,
+  responses: { 200: { description: 'Cancelled', schema: ReleaseIntegrationPackStatusSchema } },
+  handler: async (request) => {
+    const { id } = request.params;
+    const result = await runCommand(request.deps, request.session, idempotencyKeyOf(request.headers), {
+      type: 'CANCEL_RELEASE',
+      packId: id,
+    });
+    return {
+      status: 200,
+      body: {
+        '@type': 'ReleaseIntegrationPackStatus',
+        requestId: result.requestId!,
+        integrationPackId: id,
+        releaseStatus: 'CANCELED',
+        ...(result.releaseNumber === undefined ? {} : { releaseNumber: result.releaseNumber }),
+        message: result.message,
+        ReleasePackagedComponents: { ReleasePackagedComponent: [] },
+      },
+    };
+  },
+});
+
+export const releaseRoutes: AnyRoute[] = [create, update, cancel, status];

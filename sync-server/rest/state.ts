@@ -17,6 +17,7 @@ import {
   readPack,
   readPacks,
   readReleases,
+  readHistory,
 } from '../../shared/schema.ts';
 import { HttpError, type ApiDeps } from '../http/route.ts';
 import type { View } from './collection.ts';
@@ -129,3 +130,9 @@ export const withManagedScope = <R>(
         throw new HttpError(404, 'MANAGED_ACCOUNT_UNKNOWN', `${managedAccountId} is not a managed account of this publisher.`);
       return answer.value;
     });
+
+/** The cancellation of the release a request made, from the audit trail. */
+export const readCancellation = (deps: ApiDeps, accountId: string, requestId: string) =>
+  deps.rooms.read(accountId, (doc) =>
+    readHistory(doc).find((record) => record.kind === 'CANCEL_RELEASE' && record.status === 'SUCCESS' && record.requestId === requestId),
+  );

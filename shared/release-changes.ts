@@ -1,0 +1,112 @@
+/**
+ * Changing a pending (scheduled) release before its date: a new date, other versions of its
+ * components, or cancelling it. The platform allows updating a scheduled release; cancelling is
+ * ours (comparable push-upgrade tools let a scheduled upgrade be canceled). Once an installation
+ * applied the release early ("it cannot be undone") its content is fixed: it may still move to
+ * another date, but its versions cannot change and it cannot be cancelled.
+ */
+import type { PackInstance, PublishedComponent, Release, ReleasedComponent } from './model.ts';
+import { pendingRelease, validateReleaseDate } from './releases.ts';
+import { fail, ok, type Result } from './result.ts';
+
+export interface ScheduledChangeInput {
+  /** The pack's releases. */
+  releases: readonly Release[];
+  /** The pack's installations. */
+  instances: readonly PackInstance[];
+  catalog: ReadonlyMap<string, PublishedComponent>;
+  timeZone: string;
+  now: Date;
+}
+
+function scheduled(releases: readonly Release[]): Result<Release> {
+  const pending = pendingRelease(releases);
+  return pending
+    ? ok(pending)
+    : fail(
+        'NO_PENDING_RELEASE',
+        'This integration pack has no scheduled release: only a release pending its date can be changed or cancelled.',
+      );
+}
+
+const appliedEarly = (release: Release, instances: readonly PackInstance[]) =>
+  instances.filter((instance) => instance.packId === release.packId && instance.releaseNumber === release.number).length;
+
+export interface ReleaseUpdate {
+  releaseOnDate?: string | undefined;
+  /** New versions for some of the release's components; the others keep theirs. */
+  components?: readonly ReleasedComponent[] | undefined;
+}
+
+/** The scheduled release with a new date or versions, and the pack's releases with it. */
+export function planReleaseUpdate(input: ScheduledChangeInput, update: ReleaseUpdate): Result<{ release: Release; releases: Release[] }> {
+  const found = scheduled(input.releases);
+  if (!found.ok) return found;
+  const pending = found.value;
+  if (update.releaseOnDate === undefined && update.components === undefined)
+    return fail('NOTHING_TO_CHANGE', 'Name a new releaseOnDate or new versions of its components.');
+  let releaseOnDate = pending.releaseOnDate;
+  if (update.releaseOnDate !== undefined) {
+    const date = validateReleaseDate(update.releaseOnDate, input.timeZone, input.now);
+    if (!date.ok) return date;
+    releaseOnDate = date.value;
+  }
+  let components = pending.components;
+  if (update.components !== undefined) {
+    const early = appliedEarly(pending, input.instances);
+    if (early > 0)
+      return fail(
+        'APPLIED_EARLY',
+        `${early} installation(s) already applied release ${pending.number} early, so its versions can no longer change (its date still can). Release again to ship other versions.`,
+        'components',
+      );
+    const changed = changeVersions(pending.components, update.components, input.catalog);
+    if (!changed.ok) return changed;
+    components = changed.value;
+  }
+  const release: Release = { ...pending, components, ...(releaseOnDate === undefined ? {} : { releaseOnDate }) };
+  return ok({ release, releases: input.releases.map((existing) => (existing.number === pending.number ? release : existing)) });
+}
+
+function changeVersions(
+  current: readonly ReleasedComponent[],
+  chosen: readonly ReleasedComponent[],
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): Result<ReleasedComponent[]> {
+  const versions = new Map(current.map((entry) => [entry.componentId, entry.version]));
+  const seen = new Set<string>();
+  for (const { componentId, version } of chosen) {
+    const name = catalog.get(componentId)?.name ?? componentId;
+    if (seen.has(componentId)) return fail('COMPONENT_DUPLICATED', `${name} is listed more than once.`, 'components');
+    seen.add(componentId);
+    if (!versions.has(componentId))
+      return fail('COMPONENT_NOT_IN_PACK', `${name} is not in this release: only the versions of its components can change.`, 'components');
+    if (!catalog.get(componentId)?.versions.includes(version))
+      return fail('VERSION_NOT_PUBLISHED', `${name} has no published version ${version}.`, 'components');
+    versions.set(componentId, version);
+  }
+  return ok(current.map(({ componentId }) => ({ componentId, version: versions.get(componentId)! })));
+}
+
+/** Cancelling the scheduled release: it goes, and the installations waiting for it no longer wait. */
+export function planReleaseCancel(
+  input: Pick<ScheduledChangeInput, 'releases' | 'instances'>,
+): Result<{ release: Release; releases: Release[]; instances: PackInstance[] }> {
+  const found = scheduled(input.releases);
+  if (!found.ok) return found;
+  const pending = found.value;
+  const early = appliedEarly(pending, input.instances);
+  if (early > 0)
+    return fail(
+      'APPLIED_EARLY',
+      `${early} installation(s) already applied release ${pending.number} early, and that cannot be undone: it can no longer be cancelled. Release again to replace it.`,
+    );
+  const instances: PackInstance[] = [];
+  for (const instance of input.instances) {
+    if (instance.packId !== pending.packId || instance.pendingReleaseNumber !== pending.number) continue;
+    const { pendingReleaseNumber: _pending, ...rest } = instance;
+    const { lastError: _error, failedReleaseNumber: _failed, ...clean } = rest;
+    instances.push(instance.failedReleaseNumber === pending.number ? clean : rest);
+  }
+  return ok({ release: pending, releases: input.releases.filter((release) => release.number !== pending.number), instances });
+}
