@@ -1,18 +1,20 @@
 /**
  * The "Integration Pack Release" dialog: Release Immediate or Release Pending with a Release Date
- * (a native date input, from tomorrow in the publisher's time zone), a preview of what the release
- * changes and whom it reaches, OK and Cancel.
+ * (a native date input from tomorrow in the publisher's time zone; a click anywhere in it opens the
+ * calendar), a preview of what the release changes and whom it reaches, OK and Cancel. What is
+ * chosen is checked as it is chosen, with the server's rules (release-form.ts): a choice that cannot
+ * be made is disabled with its reason, and OK waits until the choice is valid.
  */
 import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
-import { todayIn } from '../../../shared/dates.ts';
+import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { ReleaseSchedule } from '../../../shared/model.ts';
-import { publisherTimeZone, releaseReach } from '../../../shared/release-plan.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
-import type { RuleError } from '../../../shared/result.ts';
-import { nextCalendarDay, type Outcome, outcomeText, reachText } from '../format.ts';
+import { publisherTimeZone, releaseReach } from '../../../shared/release-plan.ts';
+import { type Outcome, outcomeText, reachText } from '../format.ts';
 import { Dialog } from './Dialog.tsx';
 import { DialogActions } from './DialogActions.tsx';
+import { releaseFormState } from './release-form.ts';
 
 export interface ReleaseDialogProps {
   workspace: Workspace;
@@ -32,31 +34,53 @@ function changeText(change: ReleaseChange): string {
   }
 }
 
+/** Opens the browser's calendar on a click anywhere in the field (not only on its icon). */
+function openPicker(input: HTMLInputElement): void {
+  try {
+    input.showPicker();
+  } catch {
+    // Not allowed here (no user gesture, a cross-origin frame): typing the date still works.
+  }
+}
+
 export default function ReleaseDialog(props: ReleaseDialogProps) {
   const ids = { schedule: createUniqueId(), date: createUniqueId(), preview: createUniqueId() };
   const [schedule, setSchedule] = createSignal<ReleaseSchedule>(ReleaseSchedule.IMMEDIATELY);
   const [date, setDate] = createSignal('');
-  const [error, setError] = createSignal<RuleError>();
+  const [failure, setFailure] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
   const pending = () => schedule() === ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE;
-  const timeZone = () => publisherTimeZone(props.workspace.account());
-  const tomorrow = createMemo(() => nextCalendarDay(todayIn(timeZone(), new Date())));
+  const style = () => dateStyleOf(props.workspace.account());
+  const releases = () => props.workspace.releases(props.packId)();
+  const state = createMemo(() =>
+    releaseFormState({
+      schedule: schedule(),
+      date: date(),
+      rows: props.workspace.publications(props.packId)(),
+      releases: releases(),
+      timeZone: publisherTimeZone(props.workspace.account()),
+      now: new Date(),
+    }),
+  );
   const changes = createMemo(() => releaseChanges(props.workspace.publications(props.packId)()));
   const reach = createMemo(() => releaseReach(props.workspace.instances(props.packId)(), props.packId));
-  const isFirstRelease = () => props.workspace.releases(props.packId)().length === 0;
+  const isFirstRelease = () => releases().length === 0;
+  const dateError = () => (state().error?.field === 'releaseOnDate' ? state().error?.message : undefined);
+  const otherError = () => (state().error && state().error?.field !== 'releaseOnDate' ? state().error?.message : undefined);
 
   const release = async () => {
+    if (!state().canRelease) return;
     setBusy(true);
-    setError(undefined);
+    setFailure(undefined);
     try {
       const result = await props.workspace.release(
         props.packId,
         pending() ? { releaseSchedule: schedule(), releaseOnDate: date() } : { releaseSchedule: schedule() },
       );
-      if (!result.ok) return setError(result.error);
+      if (!result.ok) return setFailure(result.error.message);
       const outcome = outcomeText(result.value);
       if (outcome.ok) props.onClose(outcome);
-      else setError({ code: 'COMMAND_FAILED', message: outcome.text });
+      else setFailure(outcome.text);
     } finally {
       setBusy(false);
     }
@@ -73,20 +97,46 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
               name={ids.schedule}
               checked={!pending()}
               autofocus
+              aria-describedby={`${ids.schedule}-immediate`}
               onChange={() => setSchedule(ReleaseSchedule.IMMEDIATELY)}
             />
             Release Immediate
           </label>
-          <label class="radio">
+          <label class="radio" classList={{ disabled: state().pendingBlocked !== undefined }}>
             <input
               type="radio"
               name={ids.schedule}
               checked={pending()}
+              disabled={state().pendingBlocked !== undefined}
+              aria-describedby={state().pendingBlocked ? `${ids.schedule}-blocked` : undefined}
               onChange={() => setSchedule(ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)}
             />
             Release Pending
           </label>
         </div>
+        <p id={`${ids.schedule}-immediate`} class="hint">
+          <Show
+            when={state().replaces}
+            fallback={
+              isFirstRelease() ? 'Release Immediate: installable at once.' : 'Release Immediate: applied at once to every installation.'
+            }
+          >
+            {(replaced) => (
+              <>
+                Release Immediate: release {replaced().number}, pending until {formatDate(replaced().releaseOnDate ?? '', style())}, is
+                replaced: this release is applied at once to every installation, including those that have not applied release{' '}
+                {replaced().number}.
+              </>
+            )}
+          </Show>
+        </p>
+        <Show when={state().replaces && state().pendingBlocked}>
+          <p id={`${ids.schedule}-blocked`} class="hint">
+            Release Pending is not available: release {state().replaces?.number} is already pending until{' '}
+            {formatDate(state().replaces?.releaseOnDate ?? '', style())}, and only one update can be pending per integration pack. Release
+            immediately to ship a fix now.
+          </p>
+        </Show>
       </fieldset>
 
       <div class="field">
@@ -94,17 +144,23 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         <input
           id={ids.date}
           type="date"
-          min={tomorrow()}
+          min={state().firstDate}
           disabled={!pending()}
           required={pending()}
           value={date()}
+          onClick={(event) => openPicker(event.currentTarget)}
           onInput={(event) => setDate(event.currentTarget.value)}
-          aria-invalid={error()?.field === 'releaseOnDate' ? 'true' : undefined}
-          aria-describedby={`${ids.date}-hint`}
+          aria-invalid={dateError() ? 'true' : undefined}
+          aria-describedby={`${ids.date}-hint${dateError() ? ` ${ids.date}-error` : ''}`}
         />
+        <Show when={dateError()}>
+          <p id={`${ids.date}-error`} class="field-error" role="alert">
+            {dateError()}
+          </p>
+        </Show>
         <p id={`${ids.date}-hint`} class="hint">
           {pending()
-            ? `From ${tomorrow()}. Until then managed accounts may apply the update; at the start of this date (${timeZone()}) it is applied to every installation that has not.`
+            ? `From ${formatDate(state().firstDate, style())}. Until then managed accounts may apply the update; at the start of this date (${style().timeZone}) it is applied to every installation that has not.`
             : 'Only for Release Pending.'}
         </p>
       </div>
@@ -123,9 +179,10 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
             </Show>
           </Show>
         </p>
+        <p class="hint">A release cannot be undone: to roll back, release again with the older versions.</p>
       </section>
 
-      <DialogActions error={error()?.message} okDisabled={busy() || (pending() && date() === '')} onOk={release} onCancel={props.onClose} />
+      <DialogActions error={failure() ?? otherError()} okDisabled={busy() || !state().canRelease} onOk={release} onCancel={props.onClose} />
     </Dialog>
   );
 }
