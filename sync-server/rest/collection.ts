@@ -37,9 +37,11 @@ const IdParams = v.object({ accountId: v.string(), id: v.string() });
 export function collectionRoutes<T extends { id: string }>(collection: Collection<T>): AnyRoute[] {
   const { object, tag, auth, schema } = collection;
   const query = querySchema(collection.properties);
-  const page = (request: Request, expression: Expression | undefined, after: string | undefined) => {
+  /** One page; `position` is read once the caller's access to the records is known (a bad token is no news to a stranger). */
+  const page = (request: Request, position: () => { expression: Expression | undefined; after: string | undefined }) => {
     const accountId = (request.params as { accountId: string }).accountId;
     return collection.view(request, ({ records, json }) => {
+      const { expression, after } = position();
       const result = pageOf(records, (record) => record.id, collection.propertiesOf, expression, after, request.deps.limits.restPageSize);
       return {
         status: 200,
@@ -83,7 +85,8 @@ export function collectionRoutes<T extends { id: string }>(collection: Collectio
       body: query,
       invalid: restInvalid,
       responses: { 200: { description: 'The first page', schema: queryResultSchema(schema) } },
-      handler: (request) => page(request as Request, request.body.QueryFilter?.expression as Expression | undefined, undefined),
+      handler: (request) =>
+        page(request as Request, () => ({ expression: request.body.QueryFilter?.expression as Expression | undefined, after: undefined })),
     }),
     defineRoute({
       method: 'POST',
@@ -98,8 +101,7 @@ export function collectionRoutes<T extends { id: string }>(collection: Collectio
       responses: { 200: { description: 'The next page', schema: queryResultSchema(schema) } },
       handler: (request) => {
         const token = typeof request.body === 'string' ? request.body : request.body.queryToken;
-        const position = decodeQueryToken(token, object, request.params.accountId!, query);
-        return page(request as Request, position.expression, position.after);
+        return page(request as Request, () => decodeQueryToken(token, object, request.params.accountId!, query));
       },
     }),
     defineRoute({
