@@ -30,7 +30,9 @@ import {
   type PublishedComponent,
   type Result,
 } from '../../shared/index.ts';
+import { planReleaseCancel, planReleaseUpdate } from '../../shared/release-changes.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
+import { catalogView, readInstances } from '../../shared/schema.ts';
 import { countOf, Noun } from '../../shared/words.ts';
 import type { NewPackInput, ReleaseInput, Session } from './api.ts';
 
@@ -208,4 +210,37 @@ export function planRelease(ctx: EditContext, packId: string, input: ReleaseInpu
     releaseSchedule: request.value.releaseSchedule,
     ...(request.value.releaseOnDate ? { releaseOnDate: request.value.releaseOnDate } : {}),
   });
+}
+
+/** The pack's releases and installations, as the pending-release rules take them. */
+function scheduledChangeInput(ctx: EditContext, packId: string) {
+  return {
+    releases: readReleases(ctx.doc, packId),
+    instances: readInstances(ctx.doc).filter((instance) => instance.packId === packId),
+    catalog: catalogView(ctx.doc),
+    timeZone: publisherTimeZone(readAccount(ctx.doc)),
+    now: ctx.now(),
+  };
+}
+
+/** Reschedule: the release pending its date moves to another date (after today). */
+export function planUpdateRelease(ctx: EditContext, packId: string, releaseOnDate: string): Result<Command> {
+  const editor = requireEditor(ctx.session);
+  if (!editor.ok) return editor;
+  const pack = requirePack(ctx.doc, packId);
+  if (!pack.ok) return pack;
+  const planned = planReleaseUpdate(scheduledChangeInput(ctx, packId), { releaseOnDate });
+  if (!planned.ok) return planned;
+  return ok({ type: 'UPDATE_RELEASE', packId, releaseOnDate });
+}
+
+/** Cancel the release pending its date (not once an installation applied it early). */
+export function planCancelRelease(ctx: EditContext, packId: string): Result<Command> {
+  const editor = requireEditor(ctx.session);
+  if (!editor.ok) return editor;
+  const pack = requirePack(ctx.doc, packId);
+  if (!pack.ok) return pack;
+  const planned = planReleaseCancel(scheduledChangeInput(ctx, packId));
+  if (!planned.ok) return planned;
+  return ok({ type: 'CANCEL_RELEASE', packId });
 }

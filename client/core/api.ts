@@ -130,6 +130,10 @@ export interface Workspace {
   // Commands (run by the server; queued while offline, idempotent on retry).
   deletePack(packId: string): Promise<Result<CommandOutcome>>;
   release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
+  /** Reschedule the release pending its date (UPDATE_RELEASE). */
+  rescheduleRelease(packId: string, releaseOnDate: string): Promise<Result<CommandOutcome>>;
+  /** Cancel the release pending its date (CANCEL_RELEASE). */
+  cancelRelease(packId: string): Promise<Result<CommandOutcome>>;
 
   // Drafts (client/core/drafts.ts): unsaved Name and Description, per pack, kept on this device.
   /** The draft of a pack, or of the pack being added (packId undefined). */

@@ -13,10 +13,12 @@ import { ok, Root, type CommandResult, type Notice, type PackTombstone, type Res
 import {
   planAddComponents,
   planAddPack,
+  planCancelRelease,
   planDeletePack,
   planRelease,
   planRemoveComponent,
   planSavePack,
+  planUpdateRelease,
   type EditContext,
 } from './actions.ts';
 import type { CommandOutcome, Peer, Session, SyncStatus, Workspace } from './api.ts';
@@ -264,6 +266,14 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     keepDraft: (packId, draft) => drafts.keep(packId ?? NEW_PACK, draft),
     draftIds: drafts.ids,
     undoSteps,
+    rescheduleRelease: async (packId, releaseOnDate) => {
+      await editor.settled();
+      return command(planUpdateRelease(context, packId, releaseOnDate));
+    },
+    cancelRelease: async (packId) => {
+      await editor.settled();
+      return command(planCancelRelease(context, packId));
+    },
     undo: (packId) => void editor.undo(packId),
     redo: (packId) => void editor.redo(packId),
     connect: () => connection.connect(),

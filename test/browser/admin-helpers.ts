@@ -45,3 +45,20 @@ export async function fullShot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
 }
+
+/** Runs a command through POST /api/accounts/:id/commands (as the platform's API would), with a fresh key. */
+export async function runCommand(
+  baseURL: string,
+  token: string,
+  command: Record<string, unknown>,
+  accountId = 'demo',
+): Promise<{ status: string; message: string; instanceId?: string; releaseNumber?: number }> {
+  const response = await fetch(`${baseURL}/api/accounts/${accountId}/commands`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ idempotencyKey: `test-${Math.random().toString(36).slice(2)}-${Date.now()}`, command }),
+  });
+  const body = (await response.json()) as { status: string; message: string; instanceId?: string; releaseNumber?: number };
+  if (body.status !== 'SUCCESS') throw new Error(`${String(command.type)} answered ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}

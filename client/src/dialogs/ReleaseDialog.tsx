@@ -12,6 +12,7 @@ import { ReleaseSchedule } from '../../../shared/model.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
 import { publisherTimeZone, releaseReach } from '../../../shared/release-plan.ts';
 import { type Outcome, outcomeText, reachText } from '../format.ts';
+import { openPicker } from './date-picker.ts';
 import { Dialog } from './Dialog.tsx';
 import { DialogActions } from './DialogActions.tsx';
 import { releaseFormState } from './release-form.ts';
@@ -31,15 +32,6 @@ function changeText(change: ReleaseChange): string {
       return `Updates ${change.componentName} from version ${change.from} to ${change.to}`;
     case 'removed':
       return `Removes ${change.componentName} (version ${change.from})`;
-  }
-}
-
-/** Opens the browser's calendar on a click anywhere in the field (not only on its icon). */
-function openPicker(input: HTMLInputElement): void {
-  try {
-    input.showPicker();
-  } catch {
-    // Not allowed here (no user gesture, a cross-origin frame): typing the date still works.
   }
 }
 

@@ -9,6 +9,7 @@ import { PublicationsSection } from './PublicationsSection.tsx';
 
 // Below the fold and not needed to edit a pack: loaded after the page (the initial JS budget is 100 kB).
 const RolloutPanel = lazy(() => import('../panels/RolloutPanel.tsx').then((module) => ({ default: module.RolloutPanel })));
+const PendingRelease = lazy(() => import('./PendingRelease.tsx'));
 const HistoryPanel = lazy(() => import('../panels/HistoryPanel.tsx').then((module) => ({ default: module.HistoryPanel })));
 
 export interface PackDetailsProps {
@@ -65,6 +66,13 @@ export function PackDetails(props: PackDetailsProps) {
               </div>
             </Show>
           </div>
+          <Show when={props.packId}>
+            {(packId) => (
+              <Suspense>
+                <PendingRelease workspace={props.workspace} packId={packId()} />
+              </Suspense>
+            )}
+          </Show>
           <PackEditor workspace={props.workspace} packId={props.packId} onCreated={props.onCreated} onDeleted={props.onDeleted} />
         </div>
         <Show when={props.packId}>
