@@ -51,10 +51,14 @@ export function jsonSchemaOf(schema: AnySchema, typeMode: 'input' | 'output'): R
 /** The fastify schema of a route: what @fastify/swagger turns into its operation. */
 export function routeSchema(route: AnyRoute, params: AnySchema): FastifySchema & Record<string, unknown> {
   const response: Record<string, unknown> = {};
-  for (const [status, spec] of Object.entries(route.responses))
-    response[status] = spec.schema
-      ? { description: spec.description, content: { 'application/json': { schema: jsonSchemaOf(spec.schema, 'output') } } }
-      : { description: spec.description, type: 'null' };
+  for (const [status, spec] of Object.entries(route.responses)) {
+    const schema = spec.schema ?? (Number(status) >= 400 ? ErrorBodySchema : undefined);
+    response[status] = spec.contentType
+      ? { description: spec.description, content: { [spec.contentType]: { schema: { type: 'string' } } } }
+      : schema
+        ? { description: spec.description, content: { 'application/json': { schema: jsonSchemaOf(schema, 'output') } } }
+        : { description: spec.description, type: 'null' };
+  }
   response.default = {
     description: 'An error: `{ error: { code, message, field? } }`',
     content: { 'application/json': { schema: jsonSchemaOf(ErrorBodySchema, 'output') } },

@@ -83,8 +83,10 @@ export interface ApiReply {
 
 export interface ResponseSpec {
   description: string;
-  /** The body's schema; none for an empty body. */
+  /** The JSON body's schema; none for an empty body (an error status without one has the error body). */
   schema?: AnySchema;
+  /** A body that is not JSON (e.g. `text/plain` for /metrics): documented as text of this type. */
+  contentType?: string;
 }
 
 /** A 400 for a request that failed validation; the default names the field and says what is wrong. */

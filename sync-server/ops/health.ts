@@ -119,7 +119,7 @@ export function healthRoutes(deps: HealthDeps): AnyRoute[] {
       url: '/metrics',
       summary: 'Prometheus metrics (text exposition format)',
       tag: 'Operations',
-      responses: { 200: { description: 'The metrics' } },
+      responses: { 200: { description: 'The metrics', contentType: 'text/plain' } },
       handler: async ({ req }) => {
         if (deps.metricsToken !== undefined) {
           const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';

@@ -22,7 +22,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-type Operation = { responses: Record<string, { content?: { 'application/json'?: { schema: object } } }> };
+type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
 type Document = { paths: Record<string, Record<string, Operation>> };
 
 export interface RestClient {
@@ -30,6 +30,10 @@ export interface RestClient {
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>;
   /** How many answers were checked against the document. */
   readonly checked: number;
+  /** The operations answered so far, as `METHOD template`. */
+  readonly covered: ReadonlySet<string>;
+  /** Every operation of the document, as `METHOD template`. */
+  readonly operations: readonly string[];
 }
 
 export async function restClient(baseUrl: string): Promise<RestClient> {
@@ -42,15 +46,24 @@ export async function restClient(baseUrl: string): Promise<RestClient> {
     literals: template.split('/').filter((segment) => segment !== '' && !segment.startsWith('{')).length,
   }));
   let checked = 0;
+  const covered = new Set<string>();
 
-  function conform(method: string, path: string, status: number, body: unknown): void {
+  function conform(method: string, path: string, status: number, body: unknown, contentType: string): void {
     const candidates = templates.filter((entry) => entry.pattern.test(path) && document.paths[entry.template]![method.toLowerCase()]);
     candidates.sort((a, b) => b.literals - a.literals);
     const template = candidates[0]?.template;
     if (!template) throw new Error(`${method} ${path} is not in the OpenAPI document`);
+    covered.add(`${method} ${template}`);
     const responses = document.paths[template]![method.toLowerCase()]!.responses;
     const response = responses[String(status)] ?? responses.default;
     if (!response) throw new Error(`${method} ${template} answered ${status}, which the document does not describe`);
+    const type = contentType.split(';')[0]!.trim();
+    if (type !== 'application/json' && body !== undefined) {
+      if (!Object.keys(response.content ?? {}).some((documented) => documented.split(';')[0] === type))
+        throw new Error(`${method} ${template} ${status} answered ${type}, which the document does not describe`);
+      checked++;
+      return;
+    }
     const schema = response.content?.['application/json']?.schema;
     if (!schema) {
       if (body !== undefined) throw new Error(`${method} ${template} ${status}: the document says no body, got ${JSON.stringify(body)}`);
@@ -68,6 +81,10 @@ export async function restClient(baseUrl: string): Promise<RestClient> {
     get checked() {
       return checked;
     },
+    covered,
+    operations: Object.entries(document.paths).flatMap(([template, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${template}`),
+    ),
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token !== undefined)
@@ -84,8 +101,10 @@ export async function restClient(baseUrl: string): Promise<RestClient> {
       }
       const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
       const text = await response.text();
-      const body = text === '' ? undefined : JSON.parse(text);
-      conform(method, new URL(path, baseUrl).pathname, response.status, body);
+      const contentType = response.headers.get('content-type') ?? 'application/json';
+      const json = contentType.startsWith('application/json');
+      const body = text === '' ? undefined : json ? JSON.parse(text) : text;
+      conform(method, new URL(path, baseUrl).pathname, response.status, body, contentType);
       return { status: response.status, body, headers: response.headers };
     },
   };
