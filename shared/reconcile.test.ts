@@ -148,7 +148,7 @@ describe('an edit to an existing pack: valid parts kept, each violation reverted
     }
   });
 
-  test('"A pack holds at most 100 components": additions past 100 are reverted, with how many', () => {
+  test('"A pack holds at most 100 components": past 100 the pack keeps the first 100 by id, and says how many went', () => {
     const full = { ...previous, installationType: 'SINGLE' as const, componentIds: first(98) };
     const result = reconcileAfter(
       first(103)
@@ -156,10 +156,22 @@ describe('an edit to an existing pack: valid parts kept, each violation reverted
         .map((id) => add(id)),
       full,
     );
-    expect(result.accepted?.componentIds).toHaveLength(limits.componentsPerPack);
+    expect(result.accepted?.componentIds).toEqual(first(100));
     expect(result.violations).toEqual([
-      expect.objectContaining({ code: 'TOO_MANY_COMPONENTS', message: expect.stringContaining('3 were not added') }),
+      expect.objectContaining({ code: 'TOO_MANY_COMPONENTS', message: expect.stringContaining('the last 3 by id were removed') }),
     ]);
+  });
+
+  test('past 100 the result depends only on the merged components, not on which edit came first', () => {
+    const base = { ...previous, installationType: 'SINGLE' as const, componentIds: first(40) };
+    const ann = first(100).slice(40); // 60 more: 100, valid alone
+    const bob = ['api']; // 1 more: 41, valid alone; sorts before all of them
+    const merged = [...ann, ...bob].map((id) => add(id));
+    const annFirst = reconcileAfter(merged, { ...base, componentIds: [...base.componentIds, ...ann] });
+    const bobFirst = reconcileAfter(merged, { ...base, componentIds: [...base.componentIds, ...bob] });
+    expect(annFirst.accepted?.componentIds).toEqual(bobFirst.accepted?.componentIds);
+    expect(annFirst.accepted?.componentIds).toHaveLength(limits.componentsPerPack);
+    expect(annFirst.accepted?.componentIds).toContain('api');
   });
 
   test('removing and adding in one edit stays within 100', () => {

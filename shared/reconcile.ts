@@ -9,10 +9,18 @@ import type { RuleError } from './result.ts';
 import { validateComponentForPack, validateDescription, validateInstallationType, validateName, validateTypeUnchanged } from './rules.ts';
 import type { RawPack } from './schema.ts';
 
+/** When and by whom a new pack was added, as the server records it (whatever the client wrote). */
+export interface PackStamp {
+  createdAt: string;
+  createdBy: string;
+}
+
 export interface ReconcileContext {
   account: Pick<PublisherAccount, 'multiInstallEnabled'>;
   catalog: ReadonlyMap<string, PublishedComponent>;
   tombstones: ReadonlyMap<string, PackTombstone>;
+  /** Given by the server: a new pack keeps these instead of the client's createdAt/createdBy. */
+  stamp?: PackStamp;
 }
 
 export interface Violation extends RuleError {
@@ -113,7 +121,12 @@ function reconcileNewPack(
     validateInstallationType(raw.installationType, context.account),
   ];
   for (const check of checks) if (!check.ok) violate(check.error);
-  if (typeof raw.createdAt !== 'string' || typeof raw.createdBy !== 'string' || !raw.componentsIsMap || raw.unknownKeys.length > 0)
+  const stamped = context.stamp !== undefined;
+  if (
+    (!stamped && (typeof raw.createdAt !== 'string' || typeof raw.createdBy !== 'string')) ||
+    !raw.componentsIsMap ||
+    raw.unknownKeys.length > 0
+  )
     violate({ code: 'PACK_MALFORMED', message: 'The new integration pack was malformed.' });
   if (violations.length > 0) {
     violations[0]!.message = `The new integration pack was not added: ${violations[0]!.message}`;
@@ -127,15 +140,20 @@ function reconcileNewPack(
     description: raw.description as string,
     installationType: raw.installationType as IntegrationPack['installationType'],
     componentIds: [],
-    createdAt: raw.createdAt as string,
-    createdBy: raw.createdBy as string,
+    createdAt: context.stamp?.createdAt ?? (raw.createdAt as string),
+    createdBy: context.stamp?.createdBy ?? (raw.createdBy as string),
   };
   accepted.componentIds = acceptComponents(accepted, raw.componentIds, context, violate);
   reportComponentValues(raw, accepted, violate);
   return { accepted, violations };
 }
 
-/** Removals are always kept; additions are kept while each is allowed and the pack stays within its limit. */
+/**
+ * Removals are always kept; each addition is kept when it is allowed. Past the limit (which only a
+ * merge of edits that were each valid can cross: our page never adds past it) the pack keeps the first
+ * components by id, whatever order the edits arrived in, so every replica and every server instance
+ * comes to the same pack.
+ */
 function acceptComponents(
   previous: Pick<IntegrationPack, 'componentIds' | 'installationType'>,
   wanted: readonly string[],
@@ -143,26 +161,19 @@ function acceptComponents(
   violate: (error: RuleError) => void,
 ): string[] {
   const before = new Set(previous.componentIds);
-  const kept = wanted.filter((id) => before.has(id));
-  let overLimit = 0;
+  const allowed: string[] = [];
   for (const id of wanted) {
-    if (before.has(id)) continue;
-    const allowed = validateComponentForPack(previous.installationType, context.catalog.get(id));
-    if (!allowed.ok) {
-      violate(allowed.error);
-      continue;
-    }
-    if (kept.length >= limits.componentsPerPack) {
-      overLimit++;
-      continue;
-    }
-    kept.push(id);
+    const check = before.has(id) ? undefined : validateComponentForPack(previous.installationType, context.catalog.get(id));
+    if (check && !check.ok) violate(check.error);
+    else allowed.push(id);
   }
-  if (overLimit > 0)
-    violate({
-      code: 'TOO_MANY_COMPONENTS',
-      message: `An integration pack can hold at most ${limits.componentsPerPack} components; ${overLimit} were not added.`,
-      field: 'components',
-    });
-  return kept.sort();
+  allowed.sort();
+  if (allowed.length <= limits.componentsPerPack) return allowed;
+  const dropped = allowed.slice(limits.componentsPerPack);
+  violate({
+    code: 'TOO_MANY_COMPONENTS',
+    message: `An integration pack can hold at most ${limits.componentsPerPack} components; with everyone's changes it had ${allowed.length}, so the last ${dropped.length} by id were removed (${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? ', …' : ''}).`,
+    field: 'components',
+  });
+  return allowed.slice(0, limits.componentsPerPack);
 }

@@ -10,6 +10,10 @@ export interface Limits {
   maxMessageBytes: number;
   /** Open sockets per publisher account; one more is refused at the upgrade with HTTP 503. */
   maxConnectionsPerAccount: number;
+  /** Of those, at most this many viewers: the rest is always left for admins (viewers never lock them out). */
+  maxViewerConnectionsPerAccount: number;
+  /** Open sockets per person (tabs and devices of one token's person); one more gets HTTP 503. */
+  maxConnectionsPerPerson: number;
   /** Upgrades being authenticated at once, across accounts; more get HTTP 503. */
   maxPendingUpgrades: number;
   /** Bytes of one awareness state (its JSON); a larger one is dropped. */
@@ -20,8 +24,15 @@ export interface Limits {
   messagesPerSecond: number;
   /** Frames a connection may send in a burst. */
   messageBurst: number;
-  /** Outgoing bytes queued for a slow reader before its connection is closed (1013). */
+  /**
+   * Outgoing bytes a connection may have queued (beyond one frame larger than this, e.g. the first
+   * sync of a big document, sent to an empty queue) before it is closed with 1013 as too slow a reader.
+   */
   maxBufferedBytes: number;
+  /** Sync step 1 frames a connection may send at once; past them it is closed with 1008. */
+  syncStep1Burst: number;
+  /** … refilled at this many per second. */
+  syncStep1PerSecond: number;
   /** Largest HTTP request body. */
   maxHttpBodyBytes: number;
   /** Records per page of a REST query (the platform's page is 100); the rest follow through queryMore. */
@@ -32,12 +43,16 @@ export const defaultLimits: Limits = {
   maxMessageBytesBeforeSync: 64 * 1024,
   maxMessageBytes: 8 * 1024 * 1024,
   maxConnectionsPerAccount: 200,
+  maxViewerConnectionsPerAccount: 150,
+  maxConnectionsPerPerson: 20,
   maxPendingUpgrades: 512,
   maxAwarenessStateBytes: 4 * 1024,
   maxAwarenessClientsPerConnection: 4,
   messagesPerSecond: 500,
   messageBurst: 2000,
-  maxBufferedBytes: 32 * 1024 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  syncStep1Burst: 5,
+  syncStep1PerSecond: 0.5,
   maxHttpBodyBytes: 1024 * 1024,
   restPageSize: 100,
 };

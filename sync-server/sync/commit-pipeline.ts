@@ -7,9 +7,8 @@
 import * as Y from 'yjs';
 import type { RoomOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { CommandResultRecord, DocStore } from '../storage/types.ts';
+import type { ClientIdBinding, CommandResultRecord, DocStore } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
-import { step2Frame } from './frames.ts';
 
 export interface PendingUpdate {
   update: Uint8Array;
@@ -36,6 +35,8 @@ export interface CommitPipelineDeps {
   deliver(batch: CommittedBatch): void;
   /** Nothing is unstored: answer this sync step 1 right away. */
   answerNow(connection: Connection, stateVector: Uint8Array): void;
+  /** The sync step 2 frame answering `stateVector` from the document as it is now (cached, sync-answers.ts). */
+  answerFrame(stateVector: Uint8Array): Uint8Array;
   /** Storing failed; the waiters of the batch have been rejected. */
   failed(error: unknown): void;
 }
@@ -48,6 +49,7 @@ interface Waiter {
 export class CommitPipeline {
   private updates: PendingUpdate[] = [];
   private results: CommandResultRecord[] = [];
+  private bindings: ClientIdBinding[] = [];
   private answers: { connection: Connection; stateVector: Uint8Array }[] = [];
   private waiters: Waiter[] = [];
   private scheduled = false;
@@ -84,9 +86,15 @@ export class CommitPipeline {
     this.schedule();
   }
 
+  /** Adds a client-id binding to the next commit (with the updates written under it, when there are any). */
+  addBinding(binding: ClientIdBinding): void {
+    this.bindings.push(binding);
+    this.schedule();
+  }
+
   /** Everything applied is stored (nothing waits, nothing is being written). */
   get settled(): boolean {
-    return this.updates.length === 0 && this.results.length === 0 && !this.committing;
+    return this.updates.length === 0 && this.results.length === 0 && this.bindings.length === 0 && !this.committing;
   }
 
   get busy(): boolean {
@@ -135,7 +143,14 @@ export class CommitPipeline {
 
   private schedule(): void {
     if (this.scheduled || !this.running) return;
-    if (this.updates.length === 0 && this.results.length === 0 && this.answers.length === 0 && this.waiters.length === 0) return;
+    if (
+      this.updates.length === 0 &&
+      this.results.length === 0 &&
+      this.bindings.length === 0 &&
+      this.answers.length === 0 &&
+      this.waiters.length === 0
+    )
+      return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
@@ -149,9 +164,10 @@ export class CommitPipeline {
     const { doc } = this.deps;
     const updates = this.updates.splice(0);
     const results = this.results.splice(0);
+    const bindings = this.bindings.splice(0);
     const answers = this.answers.splice(0);
     const waiters = this.waiters.splice(0);
-    if (updates.length === 0 && results.length === 0) {
+    if (updates.length === 0 && results.length === 0 && bindings.length === 0) {
       for (const { connection, stateVector } of answers) this.deps.answerNow(connection, stateVector);
       for (const waiter of waiters) waiter.resolve();
       return;
@@ -162,12 +178,12 @@ export class CommitPipeline {
     let merged: Uint8Array | undefined;
     try {
       stateVector = Y.encodeStateVector(doc);
-      answerFrames = answers.map(({ connection, stateVector: theirs }) => ({
-        connection,
-        frame: step2Frame(Y.encodeStateAsUpdate(doc, theirs)),
-      }));
+      answerFrames = answers.map(({ connection, stateVector: theirs }) => ({ connection, frame: this.deps.answerFrame(theirs) }));
       merged = updates.length === 0 ? undefined : updates.length === 1 ? updates[0]!.update : Y.mergeUpdates(updates.map((u) => u.update));
-      this.lastSeq = await this.deps.docs.append(this.deps.name, merged ? [merged] : [], { commandResults: results });
+      this.lastSeq = await this.deps.docs.append(this.deps.name, merged ? [merged] : [], {
+        commandResults: results,
+        clientIdBindings: bindings,
+      });
     } catch (error) {
       this.committing = false;
       this.running = false;

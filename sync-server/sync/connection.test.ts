@@ -41,3 +41,44 @@ test('the frame limit is small until the first sync is answered', () => {
   connection.synced = true;
   expect(connection.maxFrameBytes).toBe(defaultLimits.maxMessageBytes);
 });
+
+test('one frame larger than the bound goes out to a drained queue; the reader is closed only once more than the bound piles up behind it', () => {
+  const bound = defaultLimits.maxBufferedBytes;
+  const log: string[] = [];
+  let queued = 0;
+  const socket: SyncSocket = {
+    readyState: 1,
+    get bufferedAmount() {
+      return queued;
+    },
+    send: (data) => {
+      queued += data.byteLength;
+      log.push(`send ${data.byteLength}`);
+    },
+    close: (code) => log.push(`close ${code}`),
+    terminate: () => log.push('terminate'),
+  };
+  const connection = new Connection(socket, session, false, defaultLimits);
+  connection.send(new Uint8Array(20 * bound)); // the first sync of a big document
+  connection.send(new Uint8Array(bound / 2)); // updates behind it, within the bound
+  expect(log).toEqual([`send ${20 * bound}`, `send ${bound / 2}`]);
+  connection.send(new Uint8Array(bound));
+  connection.send(new Uint8Array(1));
+  expect(log.slice(2)).toEqual([`send ${bound}`, 'close 1013']);
+});
+
+test('a reader closed for being slow is dropped if it does not take its close frame', async () => {
+  const { socket, log } = fakeSocket(defaultLimits.maxBufferedBytes + 1);
+  socket.terminate = () => log.push('terminate');
+  new Connection(socket, session, false, defaultLimits).send(new Uint8Array([1]));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => log.includes('terminate') && (clearInterval(poll), resolve()), 5);
+  });
+  expect(log).toEqual(['close 1013', 'terminate']);
+});
+
+test('sync step 1 requests are limited per connection: a burst, then a slow refill', () => {
+  const connection = new Connection(fakeSocket().socket, session, false, defaultLimits);
+  const allowed = Array.from({ length: 400 }, () => connection.allowSyncStep1()).filter(Boolean).length;
+  expect(allowed).toBe(defaultLimits.syncStep1Burst);
+});

@@ -1,7 +1,8 @@
 /**
  * One client socket in a room: who it is, whether it speaks our message types, the limits on what
- * it sends (frame size, rate) and on what it may be sent (a slow reader is closed, not buffered
- * forever). The socket is an interface so the room can be driven by a fake in unit tests.
+ * it sends (frame size, rate, sync step 1 requests) and on what it may be sent (a slow reader is
+ * closed, not buffered: a small bound, beyond one large frame such as the first sync of a big
+ * document). The socket is an interface so the room can be driven by a fake in unit tests.
  */
 import type { Session } from '../auth.ts';
 import type { Limits } from '../config.ts';
@@ -14,11 +15,18 @@ export interface SyncSocket {
   readonly bufferedAmount: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /** Drops the socket at once (a reader too slow to receive even a close frame). */
+  terminate?(): void;
   pause?(): void;
   resume?(): void;
 }
 
 const OPEN = 1;
+/** How long a slow reader closed with 1013 gets to take its close frame before the socket is dropped. */
+const SLOW_READER_GRACE_MS = 1_000;
+/** Resyncs the server asks of one connection (sync step 1 after an update that lacked what it builds on). */
+const RESYNC_BURST = 3;
+const RESYNCS_PER_SECOND = 0.2;
 
 /** The origin of a client's transactions: the room tells client edits from server ones by it. */
 export class ClientOrigin {
@@ -36,6 +44,10 @@ export class Connection {
   synced = false;
   closed = false;
   private readonly bucket: TokenBucket;
+  private readonly step1Bucket: TokenBucket;
+  private readonly resyncBucket = createTokenBucket(RESYNCS_PER_SECOND, RESYNC_BURST);
+  /** The size of one frame larger than the bound, sent to a drained queue and not yet drained itself. */
+  private largeFrameAllowance = 0;
   private resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -46,6 +58,17 @@ export class Connection {
     private readonly limits: Limits,
   ) {
     this.bucket = createTokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.step1Bucket = createTokenBucket(limits.syncStep1PerSecond, limits.syncStep1Burst);
+  }
+
+  /** A sync step 1 arrived: false when the connection asks for the document more often than allowed. */
+  allowSyncStep1(): boolean {
+    return this.step1Bucket.take() === 0;
+  }
+
+  /** Whether the server may ask this connection to resync now (bounded: a client without the missing part would loop). */
+  allowResync(): boolean {
+    return this.resyncBucket.take() === 0;
   }
 
   get canWrite(): boolean {
@@ -70,10 +93,17 @@ export class Connection {
 
   send(frame: Uint8Array): void {
     if (this.closed || this.socket.readyState !== OPEN) return;
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+    const queued = this.socket.bufferedAmount;
+    const bound = this.limits.maxBufferedBytes;
+    if (queued <= bound) this.largeFrameAllowance = 0;
+    else if (queued > bound + this.largeFrameAllowance) {
       this.close(CloseCode.tryAgainLater, 'Too much unread data; reconnect.');
+      const dropTimer = setTimeout(() => this.socket.terminate?.(), SLOW_READER_GRACE_MS);
+      dropTimer.unref?.();
       return;
     }
+    // One large frame (the first sync of a big document) goes out to a drained queue whatever its size.
+    if (frame.byteLength > bound && queued <= bound) this.largeFrameAllowance = frame.byteLength;
     try {
       this.socket.send(frame);
     } catch {

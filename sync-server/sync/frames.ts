@@ -20,7 +20,8 @@ export interface AwarenessEntry {
 
 export type ClientFrame =
   | { kind: 'syncStep1'; stateVector: Uint8Array }
-  | { kind: 'update'; update: Uint8Array; decoded: DecodedUpdate }
+  /** `answer`: a sync step 2 (the client's answer to our step 1) rather than an update as it happens. */
+  | { kind: 'update'; update: Uint8Array; decoded: DecodedUpdate; answer: boolean }
   | { kind: 'awareness'; entries: AwarenessEntry[] }
   | { kind: 'queryAwareness' }
   | { kind: 'command'; payload: unknown };
@@ -46,7 +47,7 @@ function readSync(decoder: decoding.Decoder): ClientFrame {
     case syncProtocol.messageYjsSyncStep2:
     case syncProtocol.messageYjsUpdate: {
       const decoded = Y.decodeUpdate(payload);
-      return { kind: 'update', update: payload, decoded };
+      return { kind: 'update', update: payload, decoded, answer: syncType === syncProtocol.messageYjsSyncStep2 };
     }
     default:
       throw malformed(`Unknown sync message type ${syncType}.`);

@@ -1,9 +1,10 @@
 /**
- * What a client's transaction may change, and the repair when it changed more. Clients write only
- * the `packs` root; each changed pack goes through `reconcilePack` (shared/) against the last valid
- * state the room keeps, and `repairPack` restores what broke a rule. Writes anywhere else are
- * reverted: server-owned roots get their old values back (they hold plain values one level deep),
- * unknown roots and the list part of any root lose what was added.
+ * The repair after a client's update was applied. What an update may touch is decided before it is
+ * applied (update-check.ts); what its values mean is checked here: each changed pack goes through
+ * `reconcilePack` (shared/) against the last valid state the room keeps, and `repairPack` restores
+ * what broke a rule (and stamps a new pack's createdAt/createdBy). Writes outside `packs` never get
+ * this far; reverting them stays as a second line: server-owned roots get their old values back (they
+ * hold plain values one level deep), unknown roots and the list part of any root lose what was added.
  */
 import * as Y from 'yjs';
 import type { DecodedUpdate } from './frames.ts';
@@ -19,6 +20,7 @@ import {
   type IntegrationPack,
   type Notice,
   type PackTombstone,
+  type PackStamp,
   type ReconcileContext,
   YMapView,
 } from '../../shared/index.ts';
@@ -165,9 +167,15 @@ export function revertOutsidePacks(
  * Checks every changed pack against its last valid state; repairs violations with the server's
  * origin and updates `lastValid`. Returns one notice per violation.
  */
-export function enforcePacks(doc: Y.Doc, packIds: Iterable<string>, lastValid: Map<string, IntegrationPack>, origin: unknown): Notice[] {
+export function enforcePacks(
+  doc: Y.Doc,
+  packIds: Iterable<string>,
+  lastValid: Map<string, IntegrationPack>,
+  origin: unknown,
+  stamp?: PackStamp,
+): Notice[] {
   const notices: Notice[] = [];
-  const context = reconcileContext(doc);
+  const context = { ...reconcileContext(doc), ...(stamp ? { stamp } : {}) };
   const packs = packsMap(doc);
   for (const packId of packIds) {
     const present = packs.has(packId);
@@ -175,7 +183,8 @@ export function enforcePacks(doc: Y.Doc, packIds: Iterable<string>, lastValid: M
     const previous = lastValid.get(packId);
     const { accepted, violations } = reconcilePack(packId, previous, raw, context);
     const strayValue = present && raw === undefined && accepted === undefined;
-    if (violations.length > 0 || strayValue) repairPack(doc, packId, raw, accepted, origin);
+    // repairPack changes nothing where the document already says `accepted` (a stamp is not a violation).
+    if (violations.length > 0 || strayValue || (accepted && !previous)) repairPack(doc, packId, raw, accepted, origin);
     if (accepted) lastValid.set(packId, accepted);
     else lastValid.delete(packId);
     for (const violation of violations) notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
@@ -188,6 +197,18 @@ export function enforcePacks(doc: Y.Doc, packIds: Iterable<string>, lastValid: M
       });
   }
   return notices;
+}
+
+/**
+ * Forgets structs and deletes Yjs keeps waiting for what they depend on (none arrive since updates
+ * are checked; a document stored before could hold them). Returns how many bytes were dropped.
+ */
+export function dropPending(doc: Y.Doc): number {
+  const { store } = doc;
+  const bytes = (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
+  store.pendingStructs = null;
+  store.pendingDs = null;
+  return bytes;
 }
 
 /** Whether an update carries anything the server does not have (a viewer's edit worth a notice). */

@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { MessageType, readPack, writeNewPack, type IntegrationPack } from '../../shared/index.ts';
 import { executeCommand } from '../commands/execute.ts';
-import { defaultLimits, defaultRoomOptions, systemClock } from '../config.ts';
+import { defaultLimits, defaultRoomOptions } from '../config.ts';
 import { quietLogger } from '../log.ts';
 import { createMemoryStore } from '../storage/memory.ts';
 import type { DocStore, Store } from '../storage/types.ts';
@@ -14,14 +14,16 @@ import type { SyncSocket } from './connection.ts';
 import { Rooms } from './rooms.ts';
 
 const session = { accountId: 'demo', role: 'admin' as const, personId: 'p', personName: 'P' };
+const NOW = new Date('2026-06-01T00:00:00.000Z');
+// Written as the server stamps a new pack (its clock, the sender's name), so no repair follows.
 const pack = (id: string): IntegrationPack => ({
   id,
   name: `Pack ${id}`,
   description: '',
   installationType: 'SINGLE',
   componentIds: [],
-  createdAt: 'x',
-  createdBy: 'y',
+  createdAt: NOW.toISOString(),
+  createdBy: 'P',
 });
 
 interface Received {
@@ -67,7 +69,7 @@ async function setup(store: Store = createMemoryStore()) {
     store,
     limits: defaultLimits,
     options: defaultRoomOptions,
-    clock: systemClock,
+    clock: { now: () => NOW },
     log: quietLogger,
     executeCommand,
   });

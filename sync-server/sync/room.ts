@@ -1,7 +1,7 @@
 /**
  * One publisher account's document, loaded from the store, shared by the account's connections.
- * Everything that changes the document runs here, one step at a time: client updates (checked and
- * repaired by guard.ts), server mutations and commands. Each change is stored by the commit
+ * Everything that changes the document runs here, one step at a time: client updates (checked
+ * before they are applied by update-check.ts, repaired after by guard.ts), server mutations and commands. Each change is stored by the commit
  * pipeline (group commit) before it is sent to anyone; after each commit, clients that speak
  * proto=1 get the stored state vector. (Long because it is where these parts meet; the parts
  * themselves live in guard.ts, commit-pipeline.ts, awareness-relay.ts, command-channel.ts and commands/path.ts.)
@@ -24,13 +24,15 @@ import {
 import { CloseCode } from '../../shared/protocol.ts';
 import type { Session } from '../auth.ts';
 import { AwarenessRelay } from './awareness-relay.ts';
+import { ClientIds } from './client-ids.ts';
 import { runCommand, type InflightCommand } from '../commands/path.ts';
 import { commandFromFrame } from './command-channel.ts';
 import { CommitPipeline, type CommittedBatch, type PendingUpdate } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
-import { FrameError, parseClientFrame, step1Frame, step2Frame, updateFrame, type DecodedUpdate } from './frames.ts';
+import { FrameError, parseClientFrame, step1Frame, updateFrame, type ClientFrame } from './frames.ts';
 import {
   defineRoots,
+  dropPending,
   enforcePacks,
   ownedKeyChanges,
   revertOutsidePacks,
@@ -40,6 +42,8 @@ import {
   type TouchedParts,
 } from './guard.ts';
 import type { RoomDeps } from './room-deps.ts';
+import { SyncAnswers } from './sync-answers.ts';
+import { checkClientUpdate, MalformedUpdate, voidUpdate, type Refusal } from './update-check.ts';
 
 /** The origin of every transaction the server makes (repairs, mutations, commands). */
 export class ServerOrigin {
@@ -62,6 +66,9 @@ export class Room {
   private readonly loadOrigin = {};
   private readonly relay: AwarenessRelay;
   private readonly pipeline: CommitPipeline;
+  /** Who each Yjs client id belongs to (document and presence). */
+  private readonly clientIds: ClientIds;
+  private readonly answers: SyncAnswers;
   private lastValid = new Map<string, IntegrationPack>();
   private ownedChanges: OwnedKeyChange[] = [];
   private touched: TouchedParts[] = [];
@@ -75,7 +82,9 @@ export class Room {
   ) {
     this.origin = new ServerOrigin(name);
     defineRoots(this.doc);
-    this.relay = new AwarenessRelay(this.doc, deps.limits, (frame) => this.sendAll(frame));
+    this.clientIds = new ClientIds(name, (binding) => this.pipeline.addBinding(binding));
+    this.answers = new SyncAnswers(this.doc);
+    this.relay = new AwarenessRelay(this.doc, deps.limits, (frame) => this.sendAll(frame), this.clientIds);
     this.pipeline = new CommitPipeline({
       name,
       doc: this.doc,
@@ -84,6 +93,7 @@ export class Room {
       log: deps.log,
       deliver: (batch) => this.deliver(batch),
       answerNow: (connection, stateVector) => this.sendStep2(connection, stateVector),
+      answerFrame: (stateVector) => this.answers.frame(stateVector),
       failed: () => this.shutdownAfterFailure(),
     });
     this.ready = this.load();
@@ -99,11 +109,22 @@ export class Room {
 
   private async load(): Promise<void> {
     try {
-      const stored = await this.deps.store.docs.load(this.name);
+      const [stored, bindings] = await Promise.all([
+        this.deps.store.docs.load(this.name),
+        this.deps.store.records.clientIdBindings(this.name),
+      ]);
       this.doc.transact(() => {
         if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
         for (const update of stored.updates) Y.applyUpdate(this.doc, update);
       }, this.loadOrigin);
+      this.clientIds.load(bindings);
+      this.clientIds.claimServerId(this.doc);
+      // Structs and deletes stored before updates were checked, waiting for what never came.
+      const dropped = dropPending(this.doc);
+      if (dropped)
+        this.deps.log.warn(
+          `Account ${this.name}: dropped ${dropped} bytes of pending structs and deletes from before updates were checked.`,
+        );
       this.lastValid = new Map(readPacks(this.doc).map((pack) => [pack.id, pack]));
       this.listen();
       const account = await this.deps.store.accounts.getAccount(this.name);
@@ -178,12 +199,16 @@ export class Room {
       const parsed = parseClientFrame(frame, connection.proto);
       switch (parsed.kind) {
         case 'syncStep1':
+          if (!connection.allowSyncStep1()) {
+            connection.close(CloseCode.policyViolation, 'Too many sync requests; reconnect later.');
+            return;
+          }
           // The handshake: from here on the larger frame limit applies (the answer may wait for a commit).
           connection.synced = true;
           this.pipeline.answer(connection, parsed.stateVector);
           return;
         case 'update':
-          this.applyClientUpdate(connection, parsed.update, parsed.decoded);
+          this.applyClientUpdate(connection, parsed);
           return;
         case 'awareness': {
           const notice = this.relay.receive(connection, parsed.entries);
@@ -212,11 +237,11 @@ export class Room {
 
   /** Sync step 2 with what the document holds (all of it stored), then the stored state vector. */
   private sendStep2(connection: Connection, stateVector: Uint8Array): void {
-    connection.send(step2Frame(Y.encodeStateAsUpdate(this.doc, stateVector)));
+    connection.send(this.answers.frame(stateVector));
     if (connection.proto) connection.send(encodeStored(Y.encodeStateVector(this.doc)));
   }
 
-  private applyClientUpdate(connection: Connection, update: Uint8Array, decoded: DecodedUpdate): void {
+  private applyClientUpdate(connection: Connection, { update, decoded, answer }: Extract<ClientFrame, { kind: 'update' }>): void {
     if (!connection.canWrite) {
       this.deps.metrics?.updatesRefused.inc({ reason: 'read_only' });
       if (updateHasNews(this.doc, decoded))
@@ -225,6 +250,26 @@ export class Room {
         ]);
       return;
     }
+    const { session } = connection;
+    let verdict: ReturnType<typeof checkClientUpdate>;
+    try {
+      verdict = checkClientUpdate({
+        doc: this.doc,
+        update,
+        decoded,
+        personId: session.personId,
+        owners: this.clientIds.map,
+        serverClientId: this.doc.clientID,
+      });
+    } catch (error) {
+      if (error instanceof MalformedUpdate) throw new FrameError(CloseCode.protocolError, `Malformed update: ${error.message}`);
+      throw error;
+    }
+    if (!verdict.ok) {
+      this.refuseUpdate(connection, verdict, answer, verdict.newClientIds ?? []);
+      return;
+    }
+    for (const clientId of verdict.newClientIds) this.clientIds.bind(clientId, session.personId);
     let failure: unknown;
     try {
       Y.applyUpdate(this.doc, update, connection.origin);
@@ -233,7 +278,8 @@ export class Room {
       failure = error;
       this.deps.metrics?.updatesRefused.inc({ reason: 'malformed' });
     }
-    // Whatever the update changed is checked and repaired, even when Yjs gave up half way.
+    if (dropPending(this.doc)) this.deps.log.error(`Account ${this.name}: an update left pending structs after the check; dropped them.`);
+    // What breaks a rule about values is repaired; the rest was decided before applying.
     const owned = this.ownedChanges.splice(0);
     const packIds = new Set<string>();
     const stray = new Map<string, AnyType>();
@@ -243,7 +289,10 @@ export class Room {
     }
     const notices = [
       ...revertOutsidePacks(this.doc, owned, stray, this.origin),
-      ...enforcePacks(this.doc, packIds, this.lastValid, this.origin),
+      ...enforcePacks(this.doc, packIds, this.lastValid, this.origin, {
+        createdAt: this.deps.clock.now().toISOString(),
+        createdBy: session.personName || session.personId,
+      }),
     ];
     if (notices.length > 0) {
       this.deps.metrics?.updatesRefused.inc({ reason: 'rule' });
@@ -254,6 +303,22 @@ export class Room {
       this.notify(connection, notices);
     }
     if (failure) throw new FrameError(CloseCode.protocolError, `The update could not be applied: ${String(failure)}`);
+  }
+
+  /** Nothing of a refused update is applied, stored or sent on; the sender is told why and, when it lacked something, asked to resync. */
+  private refuseUpdate(connection: Connection, refusal: Refusal, answer: boolean, newClientIds: readonly number[]): void {
+    this.deps.log.info(`Refused an update by ${connection.session.personId} in account ${this.name}: ${refusal.code}.`);
+    const { code, message, packId } = refusal;
+    this.notify(connection, [{ level: 'error', code, message, ...(packId === undefined ? {} : { packId }) }]);
+    if (refusal.voids) {
+      // Its clocks are the sender's: recorded as void, so the sender's next updates are not stuck behind them.
+      for (const clientId of newClientIds) this.clientIds.bind(clientId, connection.session.personId);
+      Y.applyUpdate(this.doc, voidUpdate(refusal.voids), connection.origin);
+      this.touched.splice(0);
+      this.ownedChanges.splice(0);
+    }
+    // A step 2 already answered our step 1: asking again would get the same answer.
+    if (refusal.resync && !answer && connection.allowResync()) connection.send(step1Frame(this.doc));
   }
 
   /**
@@ -403,6 +468,7 @@ export class Room {
     this.clearIdle();
     this.pipeline.rejectWaiters(new Error(`Account ${this.name} was unloaded.`));
     this.relay.destroy();
+    this.answers.destroy();
     this.doc.destroy();
   }
 }

@@ -14,7 +14,7 @@ import {
   type IntegrationPack,
 } from '../../shared/index.ts';
 import { defineRoots } from './guard.ts';
-import { checkClientUpdate, MalformedUpdate, type Verdict } from './update-check.ts';
+import { checkClientUpdate, MalformedUpdate, voidUpdate, type Verdict } from './update-check.ts';
 
 const pack = (id: string, fields: Partial<IntegrationPack> = {}): IntegrationPack => ({
   id,
@@ -218,6 +218,22 @@ describe('what is refused before it touches the document', () => {
     writePackName(offline.doc, 'p1', 'Edited offline');
     expect(codeOf(check(doc, offline.last()))).toBe('OK');
   });
+});
+
+test("a refused update's clocks, recorded as void, let the sender's next update through; nothing of it is in the document", () => {
+  const doc = server();
+  const client = replica(doc);
+  client.doc.getMap('catalog').set('c9', { id: 'c9', name: 'Forged' });
+  writeNewPack(client.doc, pack('p2'));
+  const refused = check(doc, client.updates[0]!);
+  expect(refused).toMatchObject({ ok: false, code: 'SERVER_OWNED', voids: [[client.doc.clientID, 0, 1]] });
+  expect(codeOf(check(doc, client.updates[1]!))).toBe('MISSING_DEPENDENCIES');
+  if (refused.ok || !refused.voids) throw new Error('refused with voids');
+  Y.applyUpdate(doc, voidUpdate(refused.voids));
+  expect(doc.getMap('catalog').has('c9')).toBe(false);
+  expect(Y.getState(doc.store, client.doc.clientID)).toBe(1);
+  expect(codeOf(check(doc, client.updates[1]!))).toBe('OK');
+  expect(doc.store.pendingStructs).toBeNull();
 });
 
 describe('updates Yjs itself would choke on are malformed frames', () => {

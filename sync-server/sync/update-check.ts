@@ -14,6 +14,7 @@
  * converging, and the limit on components can only be crossed by merging valid edits.
  * Cost: a few binary searches per struct and per deleted struct; nothing proportional to the document.
  */
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import {
   limits,
@@ -49,9 +50,15 @@ export interface Refusal {
   packId?: string;
   /** The update lacks what the server does not have: the sender should resync (sync step 1). */
   resync: boolean;
+  /**
+   * The sender's own clocks the refused update used, as (client, clock, length): recorded as void (a
+   * GC struct, no content) so the sender's later updates do not wait behind them forever. Absent when
+   * the clocks are not the sender's to give (another person's id) or may still come (a resync).
+   */
+  voids?: [number, number, number][];
 }
 
-export type Verdict = { ok: true; newClientIds: number[] } | ({ ok: false } & Refusal);
+export type Verdict = { ok: true; newClientIds: number[] } | ({ ok: false; newClientIds?: number[] } & Refusal);
 
 /** Largest plain value of a pack field other than name and description (installationType, createdAt, …). */
 export const MAX_OTHER_VALUE_BYTES = 1024;
@@ -79,6 +86,8 @@ class Checker {
   private readonly places = new Map<Y.Item, Place>();
   /** The update's own structs per client, in clock order, for lookups. */
   private readonly own = new Map<number, Struct[]>();
+  /** The update's delete ranges per client, sorted, for lookups. */
+  private deletes: Map<number, { clock: number; len: number }[]> | undefined;
 
   constructor(private readonly input: UpdateCheckInput) {
     this.rootNames = new Map([...input.doc.share].map(([name, type]) => [type, name]));
@@ -108,8 +117,13 @@ class Checker {
       for (const { struct } of integrated) if (struct instanceof Y.Item) this.checkWrite(struct);
       this.checkDeletes(stateAfter);
     } catch (error) {
-      if (error instanceof Refused) return { ok: false, ...error.refusal };
-      throw error;
+      if (!(error instanceof Refused)) throw error;
+      const voids: [number, number, number][] = [];
+      for (const client of blocks.keys()) {
+        const [from, to] = [this.before(client), stateAfter(client)];
+        if (to > from) voids.push([client, from, to - from]);
+      }
+      return { ok: false, ...error.refusal, ...(voids.length > 0 ? { voids, newClientIds } : {}) };
     }
     return { ok: true, newClientIds };
   }
@@ -226,10 +240,10 @@ class Checker {
     if (!(content instanceof Y.ContentAny) && !deletion && !nestedMap)
       refuse('UNKNOWN_DATA', 'integration packs hold maps and plain values only.', packId);
     if (keys.length === 1) this.checkPackValue(packId!, nestedMap, deletion);
-    else if (keys.length === 2) this.checkFieldValue(packId!, keys[1]!, place.newAncestor, content, nestedMap);
+    else if (keys.length === 2) this.checkFieldValue(item, packId!, keys[1]!, place.newAncestor, nestedMap);
     else if (keys.length === 3 && keys[1] === PackKey.components) {
       if (nestedMap) refuse('UNKNOWN_DATA', "a pack's components are marked with true, not nested maps.", packId);
-      if (content instanceof Y.ContentAny) this.checkPlainValue(packId!, content, MAX_OTHER_VALUE_BYTES, 'VALUE_TOO_LARGE');
+      if (content instanceof Y.ContentAny) this.checkPlainValue(item, packId!, content, MAX_OTHER_VALUE_BYTES, 'VALUE_TOO_LARGE');
     } else refuse('UNKNOWN_DATA', 'integration packs are not nested deeper than their components.', packId);
   }
 
@@ -247,7 +261,8 @@ class Checker {
     if (!id.ok) refuse(id.error.code, id.error.message, packId);
   }
 
-  private checkFieldValue(packId: string, field: string, newPack: boolean, content: Y.Item['content'], nestedMap: boolean): void {
+  private checkFieldValue(item: Y.Item, packId: string, field: string, newPack: boolean, nestedMap: boolean): void {
+    const { content } = item;
     if (field === PackKey.components) {
       const pack = this.livePack(packId);
       const current = !newPack && pack?.content instanceof Y.ContentType ? (pack.content.type as AnyType)._map.get(field) : undefined;
@@ -258,16 +273,48 @@ class Checker {
     if (nestedMap) refuse('UNKNOWN_DATA', `the field "${field}" holds a plain value, not a map.`, packId);
     if (!(content instanceof Y.ContentAny)) return;
     if (field === PackKey.name || field === PackKey.description) {
-      const value = content.arr[content.arr.length - 1];
-      const check = field === PackKey.name ? validateName(value) : validateDescription(value);
-      if (!check.ok && check.error.code.endsWith('_TOO_LARGE')) refuse(check.error.code, lowerFirst(check.error.message), packId);
-      this.checkPlainValue(packId, content, field === PackKey.name ? limits.nameMaxBytes : limits.descriptionMaxBytes, 'VALUE_TOO_LARGE');
-    } else this.checkPlainValue(packId, content, MAX_OTHER_VALUE_BYTES, 'VALUE_TOO_LARGE');
+      for (const value of content.arr) {
+        const check = field === PackKey.name ? validateName(value) : validateDescription(value);
+        if (!check.ok && check.error.code.endsWith('_TOO_LARGE')) refuse(check.error.code, lowerFirst(check.error.message), packId);
+      }
+      this.checkPlainValue(
+        item,
+        packId,
+        content,
+        field === PackKey.name ? limits.nameMaxBytes : limits.descriptionMaxBytes,
+        'VALUE_TOO_LARGE',
+      );
+    } else this.checkPlainValue(item, packId, content, MAX_OTHER_VALUE_BYTES, 'VALUE_TOO_LARGE');
   }
 
-  private checkPlainValue(packId: string, content: Y.ContentAny, maxBytes: number, code: string): void {
-    if (content.arr.length !== 1) refuse('UNKNOWN_DATA', 'a map entry holds one value.', packId);
-    if (valueBytes(content.arr[0], maxBytes) > maxBytes) refuse(code, `a value of this pack is larger than ${maxBytes} bytes.`, packId);
+  /**
+   * One value per map entry; a run of several is only allowed overwritten and deleted (an undo manager
+   * keeps such items from garbage collection, and Yjs merges them), each value within the cap.
+   */
+  private checkPlainValue(item: Y.Item, packId: string, content: Y.ContentAny, maxBytes: number, code: string): void {
+    if (content.arr.length !== 1 && !this.deletedByUpdate(item)) refuse('UNKNOWN_DATA', 'a map entry holds one value.', packId);
+    for (const value of content.arr)
+      if (valueBytes(value, maxBytes) > maxBytes) refuse(code, `a value of this pack is larger than ${maxBytes} bytes.`, packId);
+  }
+
+  private deletedByUpdate(item: Y.Item): boolean {
+    if (!this.deletes) {
+      this.deletes = new Map();
+      for (const [client, ranges] of this.input.decoded.ds.clients)
+        this.deletes.set(
+          client,
+          [...ranges].sort((a, b) => a.clock - b.clock),
+        );
+    }
+    const ranges = this.deletes.get(item.id.client) ?? [];
+    const [from, to] = [item.id.clock, item.id.clock + item.length];
+    let covered = from;
+    for (const range of ranges) {
+      if (range.clock > covered) break;
+      covered = Math.max(covered, range.clock + range.len);
+      if (covered >= to) return true;
+    }
+    return false;
   }
 
   /** Deletes may only remove client-writable content, never a pack's map or components map, never clocks nobody has. */
@@ -314,6 +361,21 @@ class Checker {
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** An update that only records these clock ranges as void (GC structs: no content, nothing to integrate). */
+export function voidUpdate(ranges: readonly [number, number, number][]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, ranges.length);
+  for (const [client, clock, len] of ranges) {
+    encoding.writeVarUint(encoder, 1); // one struct
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeUint8(encoder, 0); // a GC struct
+    encoding.writeVarUint(encoder, len);
+  }
+  encoding.writeVarUint(encoder, 0); // no deletes
+  return encoding.toUint8Array(encoder);
+}
 
 /** The size of a plain value as stored, counted until it passes `budget` (then any larger number). */
 export function valueBytes(value: unknown, budget: number, depth = 0): number {

@@ -1,7 +1,8 @@
 /**
  * The WebSocket endpoint `/sync/<accountId>`: authenticates during the HTTP upgrade (401 bad or
- * missing token, 403 another account's token or a managed-account user, 503 over the connection
- * cap) so that no document is loaded for a refused request, then hands the socket to its room.
+ * missing token, 403 another account's token or a managed-account user, 503 over a connection
+ * cap: per account, per person, viewers' share) so that no document is loaded for a refused
+ * request, then hands the socket to its room.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,7 @@ import { requestUrl } from '../http/request-url.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../storage/types.ts';
+import { ConnectionSlots } from './connection-slots.ts';
 import type { Rooms } from './rooms.ts';
 
 export const SYNC_PATH = '/sync';
@@ -46,6 +48,7 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
   const { rooms, accounts, limits, log } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
+  const slots = new ConnectionSlots(limits);
   let pendingUpgrades = 0;
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -73,12 +76,13 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
       const message = session?.role === 'managed' ? 'Managed-account users use the HTTP API, not /sync.' : decision.message;
       return refuse(socket, decision.status, decision.code, message);
     }
-    if (rooms.connectionCount(accountId) >= limits.maxConnectionsPerAccount)
-      return refuse(socket, 503, 'TOO_MANY_CONNECTIONS', `This account already has ${limits.maxConnectionsPerAccount} open connections.`);
+    const { session: who } = decision;
     if (socket.destroyed) return;
+    const slot = slots.take(who);
+    if (!slot.ok) return refuse(socket, 503, 'TOO_MANY_CONNECTIONS', slot.message);
+    socket.once('close', slot.release);
     const proto = url.searchParams.get('proto') === PROTOCOL_VERSION;
     const id = accountId;
-    const { session: who } = decision;
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.binaryType = 'nodebuffer';
       alive.set(ws, true);

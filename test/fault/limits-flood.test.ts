@@ -2,13 +2,17 @@
  * Limits against the server as npm start runs it (a child process, default limits): oversize frames
  * before and after the handshake and an oversize HTTP body are refused with their codes; a flood of
  * unauthenticated upgrades (300 at once) all get 401 while 300 idle half-open connections sit there;
- * a flood of authenticated sockets on one account stops at the per-account cap with 503. Through all
- * of it a client of each account keeps syncing, and the server's memory stays bounded.
+ * a flood of one person's sockets stops at the per-person cap, and of many people's at the
+ * per-account cap, with 503. Through all of it a client of each account keeps syncing, and the
+ * server's memory stays bounded.
  */
 import { rmSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { mintToken } from '../../sync-server/auth.ts';
 import { defaultLimits } from '../../sync-server/config.ts';
+import { databaseFile } from '../../sync-server/server.ts';
+import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
 import { readPack, writeNewPack } from '../../shared/index.ts';
 import { connectClient, synced, tempDir, waitFor, type TestClient } from '../server/helpers.ts';
 import { spawnServer, type ServerProcess } from '../server/process-helpers.ts';
@@ -138,20 +142,58 @@ test(`a flood of ${FLOOD} unauthenticated upgrades gets 401 each while ${FLOOD} 
   }
 });
 
-test(`${FLOOD} authenticated sockets on one account: the cap (${defaultLimits.maxConnectionsPerAccount}) holds with 503, another account is untouched, memory returns`, async () => {
-  const url = `${server.wsUrl}/demo?token=${tokens.demo!.admin[1]!}`;
-  const open = await inBatches(FLOOD, 50, async () => {
-    const socket = rawSocket(url);
+/** Mints admin tokens for new people of demo, through the database the server is using (as `npm run token` does). */
+async function mintAdmins(count: number): Promise<string[]> {
+  const store = openSqliteStore(databaseFile(dataDir));
+  try {
+    const minted: string[] = [];
+    for (let i = 0; i < count; i++)
+      minted.push(await mintToken(store.accounts, { id: `flood-admin-${i}`, accountId: 'demo', name: `Flood ${i}`, role: 'admin' }));
+    return minted;
+  } finally {
+    await store.close();
+  }
+}
+
+async function flood(urls: readonly string[]) {
+  return inBatches(FLOOD, 50, async (i) => {
+    const socket = rawSocket(urls[i % urls.length]!);
     const outcome = await socket.opened.then(
       () => 101,
       (error: Error) => Number(/HTTP (\d+)/.exec(error.message)?.[1] ?? 0),
     );
     return { socket, outcome };
   });
+}
+
+async function closeAll(open: Awaited<ReturnType<typeof flood>>) {
+  await Promise.all(
+    open.map(async ({ socket, outcome }) => {
+      if (outcome !== 101) return;
+      socket.ws.close();
+      await socket.closed;
+    }),
+  );
+}
+
+test(`${FLOOD} sockets of one person stop at the per-person cap (${defaultLimits.maxConnectionsPerPerson}) with 503; others still get in`, async () => {
+  const open = await flood([`${server.wsUrl}/demo?token=${tokens.demo!.admin[1]!}`]);
+  try {
+    expect(open.filter((o) => o.outcome === 101).length).toBe(defaultLimits.maxConnectionsPerPerson);
+    expect(open.filter((o) => o.outcome === 503).length).toBe(FLOOD - defaultLimits.maxConnectionsPerPerson);
+    await bothAccountsSync('at the per-person cap');
+  } finally {
+    await closeAll(open);
+  }
+});
+
+test(`${FLOOD} authenticated sockets of many people on one account: the cap (${defaultLimits.maxConnectionsPerAccount}) holds with 503, another account is untouched, memory returns`, async () => {
+  const people = await mintAdmins(14);
+  const open = await flood(people.map((token) => `${server.wsUrl}/demo?token=${token}`));
   try {
     const accepted = open.filter((o) => o.outcome === 101).length;
     const refused = open.filter((o) => o.outcome === 503).length;
-    // Three clients of demo were connected before the flood.
+    // Two clients of demo were connected before the flood.
     expect(accepted).toBe(defaultLimits.maxConnectionsPerAccount - 2);
     expect(accepted + refused).toBe(FLOOD);
     const during = rssBytes(server.child.pid!);
@@ -159,13 +201,7 @@ test(`${FLOOD} authenticated sockets on one account: the cap (${defaultLimits.ma
     // Another account is not affected by demo's cap.
     await bothAccountsSync('at the cap');
   } finally {
-    await Promise.all(
-      open.map(async ({ socket, outcome }) => {
-        if (outcome !== 101) return;
-        socket.ws.close();
-        await socket.closed;
-      }),
-    );
+    await closeAll(open);
   }
   await bothAccountsSync('after the flood');
   const after = rssBytes(server.child.pid!);

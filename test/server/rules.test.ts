@@ -1,7 +1,9 @@
 /**
- * No client can break the rules: each violation is repaired on every replica (the sender, a stock
- * client and the server's document) and reported to the sender with a notice saying what and why.
- * The viewer's edits are refused; the viewer still receives everyone else's.
+ * No client can break the rules. A value that breaks a rule is repaired on every replica (the sender,
+ * a stock client and the server's document) and reported to the sender with a notice saying what and
+ * why. An update that writes outside `packs` or deletes a pack directly is refused before it is
+ * applied: nothing of it reaches the server or anyone else, and the sender is told. The viewer's
+ * edits are refused; the viewer still receives everyone else's.
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import * as Y from 'yjs';
@@ -95,31 +97,43 @@ test('an API Service component added to a Multiple Attachments pack is removed e
   expect(sender.notices.find((n) => n.code === 'API_SERVICE_IN_MULTI')?.message).toContain('Customer Lookup API');
 });
 
-test('writes into server-owned roots are reverted: a changed value gets its old value back, an added key goes', async () => {
+/** The server and the other client agree and never saw the refused update; the sender was told. */
+async function refusedEverywhereElse(what: string, check: (doc: Y.Doc) => boolean): Promise<void> {
+  writePackName(other.doc, 'multi', `${what} (after)`);
+  await waitFor([sender, other], () => readPack(sender.doc, 'multi')?.name === `${what} (after)`, `${what}: the sender still syncs`);
+  const server = new Y.Doc();
+  Y.applyUpdate(server, await serverDoc());
+  expect(check(server), `${what}: the server`).toBe(true);
+  expect(check(other.doc), `${what}: the other client`).toBe(true);
+  expect(docJson(server)).toEqual(docJson(other.doc));
+}
+
+test('writes into server-owned roots are refused whole: the sender is told, nobody else sees them', async () => {
   sender.doc.transact(() => {
     sender.doc.getMap('catalog').set('api', { id: 'api', name: 'Hijacked', type: 'PROCESS', versions: [1] });
     sender.doc.getMap('catalog').set('forged', { id: 'forged', name: 'Forged', type: 'PROCESS', versions: [1] });
     sender.doc.getMap('account').delete('settings');
   });
-  await waitFor([sender], () => noticeCodes().filter((c) => c === 'SERVER_OWNED').length === 2, 'two SERVER_OWNED notices');
-  await everyoneAgrees('server-owned roots restored', (doc) => {
+  await waitForNotice('SERVER_OWNED');
+  expect(sender.notices.find((n) => n.code === 'SERVER_OWNED')?.message).toMatch(/not saved.*only the server/);
+  await refusedEverywhereElse('server-owned roots unchanged', (doc) => {
     const catalog = doc.getMap<{ name: string }>('catalog');
     return catalog.get('api')?.name === 'Customer Lookup API' && !catalog.has('forged') && doc.getMap('account').has('settings');
   });
-  expect(sender.notices.map((n) => n.message).join(' ')).toMatch(/published components.*"api", "forged"/);
 });
 
-test('a root the schema does not define is emptied everywhere and reported', async () => {
+test('a root the schema does not define is refused, and so is a list under packs', async () => {
   sender.doc.getMap('evil').set('x', 'payload');
+  await waitForNotice('UNKNOWN_DATA');
   sender.doc.getArray('packs-as-array').push(['y']);
   await waitFor([sender], () => noticeCodes().filter((c) => c === 'UNKNOWN_DATA').length >= 2, 'UNKNOWN_DATA notices');
-  await everyoneAgrees('unknown roots emptied', (doc) => doc.getMap('evil').size === 0 && doc.getArray('packs-as-array').length === 0);
+  await refusedEverywhereElse('unknown roots refused', (doc) => !doc.share.has('evil') && !doc.share.has('packs-as-array'));
 });
 
-test('a client deleting a pack key gets the pack back everywhere, told to use Delete Integration Pack', async () => {
+test('a client deleting a pack key is refused and told to use Delete Integration Pack; the pack stays for everyone else', async () => {
   packsMap(sender.doc).delete('single');
   await waitForNotice('DELETE_IS_A_COMMAND');
-  await everyoneAgrees('pack restored', (doc) => readPack(doc, 'single')?.name === 'Pack single');
+  await refusedEverywhereElse('pack kept', (doc) => readPack(doc, 'single')?.name === 'Pack single');
 });
 
 test('a new pack that breaks a rule is not added; a valid new pack is', async () => {
