@@ -37,7 +37,7 @@ export const CommandSchema = v.variant('type', [
   /** Changes a pack's name, description and components (the list replaces the pack's), as an API call. */
   v.object({
     type: v.literal('UPDATE_PACK'),
-    packId: id,
+    packId,
     name: v.optional(packText(1000)),
     description: v.optional(packText(5000)),
     installationType: v.optional(v.picklist(['SINGLE', 'MULTI'])),

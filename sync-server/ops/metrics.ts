@@ -59,7 +59,7 @@ export function createMetrics(sources: MetricSources, options: MetricsOptions = 
     updatesApplied: new Counter({ name: 'ipack_updates_applied_total', help: 'Client document updates applied.', registers }),
     updatesRefused: new Counter({
       name: 'ipack_updates_refused_total',
-      help: 'Client document updates refused or repaired, by reason (read_only, malformed, rule).',
+      help: 'Client document updates refused or repaired, by reason (read_only, malformed, structure, missing, rule).',
       labelNames: ['reason'],
       registers,
     }),

@@ -307,7 +307,8 @@ export class Room {
 
   /** Nothing of a refused update is applied, stored or sent on; the sender is told why and, when it lacked something, asked to resync. */
   private refuseUpdate(connection: Connection, refusal: Refusal, answer: boolean, newClientIds: readonly number[]): void {
-    this.deps.log.info(`Refused an update by ${connection.session.personId} in account ${this.name}: ${refusal.code}.`);
+    this.deps.metrics?.updatesRefused.inc({ reason: refusal.resync ? 'missing' : 'structure' });
+    this.deps.log.warn(`Refused an update by ${connection.session.personId} in account ${this.name}: ${refusal.code}: ${refusal.message}`);
     const { code, message, packId } = refusal;
     this.notify(connection, [{ level: 'error', code, message, ...(packId === undefined ? {} : { packId }) }]);
     if (refusal.voids) {
