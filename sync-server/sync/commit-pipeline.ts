@@ -86,15 +86,18 @@ export class CommitPipeline {
     this.schedule();
   }
 
-  /** Adds a client-id binding to the next commit (with the updates written under it, when there are any). */
+  /**
+   * Adds a client-id binding to the next commit of document updates or results (a binding of a struct's
+   * client rides with that struct's update). It never makes a commit of its own: a room that only
+   * reads must keep serving on a full disk.
+   */
   addBinding(binding: ClientIdBinding): void {
     this.bindings.push(binding);
-    this.schedule();
   }
 
   /** Everything applied is stored (nothing waits, nothing is being written). */
   get settled(): boolean {
-    return this.updates.length === 0 && this.results.length === 0 && this.bindings.length === 0 && !this.committing;
+    return this.updates.length === 0 && this.results.length === 0 && !this.committing;
   }
 
   get busy(): boolean {
@@ -143,14 +146,7 @@ export class CommitPipeline {
 
   private schedule(): void {
     if (this.scheduled || !this.running) return;
-    if (
-      this.updates.length === 0 &&
-      this.results.length === 0 &&
-      this.bindings.length === 0 &&
-      this.answers.length === 0 &&
-      this.waiters.length === 0
-    )
-      return;
+    if (this.updates.length === 0 && this.results.length === 0 && this.answers.length === 0 && this.waiters.length === 0) return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
@@ -164,15 +160,15 @@ export class CommitPipeline {
     const { doc } = this.deps;
     const updates = this.updates.splice(0);
     const results = this.results.splice(0);
-    const bindings = this.bindings.splice(0);
     const answers = this.answers.splice(0);
     const waiters = this.waiters.splice(0);
-    if (updates.length === 0 && results.length === 0 && bindings.length === 0) {
+    if (updates.length === 0 && results.length === 0) {
       for (const { connection, stateVector } of answers) this.deps.answerNow(connection, stateVector);
       for (const waiter of waiters) waiter.resolve();
       return;
     }
     this.committing = true;
+    const bindings = this.bindings.splice(0);
     let stateVector: Uint8Array;
     let answerFrames: CommittedBatch['answers'];
     let merged: Uint8Array | undefined;
