@@ -173,6 +173,7 @@ export function enforcePacks(
   lastValid: Map<string, IntegrationPack>,
   origin: unknown,
   stamp?: PackStamp,
+  late: ReadonlyMap<string, LateValues> = new Map(),
 ): Notice[] {
   const notices: Notice[] = [];
   const context = { ...reconcileContext(doc), ...(stamp ? { stamp } : {}) };
@@ -181,10 +182,11 @@ export function enforcePacks(
     const present = packs.has(packId);
     const raw = readRawPack(packs.get(packId));
     const previous = lastValid.get(packId);
-    const { accepted, violations } = reconcilePack(packId, previous, raw, context);
+    const lateValues = raw && late.get(packId);
+    const { accepted, violations } = reconcilePack(packId, previous, lateValues ? { ...raw, ...lateValues } : raw, context);
     const strayValue = present && raw === undefined && accepted === undefined;
     // repairPack changes nothing where the document already says `accepted` (a stamp is not a violation).
-    if (violations.length > 0 || strayValue || (accepted && !previous)) repairPack(doc, packId, raw, accepted, origin);
+    if (violations.length > 0 || strayValue || (accepted && !previous) || lateValues) repairPack(doc, packId, raw, accepted, origin);
     if (accepted) lastValid.set(packId, accepted);
     else lastValid.delete(packId);
     for (const violation of violations) notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
@@ -197,6 +199,32 @@ export function enforcePacks(
       });
   }
   return notices;
+}
+
+/** A pack's name or description as a client's update set it, where a server repair it did not see hides it. */
+export type LateValues = Partial<Record<'name' | 'description', unknown>>;
+
+/**
+ * The values of an update that lost to a server repair it did not know of: a repair (of someone
+ * else's invalid edit) is a new item that the CRDT may order after a concurrent valid edit arriving
+ * later, which would lose that edit for nothing. Such values are taken as written; the result is the
+ * same whichever of the two edits reaches the server first.
+ */
+export function lateValues(
+  doc: Y.Doc,
+  writes: readonly { packId: string; field: 'name' | 'description'; id: Y.ID; value: unknown }[],
+  isServerClient: (client: number) => boolean,
+): Map<string, LateValues> {
+  const late = new Map<string, LateValues>();
+  const packs = packsMap(doc);
+  for (const write of writes) {
+    const pack = packs.get(write.packId);
+    if (!(pack instanceof Y.Map)) continue;
+    const current = (pack as AnyType)._map.get(write.field);
+    if (!current || current.deleted || Y.compareIDs(current.id, write.id) || !isServerClient(current.id.client)) continue;
+    late.set(write.packId, { ...late.get(write.packId), [write.field]: write.value });
+  }
+  return late;
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   defineRoots,
   dropPending,
   enforcePacks,
+  lateValues,
   ownedKeyChanges,
   revertOutsidePacks,
   touchedParts,
@@ -42,6 +43,7 @@ import {
   type TouchedParts,
 } from './guard.ts';
 import type { RoomDeps } from './room-deps.ts';
+import { SERVER_PERSON } from '../storage/types.ts';
 import { SyncAnswers } from './sync-answers.ts';
 import { checkClientUpdate, MalformedUpdate, voidUpdate, type Refusal } from './update-check.ts';
 
@@ -289,10 +291,14 @@ export class Room {
     }
     const notices = [
       ...revertOutsidePacks(this.doc, owned, stray, this.origin),
-      ...enforcePacks(this.doc, packIds, this.lastValid, this.origin, {
-        createdAt: this.deps.clock.now().toISOString(),
-        createdBy: session.personName || session.personId,
-      }),
+      ...enforcePacks(
+        this.doc,
+        packIds,
+        this.lastValid,
+        this.origin,
+        { createdAt: this.deps.clock.now().toISOString(), createdBy: session.personName || session.personId },
+        lateValues(this.doc, verdict.fieldWrites, (client) => this.clientIds.ownerOf(client) === SERVER_PERSON),
+      ),
     ];
     if (notices.length > 0) {
       this.deps.metrics?.updatesRefused.inc({ reason: 'rule' });

@@ -58,7 +58,15 @@ export interface Refusal {
   voids?: [number, number, number][];
 }
 
-export type Verdict = { ok: true; newClientIds: number[] } | ({ ok: false; newClientIds?: number[] } & Refusal);
+/** A name or description the update sets (its last value for the key, not deleted by the update itself). */
+export interface FieldWrite {
+  packId: string;
+  field: 'name' | 'description';
+  id: Y.ID;
+  value: unknown;
+}
+
+export type Verdict = { ok: true; newClientIds: number[]; fieldWrites: FieldWrite[] } | ({ ok: false; newClientIds?: number[] } & Refusal);
 
 /** Largest plain value of a pack field other than name and description (installationType, createdAt, …). */
 export const MAX_OTHER_VALUE_BYTES = 1024;
@@ -88,6 +96,7 @@ class Checker {
   private readonly own = new Map<number, Struct[]>();
   /** The update's delete ranges per client, sorted, for lookups. */
   private deletes: Map<number, { clock: number; len: number }[]> | undefined;
+  private readonly fieldWrites: FieldWrite[] = [];
 
   constructor(private readonly input: UpdateCheckInput) {
     this.rootNames = new Map([...input.doc.share].map(([name, type]) => [type, name]));
@@ -114,6 +123,7 @@ class Checker {
       };
     const { integrated, stateAfter } = simulated.value;
     try {
+      this.checkRootNames();
       for (const { struct } of integrated) if (struct instanceof Y.Item) this.checkWrite(struct);
       this.checkDeletes(stateAfter);
     } catch (error) {
@@ -125,7 +135,17 @@ class Checker {
       }
       return { ok: false, ...error.refusal, ...(voids.length > 0 ? { voids, newClientIds } : {}) };
     }
-    return { ok: true, newClientIds };
+    return { ok: true, newClientIds, fieldWrites: this.fieldWrites };
+  }
+
+  /**
+   * Applying an update creates every root it names, even for structs the server already has: a root
+   * the document does not have would be an empty type in memory for each name an update cares to send.
+   */
+  private checkRootNames(): void {
+    for (const struct of this.input.decoded.structs)
+      if (struct instanceof Y.Item && typeof struct.parent === 'string' && !this.input.doc.share.has(struct.parent))
+        refuse('UNKNOWN_DATA', `this document holds only integration packs (and what the server maintains), not "${struct.parent}".`);
   }
 
   /** Client ids with new clocks must be the sender's (or unbound: they become the sender's). */
@@ -277,6 +297,8 @@ class Checker {
         const check = field === PackKey.name ? validateName(value) : validateDescription(value);
         if (!check.ok && check.error.code.endsWith('_TOO_LARGE')) refuse(check.error.code, lowerFirst(check.error.message), packId);
       }
+      if (!newPack && !this.deletedByUpdate(item))
+        this.fieldWrites.push({ packId, field, id: item.id, value: content.arr[content.arr.length - 1] });
       this.checkPlainValue(
         item,
         packId,
