@@ -90,6 +90,18 @@ test('a key reused for another command, target or parameter is refused without r
   expect(calls).toEqual(['key-reuse-1 RELEASE', 'key-reuse-2 RELEASE']);
 });
 
+test('a retry sent while a reuse of its key is in flight still gets the first result', async () => {
+  const { deps, calls } = harness();
+  const first = await runCommand(deps, admin, envelope('key-race-1'));
+  const [reused, retried] = await Promise.all([
+    runCommand(deps, admin, envelope('key-race-1', { type: 'DELETE_PACK', packId: 'orders' })),
+    runCommand(deps, admin, envelope('key-race-1')),
+  ]);
+  expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  expect(retried).toEqual(first);
+  expect(calls).toEqual(['key-race-1 RELEASE']);
+});
+
 test('the fingerprint does not depend on how the command object was built', () => {
   expect(commandFingerprint({ type: 'ATTACH_ATOM', instanceId: 'i1', atomId: 'a1' } as Command)).toBe(
     commandFingerprint({ atomId: 'a1', instanceId: 'i1', type: 'ATTACH_ATOM' } as Command),

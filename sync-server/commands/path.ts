@@ -16,7 +16,7 @@ import {
   type CommandResult,
 } from '../../shared/index.ts';
 import type { Clock } from '../config.ts';
-import type { CommandResultRecord, RecordStore } from '../storage/types.ts';
+import type { CommandResultRecord, RecordStore, StoredCommandResult } from '../storage/types.ts';
 import type { Actor, CommandContext } from './execute.ts';
 
 export type CommandExecutor = (context: CommandContext, command: Command) => CommandResult;
@@ -25,6 +25,8 @@ export type CommandExecutor = (context: CommandContext, command: Command) => Com
 export interface InflightCommand {
   fingerprint: string;
   result: Promise<CommandResult>;
+  /** What the store held under the key before this run (the run that binds the key, if any). */
+  earlier: Promise<StoredCommandResult | undefined>;
 }
 
 /** What of the room the path uses. */
@@ -56,14 +58,19 @@ export function runCommand(deps: CommandPathDeps, actor: Actor, envelope: Comman
   const refused = roleRefusal(actor.role, command.type);
   if (refused) return Promise.resolve({ idempotencyKey: key, status: 'ERROR', ...refused });
   const fingerprint = commandFingerprint(command);
+  const answerEarlier = (earlier: StoredCommandResult) =>
+    earlier.fingerprint === undefined || earlier.fingerprint === fingerprint ? earlier.result : idempotencyKeyReused(key, command.type);
   const inflight = deps.room.inflightCommands.get(key);
-  if (inflight) return inflight.fingerprint === fingerprint ? inflight.result : Promise.resolve(idempotencyKeyReused(key, command.type));
+  if (inflight) {
+    if (inflight.fingerprint === fingerprint) return inflight.result;
+    // Another command under this key is in flight: the key is that one's, unless a run stored before
+    // binds it (the one in flight may be a refused reuse, and this the retry of the run that stored).
+    return inflight.earlier.then((earlier) => (earlier ? answerEarlier(earlier) : idempotencyKeyReused(key, command.type)));
+  }
+  const earlierLookup = deps.records.getCommandResult(deps.room.name, key);
   const result = (async (): Promise<CommandResult> => {
-    const earlier = await deps.records.getCommandResult(deps.room.name, key);
-    if (earlier)
-      return earlier.fingerprint === undefined || earlier.fingerprint === fingerprint
-        ? earlier.result
-        : idempotencyKeyReused(key, command.type);
+    const earlier = await earlierLookup;
+    if (earlier) return answerEarlier(earlier);
     return deps.room.mutate((doc, origin) => {
       let outcome: CommandResult;
       try {
@@ -80,7 +87,7 @@ export function runCommand(deps: CommandPathDeps, actor: Actor, envelope: Comman
       return outcome;
     });
   })();
-  deps.room.inflightCommands.set(key, { fingerprint, result });
+  deps.room.inflightCommands.set(key, { fingerprint, result, earlier: earlierLookup });
   const forget = () => {
     if (deps.room.inflightCommands.get(key)?.result === result) deps.room.inflightCommands.delete(key);
   };

@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MessageType, type Notice } from '../../shared/index.ts';
+import { MessageType, type CommandResult, type Notice } from '../../shared/index.ts';
 import { mintToken } from '../../sync-server/auth.ts';
 import { seedDemo, type DemoTokens } from '../../sync-server/seed.ts';
 import { createSyncServer, databaseFile, type SyncServer, type SyncServerConfig } from '../../sync-server/server.ts';
@@ -160,6 +160,7 @@ export interface Received {
   syncType?: number;
   payload?: Uint8Array;
   notice?: Notice;
+  result?: CommandResult;
 }
 
 export interface RawClient {
@@ -171,10 +172,11 @@ export interface RawClient {
   send(frame: Uint8Array): void;
   sendUpdate(update: Uint8Array, syncType?: number): void;
   notices(): Notice[];
+  results(): CommandResult[];
   close(): void;
 }
 
-/** A bare socket on /sync that decodes what it receives (types 0, 1, 100, 101). */
+/** A bare socket on /sync that decodes what it receives (types 0, 1, 100, 101, 103). */
 export function rawClient(arena: Arena, token: string, { proto = true } = {}): RawClient {
   const ws = new WebSocket(`${arena.wsUrl}/${ACCOUNT}?token=${encodeURIComponent(token)}${proto ? '&proto=1' : ''}`);
   const events = new EventEmitter();
@@ -197,6 +199,7 @@ export function rawClient(arena: Arena, token: string, { proto = true } = {}): R
       ws.send(encoding.toUint8Array(encoder));
     },
     notices: () => client.received.flatMap((r) => (r.notice ? [r.notice] : [])),
+    results: () => client.received.flatMap((r) => (r.result ? [r.result] : [])),
     close: () => ws.close(),
   };
   client.opened.catch(() => {});
@@ -210,6 +213,7 @@ export function rawClient(arena: Arena, token: string, { proto = true } = {}): R
       entry.syncType = decoding.readVarUint(decoder);
       entry.payload = decoding.readVarUint8Array(decoder);
     } else if (type === MessageType.notice) entry.notice = JSON.parse(decoding.readVarString(decoder)) as Notice;
+    else if (type === MessageType.commandResult) entry.result = JSON.parse(decoding.readVarString(decoder)) as CommandResult;
     else if (type === MessageType.stored || type === MessageType.awareness) entry.payload = decoding.readVarUint8Array(decoder);
     client.received.push(entry);
     events.emit('change');
