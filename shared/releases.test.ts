@@ -10,6 +10,7 @@ import {
   currentRelease,
   installableRelease,
   isDue,
+  packReleaseState,
   pendingRelease,
   releaseDateShown,
   validateReleaseRequest,
@@ -238,6 +239,37 @@ describe('which release is current, pending, installable', () => {
     expect(currentRelease(releases)?.number).toBe(current);
     expect(pendingRelease(releases)?.number).toBe(pending);
     expect(installableRelease(releases)?.number).toBe(installable);
+  });
+});
+
+describe('the pack list: "needs release" is Release Integration Pack enabled; the pending release shows', () => {
+  const releasedAt = (version: number): Release => ({ ...immediate(1), components: [{ componentId: 'a', version }] });
+  test.each([
+    { why: 'never released, with a component', ids: ['a'], releases: [], needsRelease: true, pending: undefined },
+    { why: 'never released, empty', ids: [], releases: [], needsRelease: false, pending: undefined },
+    { why: 'released at the latest version', ids: ['a'], releases: [releasedAt(2)], needsRelease: false, pending: undefined },
+    { why: 'a newer version is Available', ids: ['a'], releases: [releasedAt(1)], needsRelease: true, pending: undefined },
+    { why: 'a released component was removed (Deleted)', ids: [], releases: [releasedAt(2)], needsRelease: true, pending: undefined },
+    {
+      why: 'a pending release holding the latest version',
+      ids: ['a'],
+      releases: [releasedAt(1), { ...scheduled(2, '2026-03-20'), components: [{ componentId: 'a', version: 2 }] }],
+      needsRelease: false,
+      pending: '2026-03-20',
+    },
+  ])('$why', ({ ids, releases, needsRelease, pending }) => {
+    const state = packReleaseState(ids, releases, catalog);
+    expect(state.needsRelease).toBe(needsRelease);
+    expect(state.needsRelease).toBe(
+      validateReleaseRequest(
+        { releaseSchedule: 'IMMEDIATELY' },
+        derivePublications({ componentIds: ids, currentRelease: currentRelease(releases), catalog }),
+        releases,
+        'UTC',
+        NOW,
+      ).ok,
+    );
+    expect(state.pending?.releaseOnDate).toBe(pending);
   });
 });
 

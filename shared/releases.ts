@@ -1,7 +1,7 @@
 /** Release rules: what may be released, when, and what a release does to installed instances. */
 import { isCalendarDate, startOfDateIn, todayIn } from './dates.ts';
-import { ReleaseSchedule, ReleaseStatus, type PackInstance, type Release } from './model.ts';
-import { canRelease, type PublicationRow } from './publications.ts';
+import { ReleaseSchedule, ReleaseStatus, type PackInstance, type PublishedComponent, type Release } from './model.ts';
+import { canRelease, derivePublications, type PublicationRow } from './publications.ts';
 import { fail, ok, type Result } from './result.ts';
 
 /** The pack's current release: the newest one, pending or not. */
@@ -16,6 +16,22 @@ export function pendingRelease(releases: readonly Release[]): Release | undefine
   return releases.find(
     (release) => release.releaseSchedule === ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && release.status === ReleaseStatus.SCHEDULED,
   );
+}
+
+/** What the pack list says of a pack's releases: whether Release Integration Pack is enabled, and its pending release. */
+export interface PackReleaseState {
+  /** Release Integration Pack is enabled: some version is Pending or Available. */
+  needsRelease: boolean;
+  pending: Release | undefined;
+}
+
+export function packReleaseState(
+  componentIds: readonly string[],
+  releases: readonly Release[],
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): PackReleaseState {
+  const rows = derivePublications({ componentIds, currentRelease: currentRelease(releases), catalog });
+  return { needsRelease: canRelease(rows), pending: pendingRelease(releases) };
 }
 
 /**

@@ -59,6 +59,8 @@ export interface PackListItem {
   id: string;
   name: string;
   installationType: InstallationType;
+  /** What the next release would hold (the list's "needs release" badge derives from it). */
+  componentIds: string[];
 }
 
 /** A command either ran on the server, or is queued until the network returns. */
@@ -101,6 +103,8 @@ export interface Workspace {
   releases(packId: string): Accessor<Release[]>;
   instances(packId: string): Accessor<PackInstance[]>;
   history(packId: string): Accessor<HistoryRecord[]>;
+  /** Every pack's releases by pack id, as one index (the list's badges read it per visible row). */
+  releaseIndex: Accessor<ReadonlyMap<string, readonly Release[]>>;
   account: Accessor<PublisherAccount | undefined>;
   catalog: Accessor<PublishedComponent[]>;
   managedAccounts: Accessor<ManagedAccount[]>;

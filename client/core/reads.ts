@@ -50,18 +50,21 @@ export class WorkspaceReads {
   private readonly instanceCache: LiveCache<PackInstance[]>;
   private readonly historyCache: LiveCache<HistoryRecord[]>;
   private filterIndex: { catalog: readonly PublishedComponent[]; index: ComponentFilterIndex } | undefined;
+  private releaseIndexSignal: LiveSignal<ReadonlyMap<string, Release[]>> | undefined;
 
   constructor(
     private readonly db: PackDb,
     private readonly doc: Y.Doc,
-    onError: (error: unknown) => void,
+    private readonly onError: (error: unknown) => void,
   ) {
     let listItems: PackListItem[] = [];
     const packs = this.track(
       liveSignal(
         async () => {
           const rows = await db.packs.orderBy('nameKey').toArray();
-          const next = rows.map(({ id, name, installationType }) => ({ id, name, installationType })).sort(byName);
+          const next = rows
+            .map(({ id, name, installationType, componentIds }) => ({ id, name, installationType, componentIds }))
+            .sort(byName);
           return (listItems = reuseById(listItems, next));
         },
         [] as PackListItem[],
@@ -146,6 +149,29 @@ export class WorkspaceReads {
     const ids = new Set([...pack.componentIds, ...(current?.components.map((c) => c.componentId) ?? [])]);
     return derivePublications({ componentIds: pack.componentIds, currentRelease: current, catalog: catalogSubset(this.doc, ids) });
   }
+
+  /**
+   * Every pack's releases, by pack id (for the list's badges): one query of the releases table, grouped
+   * once per change of it. Started by its first reader, so it never delays the list's first rows.
+   */
+  releaseIndex = (): ReadonlyMap<string, Release[]> => {
+    this.releaseIndexSignal ??= this.track(
+      liveSignal(
+        async () => {
+          const byPack = new Map<string, Release[]>();
+          for (const release of await this.db.releases.toArray()) {
+            const list = byPack.get(release.packId);
+            if (list) list.push(release);
+            else byPack.set(release.packId, [release]);
+          }
+          return byPack as ReadonlyMap<string, Release[]>;
+        },
+        new Map(),
+        { equals: () => false, onError: this.onError },
+      ),
+    );
+    return this.releaseIndexSignal.get();
+  };
 
   pack = (packId: string) => this.packCache.get(packId);
   publications = (packId: string) => this.publicationCache.get(packId);

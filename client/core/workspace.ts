@@ -237,6 +237,7 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     pack: reads.pack,
     publications: reads.publications,
     releases: reads.releases,
+    releaseIndex: reads.releaseIndex,
     instances: reads.instances,
     history: reads.history,
     account: reads.account,

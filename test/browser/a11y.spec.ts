@@ -89,8 +89,8 @@ test('every control and dialog works from the keyboard alone', async ({ page, se
   await page.keyboard.press('Enter');
   const second = list.getByRole('option').nth(1);
   await expect(second).toHaveAttribute('aria-selected', 'true');
-  const secondName = (await second.textContent())?.trim() ?? '';
-  await expect(page.getByLabel('Integration Pack Name')).toHaveValue(secondName);
+  const secondName = await page.getByLabel('Integration Pack Name').inputValue();
+  await expect(second).toHaveAccessibleName(secondName);
 
   // Published Components: focus lands in Filter Components; Escape closes; focus returns to Add.
   const add = page.getByRole('button', { name: 'Add', exact: true });
