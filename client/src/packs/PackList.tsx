@@ -143,7 +143,6 @@ function PackListbox(props: PackListboxProps) {
   const isActive = createSelector(() => active()?.id);
   const isSelected = createSelector(() => props.selectedId);
 
-  let listElement: HTMLUListElement | undefined;
   let scroller: VirtualizerHandle | undefined;
   const scrollTo = (index: number) => scroller?.scrollToIndex(index, { align: 'nearest' });
   // A pack selected from elsewhere (the URL, Save of a new pack) is brought into view.
@@ -197,10 +196,7 @@ function PackListbox(props: PackListboxProps) {
   /** The listbox element virtua sizes and fills (it passes ref, style and the rendered options). */
   const Listbox = (own: { ref?: (element: HTMLUListElement) => void; style?: JSX.CSSProperties; children?: JSX.Element }) => (
     <ul
-      ref={(element) => {
-        listElement = element;
-        own.ref?.(element);
-      }}
+      ref={(element) => own.ref?.(element)}
       style={own.style}
       id={props.id}
       class="pack-list"
