@@ -1,26 +1,15 @@
 /**
  * The Workspace's read side: Solid accessors over the Dexie tables (see reactive.ts for how they
- * stay fine-grained). Per-pack accessors start from the in-memory document, so a pack shows at once
- * when it is first selected, and the live query takes over within milliseconds.
+ * stay fine-grained). It needs no Yjs document: the tables are the document's projection, so the
+ * page shows from them before the log is replayed. Per-pack accessors start from the rows the list
+ * already read (and the releases index and catalog once loaded), so a pack shows at once when it is
+ * selected, and its live query takes over within milliseconds.
  */
-import type { Accessor } from 'solid-js';
-import type * as Y from 'yjs';
-import {
-  currentRelease,
-  derivePublications,
-  readAccount,
-  readPack,
-  readReleases,
-  type HistoryRecord,
-  type IntegrationPack,
-  type ManagedAccount,
-  type PackInstance,
-  type PublicationRow,
-  type PublishedComponent,
-  type PublisherAccount,
-  type Release,
-} from '../../shared/index.ts';
-import { catalogSubset } from './actions.ts';
+import { untrack, type Accessor } from 'solid-js';
+import type { HistoryRecord } from '../../shared/history.ts';
+import type { IntegrationPack, ManagedAccount, PackInstance, PublishedComponent, PublisherAccount, Release } from '../../shared/model.ts';
+import { derivePublications, type PublicationRow } from '../../shared/publications.ts';
+import { currentRelease } from '../../shared/releases.ts';
 import type { PackListItem } from './api.ts';
 import type { OutboxRow, PackDb, PackRow } from './db.ts';
 import { ComponentFilterIndex } from './filter.ts';
@@ -34,6 +23,13 @@ const packFromRow = (row: PackRow | undefined): IntegrationPack | undefined => {
   const { nameKey: _nameKey, ...pack } = row;
   return pack;
 };
+
+/** First values read from the live document (set by live.ts; the tables catch up within milliseconds). */
+export interface DocumentReads {
+  pack(packId: string): IntegrationPack | undefined;
+  releases(packId: string): Release[];
+  publications(packId: string): PublicationRow[];
+}
 
 export class WorkspaceReads {
   private readonly signals: LiveSignal<unknown>[] = [];
@@ -51,10 +47,17 @@ export class WorkspaceReads {
   private readonly historyCache: LiveCache<HistoryRecord[]>;
   private filterIndex: { catalog: readonly PublishedComponent[]; index: ComponentFilterIndex } | undefined;
   private releaseIndexSignal: LiveSignal<ReadonlyMap<string, Release[]>> | undefined;
+  private releaseIndexLoaded = false;
+  private closed = false;
+  private catalogById: { catalog: readonly PublishedComponent[]; byId: ReadonlyMap<string, PublishedComponent> } | undefined;
+
+  /** Once the workspace is live: the document, which is ahead of the tables by one device write. */
+  private document: DocumentReads | undefined;
+  /** The pack rows the list read last, by id: the first value of a pack's own accessor. */
+  private rowsById = new Map<string, PackRow>();
 
   constructor(
     private readonly db: PackDb,
-    private readonly doc: Y.Doc,
     private readonly onError: (error: unknown) => void,
   ) {
     let listItems: PackListItem[] = [];
@@ -62,6 +65,7 @@ export class WorkspaceReads {
       liveSignal(
         async () => {
           const rows = await db.packs.orderBy('nameKey').toArray();
+          this.rowsById = new Map(rows.map((row) => [row.id, row]));
           const next = rows
             .map(({ id, name, installationType, componentIds }) => ({ id, name, installationType, componentIds }))
             .sort(byName);
@@ -72,7 +76,13 @@ export class WorkspaceReads {
       ),
     );
     this.packs = packs.get;
-    const account = this.track(liveSignal(async () => (await db.account.get('settings'))?.value, readAccount(doc), { onError }));
+    // The list's badges and a selected pack's first values read the releases index: load it once the list is in.
+    void packs.ready.then(() => {
+      if (!this.closed) this.releaseIndex();
+    });
+    const account = this.track(
+      liveSignal(async () => (await db.account.get('settings'))?.value, undefined as PublisherAccount | undefined, { onError }),
+    );
     this.account = account.get;
     const catalog = this.track(
       liveSignal(() => db.components.orderBy('nameKey').toArray() as Promise<PublishedComponent[]>, [] as PublishedComponent[], {
@@ -89,15 +99,25 @@ export class WorkspaceReads {
     this.outbox = this.track(liveSignal(() => db.outbox.orderBy('createdAt').toArray(), [] as OutboxRow[], { onError })).get;
     this.ready = Promise.all([packs.ready, account.ready]).then(() => {});
 
-    this.packCache = this.cache((id) => liveSignal(async () => packFromRow(await db.packs.get(id)), readPack(doc, id), { onError }));
-    this.publicationCache = this.cache((id) => liveSignal(() => this.queryPublications(id), this.publicationsFromDoc(id), { onError }));
-    this.releaseCache = this.cache((id) =>
+    this.packCache = this.cache((id) =>
       liveSignal(
-        async () => (await db.releases.where('packId').equals(id).toArray()).sort((a, b) => a.number - b.number),
-        readReleases(doc, id),
+        async () => packFromRow(await db.packs.get(id)),
+        this.document ? this.document.pack(id) : packFromRow(this.rowsById.get(id)),
         {
           onError,
         },
+      ),
+    );
+    this.publicationCache = this.cache((id) =>
+      liveSignal(() => this.queryPublications(id), this.document ? this.document.publications(id) : this.publicationsFromMemory(id), {
+        onError,
+      }),
+    );
+    this.releaseCache = this.cache((id) =>
+      liveSignal(
+        async () => (await db.releases.where('packId').equals(id).toArray()).sort((a, b) => a.number - b.number),
+        this.document ? this.document.releases(id) : [...(this.loadedReleaseIndex()?.get(id) ?? [])].sort((a, b) => a.number - b.number),
+        { onError },
       ),
     );
     this.instanceCache = this.cache((id) =>
@@ -142,12 +162,26 @@ export class WorkspaceReads {
     return derivePublications({ componentIds: pack.componentIds, currentRelease: current, catalog });
   }
 
-  private publicationsFromDoc(packId: string): PublicationRow[] {
-    const pack = readPack(this.doc, packId);
-    if (!pack) return [];
-    const current = currentRelease(readReleases(this.doc, packId));
-    const ids = new Set([...pack.componentIds, ...(current?.components.map((c) => c.componentId) ?? [])]);
-    return derivePublications({ componentIds: pack.componentIds, currentRelease: current, catalog: catalogSubset(this.doc, ids) });
+  /** From now on a per-pack accessor's first value comes from the document. */
+  useDocument(document: DocumentReads): void {
+    this.document = document;
+  }
+
+  /** The releases index when it has loaded (its first value is empty, not "no releases"). */
+  private loadedReleaseIndex(): ReadonlyMap<string, Release[]> | undefined {
+    return this.releaseIndexLoaded ? untrack(() => this.releaseIndexSignal?.get()) : undefined;
+  }
+
+  /** From what is in memory already (the list's rows, the releases index, the catalog); [] while one is missing. */
+  private publicationsFromMemory(packId: string): PublicationRow[] {
+    const pack = this.rowsById.get(packId);
+    const releases = this.loadedReleaseIndex();
+    const catalog = untrack(this.catalog);
+    if (!pack || !releases || (catalog.length === 0 && pack.componentIds.length > 0)) return [];
+    if (this.catalogById?.catalog !== catalog)
+      this.catalogById = { catalog, byId: new Map(catalog.map((component) => [component.id, component])) };
+    const current = currentRelease(releases.get(packId) ?? []);
+    return derivePublications({ componentIds: pack.componentIds, currentRelease: current, catalog: this.catalogById.byId });
   }
 
   /**
@@ -170,6 +204,9 @@ export class WorkspaceReads {
         { equals: () => false, onError: this.onError },
       ),
     );
+    void this.releaseIndexSignal.ready.then(() => {
+      this.releaseIndexLoaded = true;
+    });
     return this.releaseIndexSignal.get();
   };
 
@@ -187,6 +224,7 @@ export class WorkspaceReads {
   };
 
   close(): void {
+    this.closed = true;
     for (const signal of this.signals) signal.dispose();
     for (const cache of this.caches) cache.close();
   }

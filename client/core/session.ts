@@ -1,7 +1,7 @@
 /**
  * Signing in: the server address and a token, checked with `GET /api/me`, remembered on the device.
  */
-import { fail, ok, type Result } from '../../shared/index.ts';
+import { fail, ok, type Result } from '../../shared/result.ts';
 import type { Role, Session } from './api.ts';
 
 /** The part of localStorage we use (so tests and the extension can pass their own). */

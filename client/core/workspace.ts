@@ -1,37 +1,23 @@
 /**
- * createWorkspace: boots an account's local copy from IndexedDB (no network needed), then syncs it.
- * Composition only; each part lives in its own module:
- *   mirror.ts (doc ⇄ tables, one Dexie transaction per write), editor.ts (edits, rollback, undo),
- *   actions.ts (rule checks), outbox.ts (commands), connection.ts (socket, backoff),
- *   presence.ts (awareness), reads.ts (Solid accessors), unstored.ts (status count).
+ * The Workspace of one person's account on this device, in two halves:
+ *   - booted (this module): the Dexie tables, which hold the document's projection, read through
+ *     reads.ts — what the page shows first, with no Yjs loaded and no log replayed;
+ *   - live (live.ts, loaded after the first frame): the Yjs document replayed from the update log,
+ *     the mirror, edits and undo, presence, the outbox and the connection.
+ * Actions wait for the live half; reads never do. `openWorkspace` returns the booted workspace at
+ * once; `createWorkspace` waits until it is live (tests, tools).
  */
-import { nanoid } from 'nanoid';
 import { createSignal } from 'solid-js';
-import { Awareness } from 'y-protocols/awareness';
-import * as Y from 'yjs';
-import { ok, Root, type CommandResult, type Notice, type PackTombstone, type Result } from '../../shared/index.ts';
-import {
-  planAddComponents,
-  planAddPack,
-  planCancelRelease,
-  planDeletePack,
-  planRelease,
-  planRemoveComponent,
-  planSavePack,
-  planUpdateRelease,
-  type EditContext,
-} from './actions.ts';
-import type { CommandOutcome, Peer, Session, SyncStatus, Workspace } from './api.ts';
+import type { Notice } from '../../shared/protocol.ts';
+import type { Peer, Session, SyncStatus, Workspace } from './api.ts';
 import type { BackoffOptions } from './backoff.ts';
-import { SyncConnection, type ConnectionState } from './connection.ts';
-import { databaseName, openPackDb, type PackDb, type UpdateRow } from './db.ts';
+import type { SyncConnection } from './connection.ts';
+import { databaseName, openPackDb, type PackDb } from './db.ts';
 import { NEW_PACK, PackDrafts } from './drafts.ts';
-import { LocalEditor } from './editor.ts';
-import { DocMirror } from './mirror.ts';
-import { Outbox } from './outbox.ts';
-import { colorFor, Presence } from './presence.ts';
+import type { LiveWorkspace } from './live.ts';
 import { WorkspaceReads } from './reads.ts';
-import { UnstoredEdits } from './unstored.ts';
+import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
 
 export interface WorkspaceOptions {
   /** IndexedDB to use (tests pass fake-indexeddb's); the browser's by default. */
@@ -54,6 +40,12 @@ export interface WorkspaceOptions {
   databaseName?: string;
   /** Where unexpected errors (a failed device write, a bad server message) are reported. */
   onError?: (error: unknown) => void;
+  /**
+   * When to start the live half (Yjs log replay, sync): it gets the function that starts it. By
+   * default right after the next frame in a browser (the list from the tables is on screen by
+   * then), at once elsewhere.
+   */
+  startLive?: (start: () => void) => void;
 }
 
 /** The Workspace plus what tests, the bench and the extension may look at. */
@@ -64,175 +56,107 @@ export interface LocalWorkspace extends Workspace {
   readonly awareness: Awareness;
 }
 
-const SERVER_VECTOR_KEY = 'serverStateVector';
+/** A workspace that shows the device's tables now and goes live (the same object) a moment later. */
+export interface BootedWorkspace extends Workspace {
+  readonly db: PackDb;
+  /** Resolves once the document is replayed and syncing; rejects if that fails or the workspace closed first. */
+  readonly live: Promise<LocalWorkspace>;
+}
+
 /** Set once this device has finished a first sync with the server: from then on, no packs means none. */
 const SYNCED_ONCE_KEY = 'syncedOnce';
 
-export async function createWorkspace(session: Session, options: WorkspaceOptions = {}): Promise<LocalWorkspace> {
-  const clock = options.clock ?? { now: () => new Date() };
-  const newId = options.newId ?? (() => nanoid());
+/** After the next frame is painted: a requestAnimationFrame callback runs just before it, its timeout after. */
+function afterNextFrame(start: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(start, 0));
+  else start();
+}
+
+export async function openWorkspace(session: Session, options: WorkspaceOptions = {}): Promise<BootedWorkspace> {
   const db = openPackDb(options.databaseName ?? databaseName(session.accountId, session.personId), {
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
     ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
   });
   await db.open();
-  const doc = new Y.Doc();
-
-  const [notices, setNotices] = createSignal<Notice[]>([]);
-  const addNotice = (notice: Notice) => setNotices((list) => [...list, notice]);
   const reportError = options.onError ?? ((error: unknown) => console.error('Integration packs client:', error));
-
-  // Status: the connection's state, whether the first sync finished, and the unstored count.
+  const [notices, setNotices] = createSignal<Notice[]>([]);
   const [status, setStatus] = createSignal<SyncStatus>(
-    { state: 'offline', unstored: 0 },
+    { state: options.connect === false ? 'offline' : 'connecting', unstored: 0 },
     { equals: (a, b) => a.state === b.state && a.unstored === b.unstored },
   );
-  let connectionState: ConnectionState = 'offline';
-  let synced = false;
-  const unstored = new UnstoredEdits(() => updateStatus());
-  const updateStatus = () => {
-    const count = unstored.count;
-    if (connectionState === 'connected')
-      setStatus(synced && count === 0 ? { state: 'saved', unstored: 0 } : { state: 'syncing', unstored: count });
-    else setStatus({ state: connectionState, unstored: count });
-  };
-
-  let editor!: LocalEditor;
-  const mirror = new DocMirror(db, doc, {
-    isLocal: (origin) => editor.isLocal(origin),
-    onTransaction: (changed, _origin, entry) => {
-      if (entry.local) unstored.add(entry.local);
-      else noticeDroppedEdits(changed.get(Root.packs), entry.snapshot.packs);
-    },
-    mayCompact: (row: UpdateRow) =>
-      row.clientId === undefined || unstored.isStored({ clientId: row.clientId, clockEnd: row.clockEnd ?? 0 }),
-    ...(options.compactAbove !== undefined ? { compactAbove: options.compactAbove } : {}),
-    onWriteError: reportError,
-  });
-
-  /** A pack with edits of ours the server has not stored was deleted by someone else: say so. */
-  const noticeDroppedEdits = (packIds: Set<string> | undefined, packs: Map<string, unknown>) => {
-    if (!packIds) return;
-    for (const packId of packIds) {
-      if (packs.get(packId) !== undefined || !unstored.touched(packId)) continue;
-      const tombstone = doc.getMap<PackTombstone>(Root.deletedPacks).get(packId);
-      if (!tombstone || tombstone.deletedBy === session.personName || tombstone.deletedBy === session.personId) continue;
-      addNotice({
-        level: 'warning',
-        code: 'OFFLINE_EDITS_DROPPED',
-        message: `Your offline edits to "${tombstone.name}" were dropped: ${tombstone.deletedBy} deleted it on ${tombstone.deletedAt.slice(0, 10)}.`,
-        packId,
-      });
-    }
-  };
-
-  const storedVector = (await db.meta.get(SERVER_VECTOR_KEY))?.value;
-  if (Array.isArray(storedVector)) unstored.setServerVector(new Map(storedVector as [number, number][]));
-  const rows = await mirror.boot();
-  for (const row of rows)
-    if (row.clientId !== undefined && row.clockEnd !== undefined)
-      unstored.add({ clientId: row.clientId, clockEnd: row.clockEnd, packIds: row.packIds ?? [] });
-
+  const [peers, setPeers] = createSignal<Peer[]>([]);
   const [dataKnown, setDataKnown] = createSignal((await db.meta.get(SYNCED_ONCE_KEY))?.value === true);
+  const reads = new WorkspaceReads(db, reportError);
+  const drafts = new PackDrafts(db, reportError);
+  await reads.ready;
 
-  // One version counter per pack whose stacks changed: undoSteps(packId) re-reads only that pack's.
+  // One version counter per pack whose undo stacks changed: undoSteps(packId) re-reads only that pack's.
   const stackVersions = new Map<string, ReturnType<typeof createSignal<number>>>();
   const stackVersion = (packId: string) => {
     let version = stackVersions.get(packId);
     if (!version) stackVersions.set(packId, (version = createSignal(0)));
     return version;
   };
-  editor = new LocalEditor(doc, mirror, (packId) => {
-    const [, bump] = stackVersion(packId);
-    bump((n) => n + 1);
-  });
   const undoSteps = (packId: string) => () => {
     stackVersion(packId)[0]();
     const name = reads.pack(packId)()?.name ?? 'this integration pack';
-    const steps = editor.steps(packId);
+    const steps = current?.undoSteps(packId) ?? {};
     return {
       ...(steps.undo ? { undo: `${steps.undo} ${name}` } : {}),
       ...(steps.redo ? { redo: `${steps.redo} ${name}` } : {}),
     };
   };
 
-  const awareness = new Awareness(doc);
-  const [peers, setPeers] = createSignal<Peer[]>([]);
-  const presence = new Presence(
-    awareness,
-    { personId: session.personId, name: session.personName, color: colorFor(session.personId) },
-    setPeers,
-  );
-
-  let outbox!: Outbox;
-  const connection = new SyncConnection({
-    serverUrl: session.serverUrl,
-    accountId: session.accountId,
-    token: session.token,
-    doc,
-    awareness,
-    ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.backoff ? { backoff: options.backoff } : {}),
-    ...(options.crossTab !== undefined ? { crossTab: options.crossTab } : {}),
-    onState: (state) => {
-      connectionState = state;
-      if (state !== 'connected') {
-        synced = false;
-        outbox.onDisconnected();
-      }
-      updateStatus();
-    },
-    onSynced: (isSynced) => {
-      synced = isSynced;
-      updateStatus();
-      if (isSynced) void outbox.resendAll().catch(reportError);
-      if (isSynced && !dataKnown()) {
+  let closed = false;
+  /** The live half once it is there: calls that return nothing then act at once, as before it went live they act when it does. */
+  let current: LiveWorkspace | undefined;
+  let online = options.connect !== false;
+  let begin!: () => void;
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  const live: Promise<LiveWorkspace> = begun.then(async () => {
+    if (closed) throw new Error('The workspace was closed before it went live.');
+    const { startLive } = await import('./live.ts');
+    const parts = await startLive({
+      session,
+      options,
+      db,
+      reportError,
+      setStatus,
+      setPeers,
+      addNotice: (notice) => setNotices((list) => [...list, notice]),
+      onStacksChanged: (packId) => {
+        const [, bump] = stackVersion(packId);
+        bump((n) => n + 1);
+      },
+      useDocument: (document) => reads.useDocument(document),
+      onSynced: () => {
+        if (dataKnown()) return;
         setDataKnown(true);
         void db.meta.put({ key: SYNCED_ONCE_KEY, value: true }).catch(reportError);
-      }
-    },
-    onStored: (vector) => {
-      const merged = new Map(unstored.serverStateVector);
-      for (const [client, clock] of vector) merged.set(client, Math.max(clock, merged.get(client) ?? 0));
-      unstored.setServerVector(merged);
-      void db.meta.put({ key: SERVER_VECTOR_KEY, value: [...merged] }).catch(reportError);
-    },
-    onNotice: addNotice,
-    onCommandResult: (result) => void outbox.onResult(result).catch(reportError),
+      },
+    });
+    current = parts;
+    for (const [, bump] of stackVersions.values()) bump((n) => n + 1);
+    if (online) parts.connection.connect();
+    return parts;
   });
-  outbox = new Outbox(db, connection, {
-    now: () => clock.now(),
-    newKey: () => nanoid(),
-    ...(options.commandWaitMs !== undefined ? { waitMs: options.commandWaitMs } : {}),
-    onLateResult: (result: CommandResult, command) =>
-      addNotice({
-        level: result.status === 'SUCCESS' ? 'info' : 'error',
-        code: result.code ?? `COMMAND_${result.status}`,
-        message: result.message,
-        ...('packId' in command ? { packId: command.packId } : {}),
-      }),
+  live.catch((error: unknown) => {
+    if (!closed) reportError(error);
   });
-
-  const reads = new WorkspaceReads(db, doc, reportError);
-  const drafts = new PackDrafts(db, reportError);
-  await reads.ready;
-  updateStatus();
-  if (options.connect !== false) connection.connect();
-
-  const context: EditContext = { doc, session, now: () => clock.now(), newId };
-  const command = async (plan: Result<import('../../shared/index.ts').Command>): Promise<Result<CommandOutcome>> => {
-    if (!plan.ok) return plan;
-    return ok(await outbox.submit(plan.value));
+  const liveWorkspace = live.then((parts) =>
+    Object.assign(workspace, { doc: parts.doc, connection: parts.connection, awareness: parts.awareness }),
+  );
+  liveWorkspace.catch(() => {}); // reported above; callers awaiting it still see the failure
+  const whenLive = <T>(use: (parts: LiveWorkspace) => T | Promise<T>): Promise<T> => live.then(use);
+  const soonLive = (use: (parts: LiveWorkspace) => void): void => {
+    if (current) use(current);
+    else void live.then(use).catch(() => {});
   };
 
-  let closed = false;
-  const workspace: LocalWorkspace = {
+  const workspace: BootedWorkspace = {
     session,
-    doc,
     db,
-    connection,
-    awareness,
+    live: liveWorkspace,
     packs: reads.packs,
     pack: reads.pack,
     publications: reads.publications,
@@ -250,56 +174,52 @@ export async function createWorkspace(session: Session, options: WorkspaceOption
     peers,
     notices,
     dismissNotice: (index) => setNotices((list) => list.filter((_, i) => i !== index)),
-    setViewing: (packId) => presence.setViewing(packId),
-    addPack: (input) => editor.run(() => planAddPack(context, input)),
-    savePack: (packId, fields) => editor.run(() => planSavePack(context, packId, fields)),
-    addComponents: (packId, componentIds) => editor.run(() => planAddComponents(context, packId, componentIds)),
-    removeComponent: (packId, componentId) => editor.run(() => planRemoveComponent(context, packId, componentId)),
-    deletePack: async (packId) => {
-      await editor.settled();
-      return command(planDeletePack(context, packId));
-    },
-    release: async (packId, input) => {
-      await editor.settled();
-      return command(planRelease(context, packId, input));
-    },
+    setViewing: (packId) => soonLive((parts) => parts.setViewing(packId)),
+    addPack: (input) => whenLive((parts) => parts.addPack(input)),
+    savePack: (packId, fields) => whenLive((parts) => parts.savePack(packId, fields)),
+    addComponents: (packId, componentIds) => whenLive((parts) => parts.addComponents(packId, componentIds)),
+    removeComponent: (packId, componentId) => whenLive((parts) => parts.removeComponent(packId, componentId)),
+    deletePack: (packId) => whenLive((parts) => parts.deletePack(packId)),
+    release: (packId, input) => whenLive((parts) => parts.release(packId, input)),
     loadDraft: (packId) => drafts.load(packId ?? NEW_PACK),
     keepDraft: (packId, draft) => drafts.keep(packId ?? NEW_PACK, draft),
     draftIds: drafts.ids,
     undoSteps,
-    rescheduleRelease: async (packId, releaseOnDate) => {
-      await editor.settled();
-      return command(planUpdateRelease(context, packId, releaseOnDate));
+    rescheduleRelease: (packId, releaseOnDate) => whenLive((parts) => parts.rescheduleRelease(packId, releaseOnDate)),
+    cancelRelease: (packId) => whenLive((parts) => parts.cancelRelease(packId)),
+    undo: (packId) => soonLive((parts) => parts.undo(packId)),
+    redo: (packId) => soonLive((parts) => parts.redo(packId)),
+    // Before the live half exists, only the wish is kept: it connects when it starts if wanted.
+    connect: () => {
+      online = true;
+      current?.connection.connect();
     },
-    cancelRelease: async (packId) => {
-      await editor.settled();
-      return command(planCancelRelease(context, packId));
+    disconnect: () => {
+      online = false;
+      current?.connection.disconnect();
     },
-    undo: (packId) => void editor.undo(packId),
-    redo: (packId) => void editor.redo(packId),
-    connect: () => connection.connect(),
-    disconnect: () => connection.disconnect(),
     settled: async () => {
-      await editor.settled();
+      await whenLive((parts) => parts.settled());
       await drafts.settled();
-      await mirror.idle();
     },
     close: async () => {
       if (closed) return;
       closed = true;
-      await editor.settled();
+      begin(); // not begun yet: it now fails at once instead of replaying the log for nothing
+      const parts = await live.catch(() => undefined);
+      await parts?.close();
       await drafts.settled();
       drafts.close();
-      presence.destroy();
-      outbox.close();
-      connection.destroy();
-      awareness.destroy();
-      await mirror.close();
-      editor.destroy();
       reads.close();
-      doc.destroy();
       db.close();
     },
   };
+  (options.startLive ?? afterNextFrame)(begin);
   return workspace;
+}
+
+/** Opens the workspace and waits until it is live (the document replayed, the connection started). */
+export async function createWorkspace(session: Session, options: WorkspaceOptions = {}): Promise<LocalWorkspace> {
+  const booted = await openWorkspace(session, { startLive: (start) => start(), ...options });
+  return booted.live;
 }

@@ -32,7 +32,7 @@ function SignedIn(props: ParentProps<{ session: Session; onSignOut: () => void }
   const syncs = props.session.role !== 'managed';
   const [workspace] = createResource(
     () => props.session,
-    (session) => core.createWorkspace(session, { connect: syncs && startOnline() }),
+    (session) => core.openWorkspace(session, { connect: syncs && startOnline() }),
   );
   createEffect(() => {
     const ready = workspace.error ? undefined : workspace();

@@ -1,5 +1,5 @@
 /** The client core's entry points the shell needs, in one place. */
-import { createWorkspace } from '../core/workspace.ts';
+import { openWorkspace } from '../core/workspace.ts';
 import { loadSession, signIn, signOut } from '../core/session.ts';
 
-export const core = { createWorkspace, loadSession, signIn, signOut };
+export const core = { openWorkspace, loadSession, signIn, signOut };

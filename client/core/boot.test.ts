@@ -1,0 +1,168 @@
+/**
+ * Booting from the tables: a workspace opened on an existing device copy shows the list, a pack, its
+ * releases and Publications from the Dexie tables before its Yjs log is replayed (the boot reads not
+ * one row of the log); the live half starts when told to, replays the log to the same state, and
+ * actions asked before that wait for it.
+ */
+import Dexie, { type DBCore, type Middleware } from 'dexie';
+import { afterEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { writeReleases, type Release } from '../../shared/index.ts';
+import {
+  adminSession,
+  component,
+  deliver,
+  documentView,
+  IDBKeyRange,
+  offlineWorkspace,
+  seedAccount,
+  seedCatalog,
+  tableView,
+  until,
+} from '../../test/client/support.ts';
+import { openWorkspace, type BootedWorkspace } from './workspace.ts';
+
+/** Counts reads of each table by every Dexie database opened while installed (a DBCore middleware). */
+function countTableReads(): { reads: Map<string, number>; remove(): void } {
+  const reads = new Map<string, number>();
+  const spy: Middleware<DBCore> = {
+    stack: 'dbcore',
+    name: 'count-reads',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        const count = () => reads.set(name, (reads.get(name) ?? 0) + 1);
+        return {
+          ...table,
+          get: (request) => (count(), table.get(request)),
+          getMany: (request) => (count(), table.getMany(request)),
+          query: (request) => (count(), table.query(request)),
+          openCursor: (request) => (count(), table.openCursor(request)),
+          count: (request) => (count(), table.count(request)),
+        };
+      },
+    }),
+  };
+  const addon = (db: Dexie) => void db.use(spy);
+  Dexie.addons.push(addon);
+  return { reads, remove: () => void Dexie.addons.splice(Dexie.addons.indexOf(addon), 1) };
+}
+
+const open: BootedWorkspace[] = [];
+afterEach(async () => {
+  for (const workspace of open.splice(0)) await workspace.close();
+});
+
+/** A device copy of an account: two packs with components, a release, built through a live workspace and closed. */
+async function deviceCopy() {
+  const first = await offlineWorkspace();
+  const server = new Y.Doc();
+  seedAccount(server);
+  seedCatalog(server, [component('c1', 'Orders Sync', 'PROCESS', [1, 2]), component('c2', 'Invoice Export')]);
+  deliver(server, first.doc);
+  const orders = await first.addPack({ name: 'Orders', description: 'first', installationType: 'SINGLE' });
+  const billing = await first.addPack({ name: 'Billing', description: 'second', installationType: 'MULTI' });
+  if (!orders.ok || !billing.ok) throw new Error('could not add the packs');
+  await first.addComponents(orders.value, ['c1', 'c2']);
+  const release: Release = {
+    packId: orders.value,
+    number: 1,
+    components: [{ componentId: 'c1', version: 1 }],
+    releaseSchedule: 'IMMEDIATELY',
+    status: 'SUCCESS',
+    releasedBy: 'Ada',
+    releasedAt: '2026-03-01T12:00:00.000Z',
+    requestId: 'r1',
+  };
+  deliver(first.doc, server);
+  writeReleases(server, orders.value, [release]);
+  deliver(server, first.doc);
+  await first.settled();
+  const expected = { view: documentView(first.doc), tables: await tableView(first.db) };
+  await first.close();
+  return { factory: first.factory, orders: orders.value, billing: billing.value, expected };
+}
+
+describe('boot from the tables', () => {
+  test('the list, a pack, its releases and Publications show before the log is replayed; going live replays it to the same state', async () => {
+    const device = await deviceCopy();
+    const spy = countTableReads();
+    let start!: () => void;
+    try {
+      const booted = await openWorkspace(adminSession(), {
+        indexedDB: device.factory,
+        IDBKeyRange,
+        connect: false,
+        startLive: (begin) => (start = begin),
+      });
+      open.push(booted);
+      expect(booted.packs().map((pack) => pack.name)).toEqual(['Billing', 'Orders']);
+      expect(booted.account()?.name).toBe('Acme');
+      // The list's rows give a selected pack its first value at once.
+      expect(booted.pack(device.orders)()).toMatchObject({ name: 'Orders', description: 'first', componentIds: ['c1', 'c2'] });
+      await until(() => booted.releases(device.orders)().length === 1 && booted.catalog().length === 2, 'the releases and the catalog');
+      expect(booted.publications(device.orders)()).toEqual([
+        expect.objectContaining({ componentId: 'c2', currentVersion: undefined, pendingVersion: 1 }),
+        expect.objectContaining({ componentId: 'c1', currentVersion: 1, availableVersion: 2 }),
+      ]);
+      expect(
+        booted
+          .releaseIndex()
+          .get(device.orders)
+          ?.map((release) => release.number),
+      ).toEqual([1]);
+      expect('doc' in booted).toBe(false);
+      expect(spy.reads.get('yUpdates') ?? 0).toBe(0);
+      expect(spy.reads.get('packs')).toBeGreaterThan(0);
+
+      start();
+      const live = await booted.live;
+      expect(live).toBe(booted);
+      expect(spy.reads.get('yUpdates')).toBeGreaterThan(0);
+      expect(documentView(live.doc)).toEqual(device.expected.view);
+      expect(await tableView(live.db)).toEqual(device.expected.tables);
+    } finally {
+      spy.remove();
+    }
+  });
+
+  test('an edit asked for before the workspace is live waits for it, then is applied and stored', async () => {
+    const device = await deviceCopy();
+    let start!: () => void;
+    const booted = await openWorkspace(adminSession(), {
+      indexedDB: device.factory,
+      IDBKeyRange,
+      connect: false,
+      startLive: (begin) => (start = begin),
+    });
+    open.push(booted);
+    let saved: unknown;
+    const saving = booted.savePack(device.billing, { name: 'Billing', description: 'edited while booting' }).then((result) => {
+      saved = result;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(saved).toBeUndefined();
+    start();
+    expect(await saving).toEqual({ ok: true, value: undefined });
+    const live = await booted.live;
+    await live.settled();
+    expect((await live.db.packs.get(device.billing))?.description).toBe('edited while booting');
+  });
+
+  test('closed before it went live: the log is never replayed and waiting actions fail clearly', async () => {
+    const device = await deviceCopy();
+    const spy = countTableReads();
+    try {
+      const booted = await openWorkspace(adminSession(), { indexedDB: device.factory, IDBKeyRange, connect: false, startLive: () => {} });
+      const saving = booted.savePack(device.billing, { name: 'Billing', description: 'never' });
+      await booted.close();
+      await expect(saving).rejects.toThrow('closed before it went live');
+      await expect(booted.live).rejects.toThrow('closed before it went live');
+      expect(spy.reads.get('yUpdates') ?? 0).toBe(0);
+    } finally {
+      spy.remove();
+    }
+  });
+});
