@@ -3,7 +3,7 @@
  * Search Integration Packs filters by name as you type; the listbox is virtualized yet keeps its
  * semantics (the active option stays in the DOM for aria-activedescendant; arrows, Home, End and
  * type-to-jump move it; aria-setsize and aria-posinset count the whole list); each option's badges
- * say its type, its pending release with the date, and "Needs release". axe stays clean.
+ * say its type, its pending release with the date, "Needs release" and an unsaved draft. axe stays clean.
  *
  * These specs get a server of their own (a worker fixture override): 10,000 packs pushed by a stock
  * y-websocket client into the demo account before the first test.
@@ -244,7 +244,7 @@ for (const viewport of [
     await expect(list.getByRole('option').first()).toHaveAttribute('aria-setsize', String(total));
   });
 
-  test(`badges: the type, a pending release with its date, "Needs release" at ${size}`, async ({ page, server }) => {
+  test(`badges: the type, a pending release with its date, "Needs release", an unsaved draft at ${size}`, async ({ page, server }) => {
     test.setTimeout(120_000);
     await openBigList(page, server, viewport);
     // A demo pack with a newer version published since its release.
@@ -279,6 +279,11 @@ for (const viewport of [
     await page.setViewportSize(viewport);
     await backToListOnPhone(page, viewport);
     await expect(packOption(page, name)).toHaveAccessibleDescription(`Single Attachment Pending ${date}`);
+    // A change typed but not saved is a draft on this device: the list says so.
+    await packOption(page, name).click();
+    await page.getByLabel('Description').fill('Typed, not saved');
+    await backToListOnPhone(page, viewport);
+    await expect(packOption(page, name)).toHaveAccessibleDescription(`Single Attachment Pending ${date} Unsaved draft`);
     await screenshot(page, `pack-list-badges-${size}`);
   });
 

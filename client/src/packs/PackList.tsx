@@ -5,11 +5,12 @@
  * details view while someone is only looking.
  *
  * Virtualized (virtua's Virtualizer, ~4 kB gzipped; @tanstack/solid-virtual would cost ~12 kB of a
- * 100 kB budget): only the options on screen are in the DOM, plus the active one wherever it is
- * (aria-activedescendant must point at an element); every option carries its place in the whole list
- * (aria-posinset of aria-setsize). Each option shows badges — its type, its
- * pending release and date, "Needs release" — derived per rendered option from the shared rules
- * (packReleaseState) and indexes built once, so the list costs the same for 10 packs or 10,000.
+ * 100 kB budget): above a few hundred options only those on screen are in the DOM, plus the active
+ * one wherever it is (aria-activedescendant must point at an element); every option carries its
+ * place in the whole list (aria-posinset of aria-setsize). Each option shows badges — its type, its
+ * pending release and date, "Needs release", an unsaved draft on this device — derived per rendered
+ * option from the shared rules (packReleaseState) and indexes built once, so the list costs the same
+ * for 10 packs or 10,000.
  */
 import { createEffect, createMemo, createSelector, createSignal, createUniqueId, on, Show, type Accessor, type JSX } from 'solid-js';
 import { Virtualizer, type VirtualizerHandle } from 'virtua/solid';
@@ -26,6 +27,11 @@ export interface PackListProps {
 
 /** Before an option is measured: a name line and a badge line. */
 const ESTIMATED_OPTION_PX = 56;
+/**
+ * Up to this many options are all kept in the DOM: virtualizing gains nothing there, and the
+ * browser's find-in-page then finds every pack. Above it only those on screen (and the active one) are.
+ */
+const RENDER_ALL_UP_TO = 250;
 const matchCount = new Intl.PluralRules('en-US');
 
 export function PackList(props: PackListProps) {
@@ -143,6 +149,8 @@ function PackListbox(props: PackListboxProps) {
   const isActive = createSelector(() => active()?.id);
   const isSelected = createSelector(() => props.selectedId);
 
+  const allIndexes = createMemo(() => (shown().length <= RENDER_ALL_UP_TO ? shown().map((_, index) => index) : undefined));
+  const mounted = () => allIndexes() ?? (activeIndex() >= 0 ? [activeIndex()] : undefined);
   let scroller: VirtualizerHandle | undefined;
   const scrollTo = (index: number) => scroller?.scrollToIndex(index, { align: 'nearest' });
   // A pack selected from elsewhere (the URL, Save of a new pack) is brought into view.
@@ -244,7 +252,7 @@ function PackListbox(props: PackListboxProps) {
         as={Listbox}
         item={Option}
         itemSize={ESTIMATED_OPTION_PX}
-        keepMounted={activeIndex() >= 0 ? [activeIndex()] : undefined}
+        keepMounted={mounted()}
       >
         {() => undefined}
       </Virtualizer>

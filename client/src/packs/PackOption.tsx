@@ -1,7 +1,8 @@
 /**
- * One option of the Integration Packs list, measured and placed by the virtualizer. Named by the pack's name
- * alone; its badges (type, pending release with its date, "Needs release") and who is viewing it are
- * its description. The release badges are derived here, for the rendered options only.
+ * One option of the Integration Packs list, measured and placed by the virtualizer. Named by the
+ * pack's name alone; its badges (type, pending release with its date, "Needs release", an unsaved
+ * draft on this device) and who is viewing it are its description. The release badges are derived
+ * here, for the rendered options only.
  */
 import { createMemo, For, type JSX, Show } from 'solid-js';
 import type { PackListItem, Peer, Workspace } from '../../core/api.ts';
@@ -35,6 +36,7 @@ export function PackOption(props: PackOptionProps) {
     packReleaseState(props.pack.componentIds, props.workspace.releaseIndex().get(props.pack.id) ?? [], props.catalog),
   );
   const timeZone = () => publisherTimeZone(props.workspace.account());
+  const hasDraft = () => props.workspace.draftIds().has(props.pack.id);
   const typeWord = () => TYPE_WORD[props.pack.installationType];
   // One id per badge: the description then reads them apart ("Single Attachment Needs release").
   const describedBy = () =>
@@ -42,6 +44,7 @@ export function PackOption(props: PackOptionProps) {
       `${props.id}-type`,
       ...(releaseState().pending?.releaseOnDate ? [`${props.id}-pending`] : []),
       ...(releaseState().needsRelease ? [`${props.id}-release`] : []),
+      ...(hasDraft() ? [`${props.id}-draft`] : []),
       ...(props.viewers.length > 0 ? [`${props.id}-viewers`] : []),
     ].join(' ');
 
@@ -69,7 +72,7 @@ export function PackOption(props: PackOptionProps) {
             </span>
           </Show>
         </span>
-        {/* Hidden from the option's content, so the pack's name alone names it (and the name is its visible label); read as its description. */}
+        {/* Hidden from the option's content, so the pack's name alone names it (its visible label); read as its description. */}
         <span class="pack-badges" aria-hidden="true">
           <span class="badge badge-type" id={`${props.id}-type`}>
             {typeWord()}
@@ -85,6 +88,11 @@ export function PackOption(props: PackOptionProps) {
           <Show when={releaseState().needsRelease}>
             <span class="badge badge-release" id={`${props.id}-release`}>
               Needs release
+            </span>
+          </Show>
+          <Show when={hasDraft()}>
+            <span class="badge badge-draft" id={`${props.id}-draft`}>
+              Unsaved draft
             </span>
           </Show>
         </span>
