@@ -172,7 +172,7 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
       compactBytes: 0,
     };
     const small = storage[OTHER];
-    if (seconds >= 2)
+    if (seconds > 0.5)
       holdsBack.push(
         `${instances} instances in ${seconds.toFixed(2)} s (${((instances / seconds) | 0).toLocaleString('en-US')}/s) over a ${(sizes.snapshotBytes / 2 ** 20).toFixed(1)} MiB document. ` +
           `The chunks run one after the other and each waits for its commit: ${big.appendCount} commits of ${(big.appendBytes / big.appendCount / 1024).toFixed(0)} KiB ` +
@@ -203,7 +203,7 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
           figure: `one release date, ${instances.toLocaleString('en-US')} installations`,
           unit: 's',
           value: seconds,
-          goal: { compare: 'value', op: '<', target: 2 },
+          goal: { compare: 'value', op: '<=', target: 0.5 },
         },
         {
           case: 'auto-apply',

@@ -23,7 +23,16 @@ import { buildClient } from '../support/build.ts';
 import { buildCatalog, buildPacks } from '../support/catalog.ts';
 import { median, type CaseResult } from '../support/figures.ts';
 import { removeDir } from '../support/processes.ts';
-import { countRowsScript, LIST_PAINTED, pageMarksScript, READ_LIST_MARKS, type ListMarks } from './page-marks.ts';
+import {
+  countRowsScript,
+  LIST_PAINTED,
+  optionCentre,
+  pageMarksScript,
+  READ_LIST_MARKS,
+  WATCH_SELECTION,
+  WORKSPACE_LIVE,
+  type ListMarks,
+} from './page-marks.ts';
 import { profileReload, type ProfileSummary } from './profile.ts';
 
 const ACCOUNT = 'bench';
@@ -65,6 +74,23 @@ const launch = (profileDir: string) =>
 async function listOnScreen(page: Page, timeoutMs = 30_000): Promise<ListMarks> {
   await page.waitForFunction(LIST_PAINTED, null, { timeout: timeoutMs, polling: 50 });
   return (await page.evaluate(READ_LIST_MARKS)) as ListMarks;
+}
+
+interface Selection {
+  /** From the click's input event to the frame after the details show that pack and its Publications. */
+  ms: number;
+  name: string;
+}
+
+/**
+ * A real click (mouse events through the browser, at a place read beforehand) on the n-th rendered
+ * option: the time counts from the input event, so a page busy when the click comes is charged.
+ */
+async function selectOption(page: Page, index: number): Promise<Selection> {
+  const centre = (await page.evaluate(optionCentre(index))) as { x: number; y: number };
+  const watching = page.evaluate(WATCH_SELECTION) as Promise<Selection>;
+  await page.mouse.click(centre.x, centre.y);
+  return watching;
 }
 
 export async function coldStartCase(): Promise<CaseResult> {
@@ -124,6 +150,21 @@ export async function coldStartCase(): Promise<CaseResult> {
       await page.reload({ waitUntil: 'commit' });
       offline.push(await listOnScreen(page));
     }
+    // Select a pack as soon as the list is on screen (the live half is replaying the log then), and
+    // again once it is live: each on a fresh reload, online.
+    await context.setOffline(false);
+    const selectAtOnce: (Selection & { listPaintedMs: number; liveMs: number | null })[] = [];
+    const selectWhenLive: Selection[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await page.reload({ waitUntil: 'commit' });
+      await page.waitForFunction(LIST_PAINTED, null, { timeout: 30_000, polling: 16 });
+      const selected = await selectOption(page, 3 + run);
+      await page.waitForFunction(WORKSPACE_LIVE, null, { timeout: 60_000, polling: 50 });
+      const marks = (await page.evaluate(READ_LIST_MARKS)) as ListMarks;
+      selectAtOnce.push({ ...selected, listPaintedMs: marks.paintedMs, liveMs: marks.liveMs });
+      selectWhenLive.push(await selectOption(page, 6 + run));
+    }
+    await context.setOffline(true);
     let profile: ProfileSummary | undefined;
     try {
       profile = await profileReload(context, page, buildDir, () => listOnScreen(page));
@@ -133,6 +174,9 @@ export async function coldStartCase(): Promise<CaseResult> {
     await context.setOffline(false);
 
     const painted = (marks: ListMarks[]) => median(marks.map((m) => m.paintedMs));
+    const selectMs = median(selectAtOnce.map((s) => s.ms));
+    const selectLiveMs = median(selectWhenLive.map((s) => s.ms));
+    const liveAfterListMs = median(selectAtOnce.map((s) => (s.liveMs ?? Number.NaN) - s.listPaintedMs));
     const cold = painted(coldStarts);
     const offlineMs = painted(offline);
     const holdsBack: string[] = [];
@@ -148,11 +192,15 @@ export async function coldStartCase(): Promise<CaseResult> {
             .map((t) => `${short(t.name)} ${t.ms.toFixed(0)} ms`)
             .join(', ')} ("(program)" is the renderer's own work: style, layout, paint).`
         : '';
-    if (cold >= 1000)
+    if (selectMs > 100)
+      holdsBack.push(
+        `selecting a pack as soon as the list shows: ${selectMs.toFixed(0)} ms (once the workspace is live: ${selectLiveMs.toFixed(0)} ms). The live half (Yjs log replay, then the sync) finishes ${liveAfterListMs.toFixed(0)} ms after the list is on screen; a click during it waits for it.`,
+      );
+    if (cold > 800)
       holdsBack.push(
         `cold start ${cold.toFixed(0)} ms (shell answered at ${median(coldStarts.map((m) => m.responseEndMs)).toFixed(0)} ms, DOMContentLoaded ${median(coldStarts.map((m) => m.domContentLoadedMs)).toFixed(0)} ms, list in the DOM at ${median(coldStarts.map((m) => m.inDomMs)).toFixed(0)} ms).${where}`,
       );
-    if (offlineMs >= 500)
+    if (offlineMs > 300)
       holdsBack.push(
         `offline reload ${offlineMs.toFixed(0)} ms (DOMContentLoaded ${median(offline.map((m) => m.domContentLoadedMs)).toFixed(0)} ms, list in the DOM at ${median(offline.map((m) => m.inDomMs)).toFixed(0)} ms).${where}`,
       );
@@ -163,7 +211,7 @@ export async function coldStartCase(): Promise<CaseResult> {
           figure: `cold start, ${PACKS.toLocaleString('en-US')} packs in IndexedDB: list on screen`,
           unit: 'ms',
           value: cold,
-          goal: { compare: 'value', op: '<', target: 1000 },
+          goal: { compare: 'value', op: '<=', target: 800 },
         },
         { case: 'cold-start', figure: 'reload (online): list on screen', unit: 'ms', value: painted(reloads) },
         {
@@ -171,8 +219,17 @@ export async function coldStartCase(): Promise<CaseResult> {
           figure: 'offline reload: list on screen',
           unit: 'ms',
           value: offlineMs,
-          goal: { compare: 'value', op: '<', target: 500 },
+          goal: { compare: 'value', op: '<=', target: 300 },
         },
+        {
+          case: 'cold-start',
+          figure: 'selecting a pack shows its details (clicked as soon as the list shows)',
+          unit: 'ms',
+          value: selectMs,
+          goal: { compare: 'value', op: '<=', target: 100 },
+        },
+        { case: 'cold-start', figure: 'selecting a pack shows its details (once live)', unit: 'ms', value: selectLiveMs },
+        { case: 'cold-start', figure: 'live (log replayed, syncing) after the list is on screen', unit: 'ms', value: liveAfterListMs },
       ],
       holdsBack,
       details: {
@@ -184,6 +241,8 @@ export async function coldStartCase(): Promise<CaseResult> {
         coldStarts,
         reloads,
         offlineReloads: offline,
+        selectAtOnce,
+        selectWhenLive,
         offlineReloadProfile: profile,
         chromium: CHROMIUM,
         measuredFrom: 'navigation start (performance.timeOrigin) to the frame after the list first holds its options',

@@ -34,6 +34,9 @@ export interface ListMarks {
   inDomMs: number;
   paintedMs: number;
   appMarkMs: number | null;
+  /** The app's marks: the live half (Yjs log replay, sync) began and finished. */
+  liveBeginsMs: number | null;
+  liveMs: number | null;
   options: number;
   responseEndMs: number;
   domContentLoadedMs: number;
@@ -44,12 +47,16 @@ export const READ_LIST_MARKS = `(() => {
   const inDom = performance.getEntriesByName('bench:packs-list-in-dom')[0];
   const painted = performance.getEntriesByName('bench:packs-list-painted')[0];
   const app = performance.getEntriesByName('packs-list-rendered')[0];
+  const liveBegins = performance.getEntriesByName('workspace-live-begins')[0];
+  const live = performance.getEntriesByName('workspace-live')[0];
   const navigation = performance.getEntriesByType('navigation')[0];
   const memory = performance.memory;
   return {
     inDomMs: inDom.startTime,
     paintedMs: painted.startTime,
     appMarkMs: app ? app.startTime : null,
+    liveBeginsMs: liveBegins ? liveBegins.startTime : null,
+    liveMs: live ? live.startTime : null,
     options: inDom.detail.count,
     responseEndMs: navigation ? navigation.responseEnd : NaN,
     domContentLoadedMs: navigation ? navigation.domContentLoadedEventEnd : NaN,
@@ -76,3 +83,37 @@ export function countRowsScript(databaseName: string, stores: readonly string[])
   };
 })`;
 }
+
+/** Whether the app marked its live half done (the Yjs log replayed). */
+export const WORKSPACE_LIVE = `performance.getEntriesByName('workspace-live').length > 0`;
+
+/**
+ * Installed before a real click on an option: from the click's input event (its timeStamp, so time
+ * the page was busy before it could handle the click counts) until the frame after the details
+ * show that pack's name and its Publications rows. Resolves to { ms, name }.
+ */
+export const WATCH_SELECTION = `new Promise((resolve) => {
+  const list = document.querySelector('[role="listbox"][aria-label="Integration Packs"]');
+  list.addEventListener('click', (event) => {
+    const option = event.target.closest('[role="option"]');
+    const name = option.querySelector('.pack-option-name').textContent.trim();
+    const began = event.timeStamp;
+    const shown = () => {
+      const heading = document.querySelector('.details-title');
+      const rows = document.querySelectorAll('table[aria-label="Publications"] tbody th[scope="row"]');
+      return heading && heading.textContent.trim() === name && rows.length > 0;
+    };
+    const check = () => {
+      if (!shown()) return requestAnimationFrame(check);
+      requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - began, name }), 0));
+    };
+    check();
+  }, { capture: true, once: true });
+})`;
+
+/** Where the n-th rendered option is on screen (its centre), read while the list is on screen. */
+export const optionCentre = (index: number) => `(() => {
+  const option = document.querySelectorAll('[role="listbox"][aria-label="Integration Packs"] [role="option"]')[${index}];
+  const box = option.getBoundingClientRect();
+  return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+})()`;

@@ -115,6 +115,7 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
   const begun = new Promise<void>((resolve) => (begin = resolve));
   const live: Promise<LiveWorkspace> = begun.then(async () => {
     if (closed) throw new Error('The workspace was closed before it went live.');
+    globalThis.performance?.mark?.('workspace-live-begins');
     const { startLive } = await import('./live.ts');
     const parts = await startLive({
       session,
@@ -137,6 +138,8 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     });
     current = parts;
     for (const [, bump] of stackVersions.values()) bump((n) => n + 1);
+    // When the document is replayed and syncing (bench/cold-start reads it).
+    globalThis.performance?.mark?.('workspace-live');
     if (online) parts.connection.connect();
     return parts;
   });
