@@ -2,8 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run without vite-plugin-solid: it adds the `browser` resolve condition, under which `ws`
 // loads its browser stub. The UI is tested in Chromium by Playwright (test/browser).
+/** The server tests that build on startTestServer (the others pass their own store or spawn processes). */
+const CLUSTER_TARGET_FILES = ['sync', 'rules', 'hostile', 'http', 'lifecycle', 'commands'].map((name) => `test/server/${name}.test.ts`);
+
 export default defineConfig({
   test: {
+    // One PostgreSQL server per run (test/support/postgres-global-setup.ts); each file makes its own database.
+    globalSetup: ['test/support/postgres-global-setup.ts'],
     projects: [
       {
         test: {
@@ -13,6 +18,17 @@ export default defineConfig({
           exclude: ['**/node_modules/**', 'test/browser/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // The cross-module server tests again, against three instances on PostgreSQL (test/support/cluster-target.ts).
+        test: {
+          name: 'cluster',
+          environment: 'node',
+          include: CLUSTER_TARGET_FILES,
+          env: { IPACK_TEST_TARGET: 'cluster' },
+          testTimeout: 30_000,
+          hookTimeout: 150_000,
         },
       },
     ],

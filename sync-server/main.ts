@@ -2,16 +2,18 @@
  * `npm start` runs this (in scripts/start.mjs's own process): reads PORT (8080), HOST (127.0.0.1)
  * and DATA_DIR (./data), seeds the demo on first start, and prints exactly one line
  * `listening on http://<host>:<port>` that scripts and tests wait for. SIGTERM or SIGINT — also one
- * that arrives while it is still starting — stores what is pending, closes and exits 0.
+ * that arrives while it is still starting — stores what is pending, closes and exits 0. With
+ * DATABASE_URL=postgres://… it is one of several instances on that database (INSTANCE_URL: where
+ * the others reach it; LEASE_TTL_MS: how soon a dead instance's accounts are taken over).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeListenError } from './listen-error.ts';
 import { createPinoLogger, logLevelFrom } from './log.ts';
 import { seedDemo, storeIsEmpty } from './seed.ts';
-import { createSyncServer, databaseFile, type SyncServer } from './server.ts';
-import { openSqliteStore } from './storage/sqlite.ts';
+import { createSyncServer, type SyncServer } from './server.ts';
+import { describeStore, isPostgresUrl, openStore, storeChoiceFromEnv } from './storage/open-store.ts';
 import type { Store } from './storage/types.ts';
 
 /** A stop that takes longer than this (a store that does not answer) ends the process anyway. */
@@ -36,6 +38,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const staticDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
   const tokensFile = join(dataDir, 'demo-tokens.json');
   const log = createPinoLogger({ level: startupCheck(() => logLevelFrom(env)) });
+  const choice = storeChoiceFromEnv(env, dataDir);
+  const shared = isPostgresUrl(choice.databaseUrl);
+  const leaseTtlMs = env.LEASE_TTL_MS ? Number(env.LEASE_TTL_MS) : undefined;
+  if (leaseTtlMs !== undefined && !(Number.isInteger(leaseTtlMs) && leaseTtlMs >= 100))
+    throw new StartupError(`LEASE_TTL_MS must be a whole number of milliseconds (at least 100), not "${env.LEASE_TTL_MS}".`);
+  if (env.INSTANCE_URL && !/^http:\/\/[^/]+\/?$/.test(env.INSTANCE_URL))
+    throw new StartupError(`INSTANCE_URL must be http://host:port (how the other instances reach this one), not "${env.INSTANCE_URL}".`);
 
   let store: Store | undefined;
   let server: SyncServer | undefined;
@@ -43,20 +52,23 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 
   async function startUp(): Promise<void> {
     try {
-      store = openSqliteStore(databaseFile(dataDir), {
-        durability: env.DURABILITY === 'normal' ? 'normal' : 'full',
-        writer: env.SQLITE_WRITER === 'worker' ? 'worker' : 'inline',
-      });
+      store = await openStore(choice);
     } catch (error) {
+      const hint = shared ? 'check DATABASE_URL' : 'set DATA_DIR to a writable directory';
       throw new StartupError(
-        `Cannot open the database ${databaseFile(dataDir)} (set DATA_DIR to a writable directory): ${error instanceof Error ? error.message : String(error)}`,
+        `Cannot open the database ${describeStore(choice)} (${hint}): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    const opened = store;
     let seeded: Awaited<ReturnType<typeof seedDemo>> | undefined;
-    if (await storeIsEmpty(store)) {
-      seeded = await seedDemo(store, { now: new Date() });
+    // Several instances may start at once on an empty database: one seeds, the others find it seeded.
+    const seedOnce = async () => {
+      if (!(await storeIsEmpty(opened))) return;
+      seeded = await seedDemo(opened, { now: new Date() });
+      mkdirSync(dataDir, { recursive: true });
       writeFileSync(tokensFile, JSON.stringify(seeded, null, 2) + '\n', { mode: 0o600 });
-    }
+    };
+    await (opened.exclusive ? opened.exclusive(seedOnce) : seedOnce());
     if (stopping) return;
     try {
       server = await createSyncServer({
@@ -68,6 +80,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         log,
         metrics: { process: true },
         metricsToken: env.METRICS_TOKEN || undefined,
+        ...(shared && {
+          cluster: {
+            ...(env.INSTANCE_URL && { url: env.INSTANCE_URL.replace(/\/$/, '') }),
+            ...(leaseTtlMs !== undefined && { leaseTtlMs }),
+          },
+        }),
       });
     } catch (error) {
       const explained = describeListenError(error, { host, port });

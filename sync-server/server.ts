@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { CloseCode } from '../shared/protocol.ts';
 import { executeCommand as realExecuteCommand } from './commands/execute.ts';
 import { defaultLimits, defaultRoomOptions, systemClock, type Clock, type Limits, type RoomOptions } from './config.ts';
@@ -20,7 +19,8 @@ import { healthRoutes } from './ops/health.ts';
 import { createMetrics, instrumentStore, type MetricsOptions, type ServerMetrics } from './ops/metrics.ts';
 import { createRequestLog } from './ops/request-log.ts';
 import { watchSchedule } from './ops/schedule-watch.ts';
-import { openSqliteStore } from './storage/sqlite.ts';
+import { createClusterNode, NotOwnerError, type ClusterConfig, type ClusterNode } from './cluster/node.ts';
+import { databaseFile, openStore } from './storage/open-store.ts';
 import type { Store } from './storage/types.ts';
 import type { CommandExecutor } from './commands/path.ts';
 import { Rooms } from './sync/rooms.ts';
@@ -60,6 +60,11 @@ export interface SyncServerConfig {
   metrics?: MetricsOptions;
   /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /**
+   * One of several instances on a shared store (PostgreSQL): serve the accounts whose lease this
+   * instance holds, relay the others to their owners (sync-server/cluster/).
+   */
+  cluster?: ClusterConfig;
 }
 
 export interface SyncServer {
@@ -72,11 +77,13 @@ export interface SyncServer {
   scheduler: Scheduler;
   /** What /metrics reports (its registry and the counters the rooms bump). */
   metrics: ServerMetrics;
+  /** Several instances: this one's leases and relaying. */
+  cluster: ClusterNode | undefined;
   /** Stores everything pending, closes sockets with 1012, closes the store. */
   close(): Promise<void>;
 }
 
-export const databaseFile = (dataDir: string) => join(dataDir, 'sync.db');
+export { databaseFile };
 
 export async function createSyncServer(config: SyncServerConfig): Promise<SyncServer> {
   const host = config.host ?? '127.0.0.1';
@@ -93,11 +100,21 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     config.metrics,
   );
   const store = instrumentStore(
-    config.store ?? openSqliteStore(databaseFile(config.dataDir), { durability: config.durability ?? 'full' }),
+    config.store ?? (await openStore({ dataDir: config.dataDir, durability: config.durability ?? 'full' })),
     metrics,
   );
   let stopping = false;
-  const rooms = new Rooms({
+  let listeningUrl = '';
+  const cluster = config.cluster
+    ? createClusterNode({
+        store,
+        url: () => config.cluster?.url ?? listeningUrl,
+        config: config.cluster,
+        log,
+        evict: (id) => rooms.evict(id),
+      })
+    : undefined;
+  const rooms: Rooms = new Rooms({
     store,
     limits,
     options: { ...defaultRoomOptions, ...config.rooms },
@@ -105,8 +122,13 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     log,
     executeCommand: config.executeCommand ?? realExecuteCommand,
     metrics,
+    ...(cluster && {
+      storeFor: cluster.storeFor,
+      onRoomGone: (id: string) =>
+        void cluster.ownership.release(id).catch((error: unknown) => log.warn(`Releasing account ${id} failed: ${String(error)}`)),
+    }),
   });
-  const sync = createSyncEndpoint({ rooms, accounts: store.accounts, limits, log });
+  const sync = createSyncEndpoint({ rooms, accounts: store.accounts, limits, log, ...(cluster && { relay: cluster.routeUpgrade }) });
   const serveStatic = createStaticHandler(config.staticDir);
   const requestLog = createRequestLog(log);
   // Routes live under /api, but one outside it (a /healthz) is answered too when a route matches it.
@@ -128,7 +150,14 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
             .writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
             .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The request target is not a URL.' } }));
         requestLog.begin(req, res, url.pathname);
-        if (routed(req.method ?? 'GET', url.pathname)) return api(req, res);
+        if (routed(req.method ?? 'GET', url.pathname)) {
+          if (!cluster) return api(req, res);
+          // Several instances: a request about an account another instance serves is answered there.
+          return void cluster.routeHttp(req, res, url).then(
+            (relayed) => (relayed ? undefined : api(req, res)),
+            () => api(req, res),
+          );
+        }
         serveStatic(req, res, url.pathname)
           .then((served) => {
             if (served) return;
@@ -159,13 +188,26 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
       resolve();
     });
   });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  listeningUrl = `http://${shownHost}:${port}`;
+  cluster?.start();
   const scheduler = createScheduler({
     ...(config.scheduler || {}),
     timer: schedule.timer,
     clock,
     rooms,
-    listAccountIds: async () => (await store.accounts.listAccounts()).map((account) => account.id),
-    onError: (error, accountId) => log.error(`auto-apply for account ${accountId} failed: ${String(error)}`),
+    listAccountIds: async () => {
+      const ids = (await store.accounts.listAccounts()).map((account) => account.id);
+      if (!cluster) return ids;
+      // The owner runs an account's releases; accounts nobody serves are taken by whoever passes first.
+      const mine = await Promise.all(ids.map((id) => cluster.mayServe(id)));
+      return ids.filter((_, index) => mine[index]);
+    },
+    onError: (error, accountId) => {
+      if (error instanceof NotOwnerError) log.info(`auto-apply for account ${accountId}: ${error.message}`);
+      else log.error(`auto-apply for account ${accountId} failed: ${String(error)}`);
+    },
   });
   if (config.scheduler !== false) {
     schedule.started();
@@ -173,8 +215,6 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
   }
   const heartbeat = setInterval(() => sync.heartbeat(), config.heartbeatMs ?? 30_000);
   heartbeat.unref();
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
   return {
@@ -184,6 +224,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     store,
     scheduler,
     metrics,
+    cluster,
     close: () =>
       (closing ??= (async () => {
         stopping = true;
@@ -196,6 +237,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
         server.closeAllConnections();
         await stopped;
         await app.close();
+        await cluster?.stop();
         await store.close();
       })()),
   };

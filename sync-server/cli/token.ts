@@ -7,8 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { mintToken } from '../auth.ts';
-import { databaseFile } from '../server.ts';
-import { openSqliteStore } from '../storage/sqlite.ts';
+import { describeStore, openStore, storeChoiceFromEnv } from '../storage/open-store.ts';
 import type { Role } from '../storage/types.ts';
 
 const USAGE =
@@ -37,13 +36,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? (env.DATA_DIR || './data'));
-  const store = openSqliteStore(databaseFile(dataDir));
+  const choice = storeChoiceFromEnv(env, dataDir);
+  const store = await openStore(choice);
   try {
     const account = await store.accounts.getAccount(values.account);
     if (!account) {
       if (!values.create) {
         const known = (await store.accounts.listAccounts()).map((a) => a.id).join(', ') || 'none';
-        console.error(`No account "${values.account}" in ${dataDir} (known: ${known}). Add --create to create it.`);
+        console.error(`No account "${values.account}" in ${describeStore(choice)} (known: ${known}). Add --create to create it.`);
         return 1;
       }
       await store.accounts.putAccount({

@@ -106,8 +106,8 @@ export function instrumentStore(store: Store, metrics: ServerMetrics): Store {
         throw error;
       }
     },
-    compact: async (doc, snapshot, throughSeq) => {
-      await inner.compact(doc, snapshot, throughSeq);
+    compact: async (doc, snapshot, throughSeq, options) => {
+      await inner.compact(doc, snapshot, throughSeq, options);
       const sizes = await inner.sizes(doc);
       metrics.accountBytes.set({ account: doc }, sizes.snapshotBytes + sizes.logBytes);
     },

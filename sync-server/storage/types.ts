@@ -64,6 +64,12 @@ export interface AppendOptions {
   commandResults?: readonly CommandResultRecord[];
   /** Stored in the same transaction as the updates written under them; the first binding of an id wins. */
   clientIdBindings?: readonly ClientIdBinding[];
+  /** Several instances: the writer's lease fence; the write fails (FencedError) unless it is still current. */
+  fence?: number;
+}
+
+export interface CompactOptions {
+  fence?: number;
 }
 
 /** Yjs bytes per document name (the publisher account id). */
@@ -72,7 +78,7 @@ export interface DocStore {
   /** Appends in one transaction; resolves with the new `lastSeq` once durable. */
   append(docName: string, updates: readonly Uint8Array[], options?: AppendOptions): Promise<number>;
   /** Replaces the snapshot and drops the updates with seq ≤ throughSeq, in one transaction. */
-  compact(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  compact(docName: string, snapshot: Uint8Array, throughSeq: number, options?: CompactOptions): Promise<void>;
   sizes(docName: string): Promise<DocSizes>;
 }
 
@@ -99,9 +105,48 @@ export interface RecordStore {
   clientIdBindings(accountId: string): Promise<ClientIdBinding[]>;
 }
 
+/** The holder of an account's lease (several instances: the one instance that serves the account). */
+export interface Lease {
+  accountId: string;
+  ownerId: string;
+  /** Where the other instances reach the owner (its INSTANCE_URL). */
+  ownerUrl: string;
+  fence: number;
+  expiresAt: Date;
+}
+
+export type AcquireResult = { acquired: true; fence: number } | { acquired: false; holder: Lease };
+
+/**
+ * Leases with fencing tokens, timed by the store's own clock (no skew between instances). The fence
+ * grows by one whenever the lease changes hands or is taken again after it lapsed.
+ */
+export interface LeaseStore {
+  /** Takes the lease when it is free, lapsed or already this owner's; otherwise names the live holder. */
+  acquire(accountId: string, owner: { id: string; url: string }, ttlMs: number): Promise<AcquireResult>;
+  /** Extends this owner's leases on `accountIds`; resolves with those it still holds. */
+  renew(ownerId: string, accountIds: readonly string[], ttlMs: number): Promise<string[]>;
+  /** Lets the lease lapse now (it keeps its fence), if this owner still holds it with `fence`. */
+  release(accountId: string, ownerId: string, fence: number): Promise<void>;
+  /** The live holder, if any. */
+  holder(accountId: string): Promise<Lease | undefined>;
+}
+
+/** A write refused because the writer's lease fence is no longer current (another instance took over). */
+export class FencedError extends Error {
+  constructor(accountId: string) {
+    super(`Account ${accountId} is now served by another instance (lease fence out of date); nothing was written.`);
+    this.name = 'FencedError';
+  }
+}
+
 export interface Store {
   readonly docs: DocStore;
   readonly accounts: AccountStore;
   readonly records: RecordStore;
+  /** Several instances share this store (PostgreSQL); absent for one-process stores. */
+  readonly leases?: LeaseStore;
+  /** Runs fn while no other instance runs one (start-up seeding); one-process stores just run it. */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

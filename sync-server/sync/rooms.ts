@@ -9,11 +9,18 @@ import { Connection, type SyncSocket } from './connection.ts';
 import type { RoomDeps } from './room-deps.ts';
 import { Room, type ServerOrigin } from './room.ts';
 
-export type RoomsDeps = Omit<RoomDeps, 'onIdle' | 'onClosed'>;
+export type RoomsDeps = Omit<RoomDeps, 'onIdle' | 'onClosed'> & {
+  /** Several instances: the store a room of this account uses (lease taken on load, fenced writes). */
+  storeFor?(accountId: string): RoomDeps['store'];
+  /** The account has no room here any more (several instances: its lease is let go). */
+  onRoomGone?(accountId: string): void;
+};
 
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
   private readonly unloading = new Set<Promise<void>>();
+  /** Rooms still storing their last changes, by account: a new room of the account loads after. */
+  private readonly closing = new Map<string, Promise<void>>();
   private closed = false;
   /** Called after a room was unloaded (tests await it instead of sleeping). */
   onUnloaded: ((accountId: string) => void) | undefined;
@@ -27,9 +34,11 @@ export class Rooms {
     if (!room) {
       room = new Room(accountId, {
         ...this.deps,
+        store: loadAfter(this.closing.get(accountId), this.deps.storeFor?.(accountId) ?? this.deps.store),
         onIdle: (idle) => this.unload(idle),
         onClosed: (gone) => {
           if (this.rooms.get(gone.name) === gone) this.rooms.delete(gone.name);
+          this.gone(gone.name);
         },
       });
       this.rooms.set(accountId, room);
@@ -87,15 +96,38 @@ export class Rooms {
     this.rooms.get(accountId)?.disconnect(connection);
   }
 
+  /** Several instances: another instance took the account over; close its room here without writing. */
+  evict(accountId: string): void {
+    const room = this.rooms.get(accountId);
+    if (!room) return;
+    this.rooms.delete(accountId);
+    const done = room.close(1012, 'The account moved to another server; reconnect.').catch(() => undefined);
+    this.closing.set(accountId, done);
+    void done.finally(() => {
+      if (this.closing.get(accountId) === done) this.closing.delete(accountId);
+    });
+  }
+
+  private gone(accountId: string): void {
+    if (!this.closed && !this.rooms.has(accountId)) this.deps.onRoomGone?.(accountId);
+  }
+
   private unload(room: Room): void {
     if (this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
     const done = room.close(1000, 'Unloaded', { compact: true }).then(
-      () => this.onUnloaded?.(room.name),
+      () => {
+        this.gone(room.name);
+        this.onUnloaded?.(room.name);
+      },
       (error: unknown) => this.deps.log.warn(`Unloading account ${room.name} failed: ${String(error)}`),
     );
     this.unloading.add(done);
-    void done.finally(() => this.unloading.delete(done));
+    this.closing.set(room.name, done);
+    void done.finally(() => {
+      this.unloading.delete(done);
+      if (this.closing.get(room.name) === done) this.closing.delete(room.name);
+    });
   }
 
   /** Stores everything pending, closes every connection with `code` (1012 on restart). */
@@ -106,4 +138,23 @@ export class Rooms {
     await Promise.all(rooms.map((room) => room.close(code, reason)));
     await Promise.all([...this.unloading]);
   }
+}
+
+/**
+ * The store as a new room sees it: its first load waits for the account's previous room to finish
+ * storing (with an asynchronous store, the load could otherwise miss those changes and the two
+ * rooms' appends would race for the same sequence numbers).
+ */
+function loadAfter(previous: Promise<void> | undefined, store: RoomDeps['store']): RoomDeps['store'] {
+  if (!previous) return store;
+  return {
+    ...store,
+    docs: {
+      ...store.docs,
+      load: async (name) => {
+        await previous;
+        return store.docs.load(name);
+      },
+    },
+  };
 }

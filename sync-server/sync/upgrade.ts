@@ -44,7 +44,16 @@ export interface SyncEndpoint {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore; limits: Limits; log: Logger }): SyncEndpoint {
+export interface SyncEndpointDeps {
+  rooms: Rooms;
+  accounts: AccountStore;
+  limits: Limits;
+  log: Logger;
+  /** Several instances: passes an authenticated upgrade on to the account's owner; true when it did. */
+  relay?(accountId: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean>;
+}
+
+export function createSyncEndpoint(deps: SyncEndpointDeps): SyncEndpoint {
   const { rooms, accounts, limits, log } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
@@ -77,6 +86,8 @@ export function createSyncEndpoint(deps: { rooms: Rooms; accounts: AccountStore;
       return refuse(socket, decision.status, decision.code, message);
     }
     const { session: who } = decision;
+    // Several instances: another instance serving the account takes the connection (and counts its slots).
+    if (deps.relay && (await deps.relay(accountId, req, socket, head))) return;
     if (socket.destroyed) return;
     const slot = slots.take(who);
     if (!slot.ok) return refuse(socket, 503, 'TOO_MANY_CONNECTIONS', slot.message);

@@ -27,6 +27,7 @@ import { createSyncServer, type SyncServer, type SyncServerConfig } from '../../
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
 import { databaseFile } from '../../sync-server/server.ts';
 import type { Role, Store } from '../../sync-server/storage/types.ts';
+import { clusterTargetOn, startClusterTestServer } from '../support/cluster-target.ts';
 
 export const tempDir = (prefix = 'ip-server-') => mkdtempSync(join(tmpdir(), prefix));
 
@@ -59,11 +60,18 @@ export interface TestServer {
   tokens: TestTokens;
   dataDir: string;
   wsUrl: string;
+  /** Opens the server's data again (after server.close(), to restart on it). */
+  reopenStore(): Promise<Store>;
   close(): Promise<void>;
 }
 
-/** An in-process server on port 0 over SQLite in a temp dir, seeded with `seedBare`. */
+/**
+ * An in-process server on port 0 over SQLite in a temp dir, seeded with `seedBare`. Under the
+ * `cluster` test project: one instance of three on PostgreSQL, clients spread over all three
+ * (test/support/cluster-target.ts); a test that passes its own store runs on one instance.
+ */
 export async function startTestServer(config: Partial<SyncServerConfig> = {}): Promise<TestServer> {
+  if (clusterTargetOn() && !config.store) return startClusterTestServer(config, { tempDir, seedBare });
   const dataDir = config.dataDir ?? tempDir();
   const store = config.store ?? openSqliteStore(databaseFile(dataDir), { durability: 'normal' });
   const tokens = await seedBare(store);
@@ -73,6 +81,7 @@ export async function startTestServer(config: Partial<SyncServerConfig> = {}): P
     tokens,
     dataDir,
     wsUrl: server.url.replace(/^http/, 'ws') + '/sync',
+    reopenStore: async () => openSqliteStore(databaseFile(dataDir), { durability: 'normal' }),
     close: async () => {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

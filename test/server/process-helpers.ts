@@ -27,6 +27,8 @@ export function spawnServer(options: {
   port?: number;
   via?: 'tsx' | 'node';
   env?: Record<string, string>;
+  /** How long to wait for the listening line (several processes starting at once on a busy machine take longer). */
+  startTimeoutMs?: number;
 }): Promise<ServerProcess> {
   const env = { ...process.env, PORT: String(options.port ?? 0), DATA_DIR: options.dataDir, QUIET: '1', ...options.env };
   const main = join(root, 'sync-server', 'main.ts');
@@ -43,7 +45,7 @@ export function spawnServer(options: {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`The server did not print its listening line in time. Output:\n${output}`));
-    }, 20_000);
+    }, options.startTimeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       events.emit('change');
