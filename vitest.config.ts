@@ -27,7 +27,8 @@ export default defineConfig({
           environment: 'node',
           include: CLUSTER_TARGET_FILES,
           env: { IPACK_TEST_TARGET: 'cluster' },
-          testTimeout: 30_000,
+          // The first test of a file also starts its two relay processes (slow on a loaded machine).
+          testTimeout: 150_000,
           hookTimeout: 150_000,
         },
       },

@@ -18,6 +18,7 @@ const CASES: Record<string, () => Promise<CaseResult>> = {
   'auto-apply': async () => (await import('./auto-apply/auto-apply.ts')).autoApplyCase(),
   storage: async () => (await import('./storage/storage.ts')).storageCase(),
   bundle: async () => (await import('./bundle/bundle.ts')).bundleCase(),
+  cluster: async () => (await import('./cluster/cluster.ts')).clusterCase(),
 };
 
 interface StoredCase {
