@@ -45,7 +45,7 @@ export function spawnServer(options: {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`The server did not print its listening line in time. Output:\n${output}`));
-    }, options.startTimeoutMs ?? 20_000);
+    }, options.startTimeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       events.emit('change');
