@@ -9,8 +9,6 @@ import { readHistory, writeHistory, type CommandEnvelope, type CommandResult } f
 import type { CommandExecutor } from '../../sync-server/commands/path.ts';
 import { connectClient, startTestServer, synced, tempDir, waitFor, type TestClient, type TestServer } from './helpers.ts';
 import { createSyncServer } from '../../sync-server/server.ts';
-import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
-import { databaseFile } from '../../sync-server/server.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
