@@ -78,7 +78,9 @@ export function createClusterNode(deps: {
       }
     }
     if (url.pathname === '/api/health' || url.pathname === '/api/me') return undefined;
-    return (await authenticate(store.accounts, tokenFromRequest(req, url, { allowQuery: false })))?.accountId;
+    // Other routes (the REST API, whose path may name a managed account) are about the caller's account;
+    // REST callers may send the token as Basic credentials.
+    return (await authenticate(store.accounts, tokenFromRequest(req, url, { allowQuery: false, allowBasic: true })))?.accountId;
   }
 
   return {

@@ -115,3 +115,24 @@ test('one idempotency key sent to every instance at once runs the command once, 
   await waitFor([watcher], () => readReleases(watcher.doc, packId).length > before, 'the release reaches a client of another instance');
   expect(readReleases(watcher.doc, packId)).toHaveLength(before + 1);
 });
+
+test('the REST API on any instance (Basic credentials, as pipelines send them): one Idempotency-Key creates one pack', async () => {
+  const admin = cluster.tokens.demo!.admin[0]!;
+  const watcher = clients[2]!;
+  const send = (url: string) =>
+    fetch(`${url}/api/rest/v1/demo/PublisherIntegrationPack`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`pipeline:${admin}`).toString('base64')}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': 'cluster-rest-create-0001',
+      },
+      body: JSON.stringify({ name: 'From a pipeline', Description: 'made over REST', installationType: 'SINGLE' }),
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as { id?: string } }));
+  const answers = await Promise.all([...cluster.instances, ...cluster.instances].map((instance) => send(instance.url)));
+  expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+  const id = answers[0]!.body.id!;
+  for (const answer of answers) expect(answer.body.id).toBe(id);
+  await waitFor([watcher], () => readPacks(watcher.doc).some((pack) => pack.id === id), 'the pack reaches a client of another instance');
+  expect(readPacks(watcher.doc).filter((pack) => pack.name === 'From a pipeline')).toHaveLength(1);
+});
