@@ -123,14 +123,14 @@ describe('which packs need attention, and why', () => {
       pack: pack('p', 'Orders', ['c1']),
       releases: [release('p', 1, [['c1', 2]]), release('p', 2, [['c1', 3]], '2026-12-03')],
       needsAttention: true,
-      reasons: ['Update pending until 2026-12-03'],
+      reasons: ['Update pending until Dec 3, 2026 (UTC)'],
     },
     {
       name: 'a first release pending, and a version published since',
       pack: pack('p', 'Orders', ['c1']),
       releases: [release('p', 1, [['c1', 2]], '2026-12-24')],
       needsAttention: true,
-      reasons: ['1 Available', 'Release pending until 2026-12-24'],
+      reasons: ['1 Available', 'Release pending until Dec 24, 2026 (UTC)'],
     },
   ];
 

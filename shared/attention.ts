@@ -4,6 +4,7 @@
  * Pure: the state and `now` are passed in. The summary is plain JSON (instants as ISO strings) so it
  * can travel over HTTP and be cached in extension storage as is.
  */
+import { type DateStyle, DEFAULT_LOCALE, formatDate } from './date-format.ts';
 import type { IntegrationPack, ManagedAccount, PackInstance, PublishedComponent, Release } from './model.ts';
 import { canRelease, derivePublications } from './publications.ts';
 import { autoApplyAt, currentRelease, pendingRelease } from './releases.ts';
@@ -13,6 +14,8 @@ export interface AttentionState {
   accountName: string;
   /** The publisher's time zone: pending releases are auto-applied at the start of their date there. */
   timeZone: string;
+  /** The publisher's locale for dates (en-US when absent). */
+  locale?: string;
   packs: readonly IntegrationPack[];
   catalog: ReadonlyMap<string, PublishedComponent>;
   /** packId → its releases. */
@@ -71,6 +74,8 @@ export interface AccountSummary {
   accountId: string;
   accountName: string;
   timeZone: string;
+  /** The publisher's locale: the extension writes dates with formatDateTime in timeZone and locale. */
+  locale: string;
   /** ISO instant the summary was computed. */
   generatedAt: string;
   /** Packs that need attention, by name. */
@@ -107,18 +112,19 @@ function summarizePendingRelease(
   };
 }
 
-function reasonsFor(pendingCount: number, availableCount: number, pending: PendingReleaseSummary | undefined): string[] {
+function reasonsFor(pendingCount: number, availableCount: number, pending: PendingReleaseSummary | undefined, style: DateStyle): string[] {
   const reasons: string[] = [];
   const versions = [
     pendingCount > 0 ? `${pendingCount} Pending` : undefined,
     availableCount > 0 ? `${availableCount} Available` : undefined,
   ].filter((part) => part !== undefined);
   if (versions.length > 0) reasons.push(versions.join(', '));
-  if (pending) reasons.push(`${pending.isUpdate ? 'Update' : 'Release'} pending until ${pending.releaseOnDate}`);
+  if (pending) reasons.push(`${pending.isUpdate ? 'Update' : 'Release'} pending until ${formatDate(pending.releaseOnDate, style)}`);
   return reasons;
 }
 
 export function summarizeAttention(state: AttentionState, now: Date): AccountSummary {
+  const style: DateStyle = { timeZone: state.timeZone, locale: state.locale ?? DEFAULT_LOCALE };
   const packsById = new Map(state.packs.map((pack) => [pack.id, pack]));
   const packs: PackAttention[] = [];
   const pendingReleases: PendingReleaseSummary[] = [];
@@ -143,7 +149,7 @@ export function summarizeAttention(state: AttentionState, now: Date): AccountSum
       availableCount,
       canRelease: releasable,
       ...(pending ? { pendingRelease: pending } : {}),
-      reasons: reasonsFor(pendingCount, availableCount, pending),
+      reasons: reasonsFor(pendingCount, availableCount, pending, style),
     });
   }
 
@@ -181,6 +187,7 @@ export function summarizeAttention(state: AttentionState, now: Date): AccountSum
     accountId: state.accountId,
     accountName: state.accountName,
     timeZone: state.timeZone,
+    locale: style.locale,
     generatedAt: now.toISOString(),
     packs,
     pendingReleases,

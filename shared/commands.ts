@@ -61,6 +61,12 @@ export const CommandSchema = v.variant('type', [
   /** Cancels a release pending its date; installations waiting for it no longer wait. */
   v.object({ type: v.literal('CANCEL_RELEASE'), packId }),
   v.object({ type: v.literal('DELETE_PACK'), packId: storedPackId }),
+  /** The publisher account's time zone and date locale (shared/account-settings.ts). */
+  v.object({
+    type: v.literal('SET_ACCOUNT_SETTINGS'),
+    timeZone: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    locale: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  }),
   v.object({
     type: v.literal('INSTALL'),
     packId,
@@ -113,6 +119,7 @@ export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType
     'UPDATE_RELEASE',
     'CANCEL_RELEASE',
     'DELETE_PACK',
+    'SET_ACCOUNT_SETTINGS',
     'INSTALL',
     'UNINSTALL',
     'APPLY_UPDATE',

@@ -15,3 +15,4 @@ export * from './attention.ts';
 export * from './date-format.ts';
 export * from './words.ts';
 export * from './names.ts';
+export * from './account-settings.ts';

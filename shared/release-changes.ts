@@ -16,6 +16,8 @@ export interface ScheduledChangeInput {
   instances: readonly PackInstance[];
   catalog: ReadonlyMap<string, PublishedComponent>;
   timeZone: string;
+  /** The account's locale, for the dates in messages (en-US when absent). */
+  locale?: string;
   now: Date;
 }
 
@@ -47,7 +49,11 @@ export function planReleaseUpdate(input: ScheduledChangeInput, update: ReleaseUp
     return fail('NOTHING_TO_CHANGE', 'Name a new releaseOnDate or new versions of its components.');
   let releaseOnDate = pending.releaseOnDate;
   if (update.releaseOnDate !== undefined) {
-    const date = validateReleaseDate(update.releaseOnDate, input.timeZone, input.now);
+    const date = validateReleaseDate(
+      update.releaseOnDate,
+      input.locale === undefined ? input.timeZone : { timeZone: input.timeZone, locale: input.locale },
+      input.now,
+    );
     if (!date.ok) return date;
     releaseOnDate = date.value;
   }

@@ -34,6 +34,8 @@ export interface ReleasePlanInput {
   instances: readonly PackInstance[];
   catalog: ReadonlyMap<string, PublishedComponent>;
   timeZone: string;
+  /** The account's locale, for the dates in messages (en-US when absent). */
+  locale?: string;
   now: Date;
   releasedBy: string;
   requestId: string;
@@ -51,16 +53,19 @@ export interface ReleasePlan {
   instances: PackInstance[];
 }
 
+const zoneOf = (input: { timeZone: string; locale?: string | undefined }) =>
+  input.locale === undefined ? input.timeZone : { timeZone: input.timeZone, locale: input.locale };
+
 /** Release Immediate or Release Pending: the new release and what it does to installed instances. */
 export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
   const content = releaseContent(input.rows, input.components, input.catalog);
   if (!content.ok) return content;
   const checked =
     input.components === undefined
-      ? validateReleaseRequest(input.request, input.rows, input.releases, input.timeZone, input.now)
+      ? validateReleaseRequest(input.request, input.rows, input.releases, zoneOf(input), input.now)
       : sameContent(content.value, currentRelease(input.releases)?.components)
         ? fail('NOTHING_TO_RELEASE', 'The release would hold the same versions as the current release.')
-        : validateReleaseSchedule(input.request, input.releases, input.timeZone, input.now);
+        : validateReleaseSchedule(input.request, input.releases, zoneOf(input), input.now);
   if (!checked.ok) return checked;
   const immediate = checked.value.releaseSchedule === ReleaseSchedule.IMMEDIATELY;
   const number = (currentRelease(input.releases)?.number ?? 0) + 1;

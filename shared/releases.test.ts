@@ -180,7 +180,7 @@ describe('validateReleaseRequest', () => {
     ])('$why → $code', ({ releases, request, code }) => {
       const result = validateReleaseRequest(request, somethingPending, releases, 'UTC', NOW);
       expect(codeOf(result)).toBe(code);
-      if (!result.ok) expect(result.error.message).toContain('2026-03-20');
+      if (!result.ok) expect(result.error.message).toContain('Mar 20, 2026 (UTC)');
     });
   });
 

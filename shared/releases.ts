@@ -1,4 +1,5 @@
 /** Release rules: what may be released, when, and what a release does to installed instances. */
+import { type DateStyle, DEFAULT_LOCALE, formatDate } from './date-format.ts';
 import { isCalendarDate, startOfDateIn, todayIn } from './dates.ts';
 import { ReleaseSchedule, ReleaseStatus, type PackInstance, type PublishedComponent, type Release } from './model.ts';
 import { canRelease, derivePublications, type PublicationRow } from './publications.ts';
@@ -57,19 +58,28 @@ export function validateReleaseRequest(
   request: ReleaseRequest,
   rows: readonly PublicationRow[],
   releases: readonly Release[],
-  timeZone: string,
+  zone: Zone,
   now: Date,
 ): Result<ReleaseRequest> {
   if (!canRelease(rows)) return fail('NOTHING_TO_RELEASE', 'There are no Pending or Available versions to release.');
-  return validateReleaseSchedule(request, releases, timeZone, now);
+  return validateReleaseSchedule(request, releases, zone, now);
 }
 
+/**
+ * The publisher's time zone, or its whole date style: messages write dates in the style's locale
+ * (shared/date-format.ts), a bare zone in en-US.
+ */
+export type Zone = string | DateStyle;
+const styleOf = (zone: Zone): DateStyle => (typeof zone === 'string' ? { timeZone: zone, locale: DEFAULT_LOCALE } : zone);
+
 /** The Release Date of a pending release: a real date after today in the publisher's time zone. */
-export function validateReleaseDate(releaseOnDate: unknown, timeZone: string, now: Date): Result<string> {
+export function validateReleaseDate(releaseOnDate: unknown, zone: Zone, now: Date): Result<string> {
+  const style = styleOf(zone);
   if (!isCalendarDate(releaseOnDate))
     return fail('RELEASE_DATE_REQUIRED', 'Release Pending needs a Release Date (yyyy-MM-dd).', 'releaseOnDate');
-  if (releaseOnDate <= todayIn(timeZone, now))
-    return fail('RELEASE_DATE_NOT_FUTURE', `The Release Date must be after today (${todayIn(timeZone, now)}).`, 'releaseOnDate');
+  const today = todayIn(style.timeZone, now);
+  if (releaseOnDate <= today)
+    return fail('RELEASE_DATE_NOT_FUTURE', `The Release Date must be after today (${formatDate(today, style)}).`, 'releaseOnDate');
   return ok(releaseOnDate);
 }
 
@@ -77,19 +87,19 @@ export function validateReleaseDate(releaseOnDate: unknown, timeZone: string, no
 export function validateReleaseSchedule(
   request: ReleaseRequest,
   releases: readonly Release[],
-  timeZone: string,
+  zone: Zone,
   now: Date,
 ): Result<ReleaseRequest> {
   if (request.releaseSchedule === ReleaseSchedule.IMMEDIATELY) return ok({ releaseSchedule: ReleaseSchedule.IMMEDIATELY });
   if (request.releaseSchedule !== ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE)
     return fail('SCHEDULE_INVALID', 'Choose Release Immediate or Release Pending.', 'releaseSchedule');
-  const date = validateReleaseDate(request.releaseOnDate, timeZone, now);
+  const date = validateReleaseDate(request.releaseOnDate, zone, now);
   if (!date.ok) return date;
   const pending = pendingRelease(releases);
   if (pending)
     return fail(
       'UPDATE_ALREADY_PENDING',
-      `Only one update can be pending per integration pack: release ${pending.number} is pending until ${pending.releaseOnDate}. Release immediately to ship a fix now.`,
+      `Only one update can be pending per integration pack: release ${pending.number} is pending until ${formatDate(pending.releaseOnDate ?? '', styleOf(zone))}. Release immediately to ship a fix now.`,
       'releaseSchedule',
     );
   return ok({ releaseSchedule: ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE, releaseOnDate: date.value });

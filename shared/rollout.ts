@@ -3,6 +3,7 @@
  * release, which still have the update pending, which failed and why) and a managed account's own
  * view (GET /api/managed and the /managed page). Pure derivations of the document's data.
  */
+import { type DateStyle, DEFAULT_LOCALE } from './date-format.ts';
 import type { IntegrationPack, ManagedAccount, PackInstance, Release } from './model.ts';
 import { installableRelease } from './releases.ts';
 
@@ -117,6 +118,9 @@ export interface InstallablePackView {
 export interface ManagedView {
   managedAccountId: string;
   managedAccountName: string;
+  /** The publisher's time zone and locale: dates on the managed page are written in them (shared/date-format.ts). */
+  timeZone: string;
+  locale: string;
   instances: ManagedInstanceView[];
   installable: InstallablePackView[];
 }
@@ -127,6 +131,7 @@ export function deriveManagedView(
   releasesByPack: ReadonlyMap<string, readonly Release[]>,
   instances: readonly PackInstance[],
   managedAccounts: readonly ManagedAccount[],
+  style: DateStyle = { timeZone: 'UTC', locale: DEFAULT_LOCALE },
 ): ManagedView {
   const packById = new Map(packs.map((pack) => [pack.id, pack]));
   const mine = instances.filter((instance) => instance.managedAccountId === managedAccountId);
@@ -173,6 +178,8 @@ export function deriveManagedView(
   return {
     managedAccountId,
     managedAccountName: managedAccounts.find((account) => account.id === managedAccountId)?.name ?? managedAccountId,
+    timeZone: style.timeZone,
+    locale: style.locale,
     instances: views,
     installable,
   };

@@ -30,6 +30,7 @@ import {
   type PublishedComponent,
   type Result,
 } from '../../shared/index.ts';
+import { type AccountSettings, validateAccountSettings } from '../../shared/account-settings.ts';
 import { planReleaseCancel, planReleaseUpdate } from '../../shared/release-changes.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
 import { catalogView, readInstances } from '../../shared/schema.ts';
@@ -243,4 +244,13 @@ export function planCancelRelease(ctx: EditContext, packId: string): Result<Comm
   const planned = planReleaseCancel(scheduledChangeInput(ctx, packId));
   if (!planned.ok) return planned;
   return ok({ type: 'CANCEL_RELEASE', packId });
+}
+
+/** The account's time zone and date locale (SET_ACCOUNT_SETTINGS), admins only. */
+export function planSetAccountSettings(ctx: EditContext, settings: AccountSettings): Result<Command> {
+  const editor = requireEditor(ctx.session);
+  if (!editor.ok) return editor;
+  const checked = validateAccountSettings(settings);
+  if (!checked.ok) return checked;
+  return ok({ type: 'SET_ACCOUNT_SETTINGS', ...checked.value });
 }

@@ -20,6 +20,7 @@ import type {
   ReleaseSchedule,
   Result,
 } from '../../shared/index.ts';
+import type { AccountSettings } from '../../shared/account-settings.ts';
 import type { PackDraft } from './drafts.ts';
 
 export type { PackDraft };
@@ -138,6 +139,8 @@ export interface Workspace {
   rescheduleRelease(packId: string, releaseOnDate: string): Promise<Result<CommandOutcome>>;
   /** Cancel the release pending its date (CANCEL_RELEASE). */
   cancelRelease(packId: string): Promise<Result<CommandOutcome>>;
+  /** The account's time zone and date locale (SET_ACCOUNT_SETTINGS). */
+  setAccountSettings(settings: AccountSettings): Promise<Result<CommandOutcome>>;
 
   // Drafts (client/core/drafts.ts): unsaved Name and Description, per pack, kept on this device.
   /** The draft of a pack, or of the pack being added (packId undefined). */

@@ -29,9 +29,11 @@ import {
   planRelease,
   planRemoveComponent,
   planSavePack,
+  planSetAccountSettings,
   planUpdateRelease,
   type EditContext,
 } from './actions.ts';
+import type { AccountSettings } from '../../shared/account-settings.ts';
 import type { CommandOutcome, NewPackInput, Peer, ReleaseInput, Session, SyncStatus } from './api.ts';
 import { SyncConnection, type ConnectionState } from './connection.ts';
 import type { PackDb, UpdateRow } from './db.ts';
@@ -75,6 +77,7 @@ export interface LiveWorkspace {
   release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
   rescheduleRelease(packId: string, releaseOnDate: string): Promise<Result<CommandOutcome>>;
   cancelRelease(packId: string): Promise<Result<CommandOutcome>>;
+  setAccountSettings(settings: AccountSettings): Promise<Result<CommandOutcome>>;
   undoSteps(packId: string): UndoSteps;
   undo(packId: string): void;
   redo(packId: string): void;
@@ -234,6 +237,7 @@ export async function startLive(ctx: LiveContext): Promise<LiveWorkspace> {
       await editor.settled();
       return command(planCancelRelease(context, packId));
     },
+    setAccountSettings: async (settings) => command(planSetAccountSettings(context, settings)),
     undoSteps: (packId) => editor.steps(packId),
     undo: (packId) => void editor.undo(packId),
     redo: (packId) => void editor.redo(packId),

@@ -190,6 +190,7 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     undoSteps,
     rescheduleRelease: (packId, releaseOnDate) => whenLive((parts) => parts.rescheduleRelease(packId, releaseOnDate)),
     cancelRelease: (packId) => whenLive((parts) => parts.cancelRelease(packId)),
+    setAccountSettings: (settings) => whenLive((parts) => parts.setAccountSettings(settings)),
     undo: (packId) => soonLive((parts) => parts.undo(packId)),
     redo: (packId) => soonLive((parts) => parts.redo(packId)),
     // Before the live half exists, only the wish is kept: it connects when it starts if wanted.

@@ -4,6 +4,7 @@
  * on browser start, when the options change, and when the popup asks.
  */
 import type { PendingReleaseSummary } from '../../shared/attention.ts';
+import { dateStyleOf, formatDate, formatDateTime } from '../../shared/date-format.ts';
 import { refresh, type KeyValueStore, type RefreshDeps } from './refresh.ts';
 import { packUrl } from './settings.ts';
 import { REFRESH_PERIOD_MINUTES, StorageKey, type Badge, type CachedSummary } from './state.ts';
@@ -26,15 +27,17 @@ async function setBadge(badge: Badge): Promise<void> {
 }
 
 function reminderText(release: PendingReleaseSummary, cache: CachedSummary): chrome.notifications.NotificationCreateOptions {
-  const when = new Date(release.autoApplyAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const style = dateStyleOf(cache.summary);
+  const when = formatDateTime(release.autoApplyAt, style);
+  const day = formatDate(release.releaseOnDate, style);
   const waiting = release.instancesPending === 1 ? '1 installation has' : `${release.instancesPending} installations have`;
   return {
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-192.png'),
     title: release.isUpdate ? `${release.packName}: update applied tomorrow` : `${release.packName}: released tomorrow`,
     message: release.isUpdate
-      ? `Release ${release.releaseNumber} is applied automatically on ${release.releaseOnDate} (${when}); ${waiting} not applied it yet.`
-      : `Release ${release.releaseNumber} becomes installable on ${release.releaseOnDate} (${when}).`,
+      ? `Release ${release.releaseNumber} is applied automatically on ${day} (${when}); ${waiting} not applied it yet.`
+      : `Release ${release.releaseNumber} becomes installable on ${day} (${when}).`,
     contextMessage: cache.summary?.accountName ?? cache.serverUrl,
     priority: 1,
   };

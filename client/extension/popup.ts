@@ -1,14 +1,15 @@
 /** The popup: packs that need attention, the next release dates and the sync status, from the cache. */
 import type { AccountSummary } from '../../shared/attention.ts';
+import { type DateStyle, dateStyleOf, formatDate, formatDateTime, formatTime } from '../../shared/date-format.ts';
 import { countOf, Noun } from '../../shared/words.ts';
 import { packUrl, type Settings } from './settings.ts';
 import { StorageKey, syncStatus, type CachedSummary, type SyncStatus } from './state.ts';
 
 const el = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
-const dateTime = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { timeStyle: 'short' });
-
-function statusText(status: SyncStatus): string {
+// Every date and time in the publisher account's zone and locale (the summary names them), saying the zone.
+function statusText(status: SyncStatus, style: DateStyle): string {
+  const dateTime = (iso: string) => formatDateTime(iso, style);
+  const time = (iso: string) => formatTime(iso, style);
   switch (status.state) {
     case 'not-configured':
       return 'Not set up: open Options and enter the server address and a token.';
@@ -57,6 +58,9 @@ function fill(list: HTMLElement, items: HTMLLIElement[], empty: string): void {
 
 function render(summary: AccountSummary | undefined, serverUrl: string): void {
   el('#account').textContent = summary ? `Integration Packs: ${summary.accountName}` : 'Integration Packs';
+  const style = dateStyleOf(summary);
+  const dateTime = (iso: string) => formatDateTime(iso, style);
+  const date = (day: string) => formatDate(day, style);
   const packs = summary?.packs ?? [];
   fill(
     el('#packs'),
@@ -68,7 +72,7 @@ function render(summary: AccountSummary | undefined, serverUrl: string): void {
     (summary?.pendingReleases ?? []).map((release) =>
       item(
         packLink(serverUrl, release.packId, release.packName),
-        detail(`Release ${release.releaseNumber} on ${release.releaseOnDate}`),
+        detail(`Release ${release.releaseNumber} on ${date(release.releaseOnDate)}`),
         detail(
           release.isUpdate
             ? `Applied automatically ${dateTime(release.autoApplyAt)}; ${countOf(release.instancesPending, Noun.installation)} waiting`
@@ -88,7 +92,7 @@ function render(summary: AccountSummary | undefined, serverUrl: string): void {
           account.pendingUpdates
             .map(
               (update) =>
-                `${update.overrideName ?? update.packName} → release ${update.pendingReleaseNumber}${update.releaseOnDate ? ` on ${update.releaseOnDate}` : ''}${update.lastError ? ` (failed: ${update.lastError})` : ''}`,
+                `${update.overrideName ?? update.packName} → release ${update.pendingReleaseNumber}${update.releaseOnDate ? ` on ${date(update.releaseOnDate)}` : ''}${update.lastError ? ` (failed: ${update.lastError})` : ''}`,
             )
             .join('; '),
         ),
@@ -105,7 +109,7 @@ async function show(): Promise<void> {
   const status = syncStatus(cache, settings !== undefined, new Date());
   const statusLine = el('#sync-status');
   statusLine.dataset.state = status.state;
-  statusLine.textContent = statusText(status);
+  statusLine.textContent = statusText(status, dateStyleOf(cache?.summary));
   render(cache?.summary, cache?.serverUrl ?? settings?.serverUrl ?? '');
   document.body.dataset.ready = 'true';
 }

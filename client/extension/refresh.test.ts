@@ -11,6 +11,7 @@ function summary(overrides: Partial<AccountSummary> = {}): AccountSummary {
     accountId: 'demo',
     accountName: 'Demo Publisher',
     timeZone: 'UTC',
+    locale: 'en-US',
     generatedAt: '2026-12-01T10:00:00.000Z',
     packs: [
       { packId: 'p1', packName: 'Orders', pendingCount: 2, availableCount: 1, canRelease: true, reasons: ['2 Pending, 1 Available'] },

@@ -1,7 +1,8 @@
 /** CANCEL_RELEASE: the release pending its date goes; installations waiting for it no longer wait (shared/release-changes.ts). */
 import type { Command } from '../../shared/commands.ts';
 import { planReleaseCancel } from '../../shared/release-changes.ts';
-import { readInstances, readReleases, writeInstance, writeReleases } from '../../shared/schema.ts';
+import { dateStyleOf, formatDate } from '../../shared/date-format.ts';
+import { readAccount, readInstances, readReleases, writeInstance, writeReleases } from '../../shared/schema.ts';
 import { findPack, plural, refused, succeeded, type CommandHandler } from './outcome.ts';
 
 type CancelReleaseCommand = Extract<Command, { type: 'CANCEL_RELEASE' }>;
@@ -23,9 +24,13 @@ export const cancelRelease: CommandHandler<CancelReleaseCommand> = (context, com
     for (const instance of instances) writeInstance(doc, instance, context.origin);
   }, context.origin);
   const waiting = instances.length === 0 ? '' : ` ${plural(instances.length, 'installation')} no longer wait for it.`;
-  return succeeded(summary, `${pack.name} release ${release.number}, pending until ${release.releaseOnDate}, was cancelled.${waiting}`, {
-    packId: pack.id,
-    requestId: release.requestId,
-    releaseNumber: release.number,
-  });
+  return succeeded(
+    summary,
+    `${pack.name} release ${release.number}, pending until ${formatDate(release.releaseOnDate ?? '', dateStyleOf(readAccount(doc)))}, was cancelled.${waiting}`,
+    {
+      packId: pack.id,
+      requestId: release.requestId,
+      releaseNumber: release.number,
+    },
+  );
 };

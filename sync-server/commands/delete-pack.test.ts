@@ -40,7 +40,7 @@ test('DELETE_PACK uninstalls it from every managed account, detaches Atoms and e
   // Later commands about the deleted pack are refused with a sentence naming it.
   const late = run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' });
   expect(late).toMatchObject({ status: 'ERROR', code: 'PACK_DELETED' });
-  expect(late.message).toBe('Integration pack "Orders" was deleted on 2025-03-10 by Ada Admin.');
+  expect(late.message).toBe('Integration pack "Orders" was deleted on Mar 10, 2025, 12:00 PM (UTC) by Ada Admin.');
   expect(run(doc, admin, now, { type: 'ATTACH_ATOM', instanceId: eu, atomId: 'atom-2' }).code).toBe('INSTANCE_NOT_FOUND');
   // Its history stays for the audit.
   expect(readHistory(doc).filter((r) => r.packId === 'orders').length).toBeGreaterThanOrEqual(5);

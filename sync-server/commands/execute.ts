@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import type { Command, CommandResult } from '../../shared/commands.ts';
 import type { HistoryRecord } from '../../shared/history.ts';
 import { writeHistory } from '../../shared/schema.ts';
+import { setAccountSettings } from './account-settings.ts';
 import { applyUpdate } from './apply-update.ts';
 import { changeAttachment } from './attachments.ts';
 import { cancelRelease } from './cancel-release.ts';
@@ -70,6 +71,8 @@ function dispatch(context: CommandContext, command: Command): Outcome {
       return cancelRelease(context, command);
     case 'DELETE_PACK':
       return deletePack(context, command);
+    case 'SET_ACCOUNT_SETTINGS':
+      return setAccountSettings(context, command);
     case 'INSTALL':
       return install(context, command);
     case 'UNINSTALL':

@@ -3,7 +3,8 @@ import type * as Y from 'yjs';
 import type { Command } from '../../shared/commands.ts';
 import type { PackInstance } from '../../shared/model.ts';
 import { fail, type Result } from '../../shared/result.ts';
-import { readPack, readTombstones, Root } from '../../shared/schema.ts';
+import { dateStyleOf, formatDateTime } from '../../shared/date-format.ts';
+import { readAccount, readPack, readTombstones, Root } from '../../shared/schema.ts';
 import type { CommandContext } from './execute.ts';
 
 export interface Outcome {
@@ -38,7 +39,7 @@ export function findPack(doc: Y.Doc, packId: string) {
   return tombstone
     ? fail(
         'PACK_DELETED',
-        `Integration pack "${tombstone.name}" was deleted on ${tombstone.deletedAt.slice(0, 10)} by ${tombstone.deletedBy}.`,
+        `Integration pack "${tombstone.name}" was deleted on ${formatDateTime(tombstone.deletedAt, dateStyleOf(readAccount(doc)))} by ${tombstone.deletedBy}.`,
       )
     : fail('PACK_NOT_FOUND', 'That integration pack does not exist.');
 }

@@ -32,7 +32,11 @@ function withPendingRelease() {
 test('UPDATE_RELEASE moves the date and changes versions; the installations keep waiting for it; audited', () => {
   const { doc } = withPendingRelease();
   const moved = run(doc, admin, march10, { type: 'UPDATE_RELEASE', packId: 'orders', releaseOnDate: '2025-04-01' });
-  expect(moved).toMatchObject({ status: 'SUCCESS', message: 'Pack orders release 2 is pending until 2025-04-01.', releaseNumber: 2 });
+  expect(moved).toMatchObject({
+    status: 'SUCCESS',
+    message: 'Pack orders release 2 is pending until Apr 1, 2025 (UTC).',
+    releaseNumber: 2,
+  });
   const versions = run(doc, admin, march10, { type: 'UPDATE_RELEASE', packId: 'orders', components: [{ componentId: 'c1', version: 2 }] });
   expect(versions.status).toBe('SUCCESS');
   const pending = pendingRelease(readReleases(doc, 'orders'))!;
@@ -82,7 +86,7 @@ test('CANCEL_RELEASE removes the pending release; the installations stay on the 
   expect(cancelled).toMatchObject({
     status: 'SUCCESS',
     requestId,
-    message: 'Pack orders release 2, pending until 2025-03-20, was cancelled. 2 installations no longer wait for it.',
+    message: 'Pack orders release 2, pending until Mar 20, 2025 (UTC), was cancelled. 2 installations no longer wait for it.',
   });
   expect(readReleases(doc, 'orders').map((release) => release.number)).toEqual([1]);
   expect(readInstances(doc).map(({ releaseNumber, pendingReleaseNumber }) => ({ releaseNumber, pendingReleaseNumber }))).toEqual([

@@ -112,7 +112,7 @@ describe('re-release', () => {
     writeRemoveComponent(doc, 'orders', 'c2', SERVER);
     const second = run(doc, admin, march10, pendingOn('2025-03-25'));
     expect(second).toMatchObject({ status: 'ERROR', code: 'UPDATE_ALREADY_PENDING' });
-    expect(second.message).toContain('2025-03-20');
+    expect(second.message).toContain('Mar 20, 2025 (UTC)');
     expect(readReleases(doc, 'orders')).toHaveLength(2);
   });
 

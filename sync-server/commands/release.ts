@@ -1,7 +1,8 @@
 /** RELEASE: Release Immediate or Release Pending (ReleaseIntegrationPack). */
 import type { Command } from '../../shared/commands.ts';
 import { derivePublications } from '../../shared/publications.ts';
-import { planRelease, publisherTimeZone, releaseReach } from '../../shared/release-plan.ts';
+import { dateStyleOf, formatDate } from '../../shared/date-format.ts';
+import { planRelease, releaseReach } from '../../shared/release-plan.ts';
 import { currentRelease } from '../../shared/releases.ts';
 import { validatePackComponents } from '../../shared/rules.ts';
 import { readAccount, readCatalog, readInstances, readReleases, writeInstance, writeReleases } from '../../shared/schema.ts';
@@ -16,8 +17,11 @@ export const idempotencyKeyOfRequest = (requestId: string): string | undefined =
 
 export const release: CommandHandler<ReleaseCommand> = (context, command) => {
   const { doc } = context;
+  const style = dateStyleOf(readAccount(doc));
   const scheduleText =
-    command.releaseSchedule === 'IMMEDIATELY' ? 'Release Immediate' : `Release Pending on ${command.releaseOnDate ?? '(no date)'}`;
+    command.releaseSchedule === 'IMMEDIATELY'
+      ? 'Release Immediate'
+      : `Release Pending on ${command.releaseOnDate ? formatDate(command.releaseOnDate, style) : '(no date)'}`;
   const found = findPack(doc, command.packId);
   if (!found.ok) return refused(`${scheduleText} of ${command.packId}`, found.error, { packId: command.packId });
   const pack = found.value;
@@ -28,7 +32,7 @@ export const release: CommandHandler<ReleaseCommand> = (context, command) => {
   const components = validatePackComponents(pack.installationType, pack.componentIds, catalog);
   if (!components.ok) return refused(summary, components.error, base);
 
-  const timeZone = publisherTimeZone(readAccount(doc));
+  const timeZone = style.timeZone;
   const releases = readReleases(doc, pack.id);
   const rows = derivePublications({ componentIds: pack.componentIds, currentRelease: currentRelease(releases), catalog });
   const instances = readInstances(doc).filter((instance) => instance.packId === pack.id);
@@ -41,6 +45,7 @@ export const release: CommandHandler<ReleaseCommand> = (context, command) => {
     instances,
     catalog,
     timeZone,
+    locale: style.locale,
     now: context.now,
     releasedBy: context.actor.personName,
     requestId,
@@ -62,8 +67,8 @@ export const release: CommandHandler<ReleaseCommand> = (context, command) => {
   if (plan.release.status === 'SCHEDULED')
     message =
       number === 1
-        ? `${pack.name} release 1 is scheduled: it can be installed from ${plan.release.releaseOnDate}.`
-        : `${pack.name} release ${number} is pending until ${plan.release.releaseOnDate}: ${where} can apply it early; the rest get it on that date.`;
+        ? `${pack.name} release 1 is scheduled: it can be installed from ${formatDate(plan.release.releaseOnDate ?? '', style)}.`
+        : `${pack.name} release ${number} is pending until ${formatDate(plan.release.releaseOnDate ?? '', style)}: ${where} can apply it early; the rest get it on that date.`;
   else
     message =
       number === 1

@@ -6,7 +6,8 @@
  */
 import * as v from 'valibot';
 import { deriveManagedView } from '../../shared/rollout.ts';
-import { readAllReleases, readInstances, readManagedAccounts, readPacks } from '../../shared/schema.ts';
+import { dateStyleOf } from '../../shared/date-format.ts';
+import { readAccount, readAllReleases, readInstances, readManagedAccounts, readPacks } from '../../shared/schema.ts';
 import { defineRoute, HttpError } from './route.ts';
 import { ManagedViewSchema } from './schemas.ts';
 
@@ -30,7 +31,14 @@ export const managed = defineRoute({
     const view = await request.deps.rooms.read(session.accountId, (doc) => {
       const accounts = readManagedAccounts(doc);
       if (!accounts.some((account) => account.id === managedAccountId)) return undefined;
-      return deriveManagedView(managedAccountId, readPacks(doc), readAllReleases(doc), readInstances(doc), accounts);
+      return deriveManagedView(
+        managedAccountId,
+        readPacks(doc),
+        readAllReleases(doc),
+        readInstances(doc),
+        accounts,
+        dateStyleOf(readAccount(doc)),
+      );
     });
     if (!view) throw new HttpError(404, 'MANAGED_ACCOUNT_UNKNOWN', `${managedAccountId} is not a managed account of this publisher.`);
     return { status: 200, body: view };

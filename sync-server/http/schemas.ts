@@ -23,6 +23,7 @@ export const AccountSummarySchema = v.looseObject({
   accountId: v.string(),
   accountName: v.string(),
   timeZone: v.string(),
+  locale: v.pipe(v.string(), v.description("The publisher's BCP 47 locale for dates.")),
   generatedAt: v.string(),
   packs: v.array(v.looseObject({})),
   pendingReleases: v.array(v.looseObject({})),
@@ -33,6 +34,8 @@ export const AccountSummarySchema = v.looseObject({
 export const ManagedViewSchema = v.looseObject({
   managedAccountId: v.string(),
   managedAccountName: v.string(),
+  timeZone: v.pipe(v.string(), v.description("The publisher's IANA time zone: dates are written in it.")),
+  locale: v.pipe(v.string(), v.description("The publisher's BCP 47 locale for dates.")),
   instances: v.array(v.looseObject({})),
   installable: v.array(v.looseObject({})),
 });

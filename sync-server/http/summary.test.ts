@@ -16,6 +16,7 @@ import {
   todayIn,
   type AccountSummary,
 } from '../../shared/index.ts';
+import { dateStyleOf, formatDate } from '../../shared/date-format.ts';
 import { seedDemo, type DemoTokens } from '../seed.ts';
 import { createSyncServer, databaseFile, type SyncServer } from '../server.ts';
 import { openSqliteStore } from '../storage/sqlite.ts';
@@ -114,7 +115,7 @@ test('a pending release shows with its date and auto-apply instant in the accoun
   const pending = after.pendingReleases.find((r) => r.packId === releasable!.packId);
   expect(pending).toMatchObject({ releaseOnDate: tomorrow, autoApplyAt: startOfDateIn(tomorrow, timeZone).toISOString() });
   expect(after.packs.find((p) => p.packId === releasable!.packId)?.reasons).toContain(
-    `${pending!.isUpdate ? 'Update' : 'Release'} pending until ${tomorrow}`,
+    `${pending!.isUpdate ? 'Update' : 'Release'} pending until ${formatDate(tomorrow, dateStyleOf(after))}`,
   );
   expect(releasesAutoAppliedSoon(after.pendingReleases, NOW).map((r) => r.packId)).toContain(releasable!.packId);
 });

@@ -9,7 +9,7 @@ import {
   type AccountSummary,
   type AttentionState,
 } from '../../shared/index.ts';
-import { publisherTimeZone } from '../../shared/release-plan.ts';
+import { dateStyleOf } from '../../shared/date-format.ts';
 import type * as Y from 'yjs';
 import { defineRoute } from './route.ts';
 import { AccountSummarySchema } from './schemas.ts';
@@ -20,7 +20,7 @@ export function attentionStateOf(doc: Y.Doc, accountId: string): AttentionState 
   return {
     accountId,
     accountName: account?.name ?? accountId,
-    timeZone: publisherTimeZone(account),
+    ...dateStyleOf(account),
     packs: readPacks(doc),
     catalog: readCatalog(doc),
     releases: readAllReleases(doc),

@@ -3,21 +3,9 @@
  * desktop and phone sizes; and every control and dialog works from the keyboard alone (focus moves
  * into a dialog, Escape closes it, focus returns to the control that opened it).
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectNoSeriousViolations } from './admin-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { adminToken, packOption, signIn, syncStatus } from './page-helpers.ts';
-
-async function expectNoSeriousViolations(page: Page, where: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.impact} ${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-  expect(serious, `axe violations ${where}`).toEqual([]);
-}
 
 for (const viewport of [
   { width: 1280, height: 800 },

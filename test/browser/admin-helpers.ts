@@ -3,6 +3,7 @@
  * details are two views, so "the pack is open" is read from the URL and the details heading.
  */
 import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { SCREENSHOT_DIR } from './page-helpers.ts';
 
@@ -61,4 +62,16 @@ export async function runCommand(
   const body = (await response.json()) as { status: string; message: string; instanceId?: string; releaseNumber?: number };
   if (body.status !== 'SUCCESS') throw new Error(`${String(command.type)} answered ${response.status}: ${JSON.stringify(body)}`);
   return body;
+}
+
+/** axe-core finds no serious or critical violation on the page as it is now. */
+export async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+  expect(serious, `axe violations ${where}`).toEqual([]);
 }

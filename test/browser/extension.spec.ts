@@ -10,6 +10,7 @@
  * Refreshes are triggered by calling the worker's alarm handler directly (exposed on its global
  * scope as `handleAlarm`), never by waiting for the 5-minute alarm.
  */
+import { dateStyleOf, formatDate } from '../../shared/date-format.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -222,9 +223,11 @@ test('a release auto-applied tomorrow: listed with its date, one reminder notifi
 
   const popup = await openPopup();
   const dates = popup.getByRole('list', { name: 'Next release dates' }).getByRole('listitem');
-  await expect(dates.filter({ has: popup.getByRole('link', { name: pack.packName, exact: true }) })).toContainText(`on ${tomorrow}`);
+  await expect(dates.filter({ has: popup.getByRole('link', { name: pack.packName, exact: true }) })).toContainText(
+    `on ${formatDate(tomorrow, dateStyleOf(summary))}`,
+  );
   await expect(packItems(popup).filter({ has: popup.getByRole('link', { name: pack.packName, exact: true }) })).toContainText(
-    `pending until ${tomorrow}`,
+    `pending until ${formatDate(tomorrow, dateStyleOf(summary))}`,
   );
   await popup.close();
 });

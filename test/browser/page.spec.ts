@@ -4,6 +4,7 @@
  * immediately, read the version columns, see a newly published version appear as Available without
  * a reload, and release pending with a date.
  */
+import { formatDate } from '../../shared/date-format.ts';
 import { expect, test } from './fixtures.ts';
 import {
   addPack,
@@ -97,7 +98,7 @@ test('add, describe, fill, release and re-release integration packs of both type
     await expect(dialog).toBeHidden();
     await expectVersions(page, `Ledger Sync ${tag}`, { type: 'Process', current: '1', pending: '', available: '' });
     await expectVersions(page, `Ledger Lookup API ${tag}`, { type: 'API Service', current: '1', pending: '', available: '' });
-    await expect(page.getByLabel('Release date')).toHaveValue(utcDatePlus(0));
+    await expect(page.getByLabel('Release date')).toHaveValue(formatDate(utcDatePlus(0), { timeZone: 'UTC', locale: 'en-US' }));
     await expect(page.getByRole('button', { name: 'Release Integration Pack' })).toBeDisabled();
   });
 
@@ -130,7 +131,7 @@ test('add, describe, fill, release and re-release integration packs of both type
     await expect(dialog.getByText(`Removes Ledger Lookup API ${tag} (version 1)`)).toBeVisible();
     await dialog.getByRole('button', { name: 'OK' }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByLabel('Release date')).toHaveValue(date);
+    await expect(page.getByLabel('Release date')).toHaveValue(formatDate(date, { timeZone: 'UTC', locale: 'en-US' }));
     await expect(publicationRow(page, `Ledger Lookup API ${tag}`)).toHaveCount(0);
     await expectVersions(page, `Ledger Sync ${tag}`, { type: 'Process', current: '2', pending: '', available: '' });
   });

@@ -3,6 +3,7 @@
  * the server's rules (a new date after today; no cancelling once an installation applied it early),
  * and both are audited in History. The same commands are in the API (h17's REST tests).
  */
+import { formatDate } from '../../shared/date-format.ts';
 import type { Page } from '@playwright/test';
 import { addPackAt, fullShot, runCommand, VIEWPORTS } from './admin-helpers.ts';
 import { expect, type RunningServer, test } from './fixtures.ts';
@@ -51,8 +52,12 @@ for (const viewport of VIEWPORTS) {
       await fullShot(page, `pending-release-${viewport.name}-reschedule`);
       await dialog.getByRole('button', { name: 'OK' }).click();
       await expect(dialog).toBeHidden();
-      await expect(page.getByRole('status').filter({ hasText: `${name} release 2 is pending until ${utcDatePlus(6)}` })).toBeVisible();
-      await expect(page.getByLabel('Release date')).toHaveValue(utcDatePlus(6));
+      await expect(
+        page
+          .getByRole('status')
+          .filter({ hasText: `${name} release 2 is pending until ${formatDate(utcDatePlus(6), { timeZone: 'UTC', locale: 'en-US' })}` }),
+      ).toBeVisible();
+      await expect(page.getByLabel('Release date')).toHaveValue(formatDate(utcDatePlus(6), { timeZone: 'UTC', locale: 'en-US' }));
       await expect(history(page)).toContainText(`the pending release of ${name}`);
 
       await section(page).getByRole('button', { name: 'Cancel pending release' }).click();

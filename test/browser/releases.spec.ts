@@ -5,6 +5,7 @@
  * History. Deleting the pack removes it from a second admin's list at once and from the managed
  * account. The real server and the built PWA; the managed user signs in with a managed token.
  */
+import { formatDate } from '../../shared/date-format.ts';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import {
@@ -22,6 +23,8 @@ import {
 } from './page-helpers.ts';
 
 const MANAGED_ACCOUNT = 'demo-m3';
+/** The demo account writes dates in UTC, en-US (shared/date-format.ts). */
+const UTC = { timeZone: 'UTC', locale: 'en-US' };
 
 async function signInManaged(page: Page, token: string) {
   await page.goto('/');
@@ -68,6 +71,7 @@ test('release pending, apply early in the managed account, delete removes the pa
   });
 
   const date = utcDatePlus(3);
+  const shownDate = formatDate(date, UTC);
   await test.step('the admin releases an update pending until a date', async () => {
     await publishVersion(server, admin, component.id);
     await page.getByRole('button', { name: 'Release Integration Pack' }).click();
@@ -78,7 +82,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     await dialog.getByRole('button', { name: 'OK' }).click();
     await expect(dialog).toBeHidden();
     const rollout = page.getByRole('region', { name: 'Rollout' });
-    await expect(rollout.getByText(`Update pending until ${date}`)).toBeVisible();
+    await expect(rollout.getByText(`Update pending until ${shownDate}`)).toBeVisible();
   });
 
   await test.step('the managed user sees the Pending Version and its date, and applies it early', async () => {
@@ -87,7 +91,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     const cells = row.getByRole('cell');
     await expect(cells.nth(0)).toHaveText('1');
     await expect(cells.nth(1)).toHaveText('2');
-    await expect(cells.nth(2)).toHaveText(date);
+    await expect(cells.nth(2)).toHaveText(shownDate);
     await screenshot(managed, 'managed-1-pending');
     await row.getByRole('button', { name: `Apply update to ${name}` }).click();
     const confirm = managed.getByRole('dialog', { name: 'Apply update' });
@@ -105,7 +109,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     await expect(rollout.getByRole('row').filter({ hasText: 'Fabrikam Health' })).toContainText('Up to date');
     const history = page.getByRole('region', { name: 'History' });
     await expect(history.getByText(`Apply update to ${name} in Fabrikam Health`)).toBeVisible();
-    await expect(history.getByText(`Release Pending on ${date} of ${name}`)).toBeVisible();
+    await expect(history.getByText(`Release Pending on ${shownDate} of ${name}`)).toBeVisible();
     await rollout.scrollIntoViewIfNeeded();
     await screenshot(page, 'releases-rollout-history');
   });

@@ -41,7 +41,9 @@ describe('releaseFormState', () => {
 
   it('blocks Release Pending while an update is pending, and says what Release Immediate replaces', () => {
     const state = releaseFormState({ schedule: 'IMMEDIATELY', date: '', rows, releases: [pending], timeZone: 'UTC', now });
-    expect(state.pendingBlocked).toMatch(/Only one update can be pending per integration pack: release 2 is pending until 2026-12-20/);
+    expect(state.pendingBlocked).toMatch(
+      /Only one update can be pending per integration pack: release 2 is pending until Dec 20, 2026 \(UTC\)/,
+    );
     expect(state.replaces?.number).toBe(2);
     expect(state.canRelease).toBe(true);
     expect(

@@ -4,6 +4,7 @@
  */
 import { Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
+import { AccountSettingsButton } from '../settings/AccountSettingsButton.tsx';
 import { Avatar } from './Avatar.tsx';
 import { Peers } from './Peers.tsx';
 import { SyncStatus } from './SyncStatus.tsx';
@@ -40,6 +41,7 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
         <div class="status-bar">
           <SyncStatus workspace={props.workspace} />
           <Peers workspace={props.workspace} />
+          <AccountSettingsButton workspace={props.workspace} />
           <UndoRedo workspace={props.workspace} />
         </div>
       </Show>

@@ -5,6 +5,7 @@
  * detach Atoms and environments. Data comes from GET /api/managed; actions are commands. It refetches
  * after each action, every 15 seconds, and when the tab becomes visible again.
  */
+import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { Command } from '../../../shared/commands.ts';
 import { installationTypeLabel } from '../../../shared/model.ts';
@@ -26,6 +27,8 @@ type Pending = { kind: 'apply' | 'uninstall'; instance: ManagedInstanceView };
 export function ManagedPage(props: { workspace: Workspace }) {
   const api = managedApi(props.workspace.session);
   const [view, { refetch }] = createResource(() => api.view());
+  // The publisher's zone and locale: a pending date is a day there (shared/date-format.ts).
+  const date = (day: string | undefined) => (day ? formatDate(day, dateStyleOf(view.latest)) : '');
   const [outcome, setOutcome] = createSignal<{ ok: boolean; text: string }>();
   const [busy, setBusy] = createSignal(false);
   const [confirming, setConfirming] = createSignal<Pending>();
@@ -120,7 +123,7 @@ export function ManagedPage(props: { workspace: Workspace }) {
                             </th>
                             <td class="num">{instance.releaseNumber}</td>
                             <td class="num">{instance.pendingReleaseNumber ?? ''}</td>
-                            <td>{instance.pendingDate ?? ''}</td>
+                            <td>{date(instance.pendingDate)}</td>
                             <td>
                               <Attached
                                 ids={instance.atomIds}
@@ -205,7 +208,7 @@ export function ManagedPage(props: { workspace: Workspace }) {
             >
               <p>
                 Apply version {pending().instance.pendingReleaseNumber} of {instanceName(pending().instance)} now
-                {pending().instance.pendingDate ? `, before ${pending().instance.pendingDate}` : ''}?
+                {pending().instance.pendingDate ? `, before ${date(pending().instance.pendingDate)}` : ''}?
               </p>
               <p>
                 <strong>Applying an update cannot be undone.</strong>

@@ -2,7 +2,7 @@
 import { createMemo, createUniqueId, lazy, Show, Suspense } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { Workspace } from '../../core/api.ts';
-import { publisherTimeZone } from '../../../shared/release-plan.ts';
+import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { releaseDateShown } from '../../../shared/releases.ts';
 import { PackEditor } from './PackEditor.tsx';
 import { PublicationsSection } from './PublicationsSection.tsx';
@@ -23,10 +23,11 @@ export interface PackDetailsProps {
 export function PackDetails(props: PackDetailsProps) {
   const releaseDateId = createUniqueId();
   const pack = createMemo(() => (props.packId === undefined ? undefined : props.workspace.pack(props.packId)()));
-  const releaseDate = () =>
-    props.packId === undefined
-      ? undefined
-      : releaseDateShown(props.workspace.releases(props.packId)(), publisherTimeZone(props.workspace.account()));
+  const style = () => dateStyleOf(props.workspace.account());
+  const releaseDate = () => {
+    const day = props.packId === undefined ? undefined : releaseDateShown(props.workspace.releases(props.packId)(), style().timeZone);
+    return day === undefined ? undefined : formatDate(day, style());
+  };
   const known = () => props.packId === undefined || pack() !== undefined;
   // Before the first sync a pack that is not here yet is loading, not missing.
   const loading = () => !known() && !props.workspace.dataKnown();

@@ -2,19 +2,18 @@
 import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import '../managed/managed.css';
+import { dateStyleOf, formatDateTime } from '../../../shared/date-format.ts';
 import { historyTimeline } from './history-timeline.ts';
 
 const SHOWN_AT_FIRST = 20;
 
-const when = (iso: string): string => {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-};
-
 export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
   const titleId = createUniqueId();
   const [showAll, setShowAll] = createSignal(false);
-  const records = createMemo(() => historyTimeline(props.workspace.history(props.packId)(), props.workspace.releases(props.packId)()));
+  const style = () => dateStyleOf(props.workspace.account());
+  const records = createMemo(() =>
+    historyTimeline(props.workspace.history(props.packId)(), props.workspace.releases(props.packId)(), style()),
+  );
   const shown = () => (showAll() ? records() : records().slice(0, SHOWN_AT_FIRST));
 
   return (
@@ -37,7 +36,7 @@ export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
                   <span>{record.message}</span>
                 </Show>
                 <span class="history-meta">
-                  {record.actor} · <time datetime={record.at}>{when(record.at)}</time>
+                  {record.actor} · <time datetime={record.at}>{formatDateTime(record.at, style())}</time>
                 </span>
               </li>
             )}

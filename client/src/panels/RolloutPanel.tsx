@@ -4,6 +4,7 @@
  * failed to apply with the reason. Derived by shared/rollout.ts from the synced document.
  */
 import { createMemo, createUniqueId, For, Show } from 'solid-js';
+import { type DateStyle, dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { pendingRelease } from '../../../shared/releases.ts';
 import { deriveRollout, type RolloutRow } from '../../../shared/rollout.ts';
 import { countOf, Noun } from '../../../shared/words.ts';
@@ -11,12 +12,12 @@ import type { Workspace } from '../../core/api.ts';
 import { reachText } from '../format.ts';
 import '../managed/managed.css';
 
-const stateText = (row: RolloutRow): string => {
+const stateText = (row: RolloutRow, style: DateStyle): string => {
   switch (row.state) {
     case 'CURRENT':
       return 'Up to date';
     case 'PENDING':
-      return row.pendingDate ? `Update pending until ${row.pendingDate}` : 'Update pending';
+      return row.pendingDate ? `Update pending until ${formatDate(row.pendingDate, style)}` : 'Update pending';
     case 'FAILED':
       return 'Failed to apply';
     case 'BEHIND':
@@ -31,6 +32,7 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
     deriveRollout(props.packId, releases(), props.workspace.instances(props.packId)(), props.workspace.managedAccounts()),
   );
   const pending = () => pendingRelease(releases());
+  const style = () => dateStyleOf(props.workspace.account());
   const accounts = () => new Set(rollout().rows.map((row) => row.managedAccountId)).size;
 
   return (
@@ -43,7 +45,7 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
         fallback={
           <p class="muted">
             {releases().length === 0 ? 'Not released yet.' : 'Not installed in any managed account yet.'}
-            {pending() ? ` Release ${pending()!.number} is scheduled for ${pending()!.releaseOnDate}.` : ''}
+            {pending() ? ` Release ${pending()!.number} is scheduled for ${formatDate(pending()!.releaseOnDate ?? '', style())}.` : ''}
           </p>
         }
       >
@@ -59,8 +61,8 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
           <Show when={pending()}>
             {(release) => (
               <span>
-                Release {release().number} pending until {release().releaseOnDate}: {countOf(rollout().pending, Noun.instance)} not updated
-                yet
+                Release {release().number} pending until {formatDate(release().releaseOnDate ?? '', style())}:{' '}
+                {countOf(rollout().pending, Noun.instance)} not updated yet
               </span>
             )}
           </Show>
@@ -89,7 +91,7 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
                     <td class="num">{row.pendingReleaseNumber ?? ''}</td>
                     <td>
                       <span class="state-badge" data-state={row.state}>
-                        {stateText(row)}
+                        {stateText(row, style())}
                       </span>
                       <Show when={row.error}>
                         <p class="error">{row.error}</p>

@@ -15,6 +15,8 @@ const release = (number: number, requestId: string, at: string, extra: Partial<R
   ...extra,
 });
 
+const PARIS = { timeZone: 'Europe/Paris', locale: 'en-GB' };
+
 describe('historyTimeline', () => {
   it('lists releases that have no record, so a released pack never reads as never released', () => {
     const entries = historyTimeline(
@@ -23,8 +25,12 @@ describe('historyTimeline', () => {
         release(1, 'rq_a', '2026-01-01T10:00:00.000Z'),
         release(2, 'rq_b', '2026-02-01T10:00:00.000Z', { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-02-10' }),
       ],
+      PARIS,
     );
-    expect(entries.map((entry) => entry.summary)).toEqual(['Release 2: Release Pending on 2026-02-10', 'Release 1: Release Immediate']);
+    expect(entries.map((entry) => entry.summary)).toEqual([
+      'Release 2: Release Pending on 10 Feb 2026 (Europe/Paris)',
+      'Release 1: Release Immediate',
+    ]);
     expect(entries[0]?.actor).toBe('Seed');
   });
 
@@ -39,7 +45,7 @@ describe('historyTimeline', () => {
       status: 'SUCCESS',
       requestId: 'rq_c',
     };
-    const entries = historyTimeline([record], [release(1, 'rq_a', '2026-01-01T10:00:00.000Z'), release(2, 'rq_c', record.at)]);
+    const entries = historyTimeline([record], [release(1, 'rq_a', '2026-01-01T10:00:00.000Z'), release(2, 'rq_c', record.at)], PARIS);
     expect(entries.map((entry) => entry.id)).toEqual(['k1', 'release-p1-1']);
   });
 });

@@ -3,18 +3,19 @@
  * (releases made before records were kept, or seeded). Without them a pack on Release 2 would say
  * "no releases yet". Newest first.
  */
+import { type DateStyle, formatDate } from '../../../shared/date-format.ts';
 import type { HistoryRecord } from '../../../shared/history.ts';
 import { ReleaseSchedule, type Release } from '../../../shared/model.ts';
 
 export type TimelineEntry = Pick<HistoryRecord, 'id' | 'kind' | 'actor' | 'at' | 'summary' | 'status' | 'message'>;
 
-export function releaseSummary(release: Release): string {
+export function releaseSummary(release: Release, style: DateStyle): string {
   return release.releaseSchedule === ReleaseSchedule.IMMEDIATELY
     ? `Release ${release.number}: Release Immediate`
-    : `Release ${release.number}: Release Pending on ${release.releaseOnDate ?? '(no date)'}`;
+    : `Release ${release.number}: Release Pending on ${release.releaseOnDate ? formatDate(release.releaseOnDate, style) : '(no date)'}`;
 }
 
-export function historyTimeline(records: readonly HistoryRecord[], releases: readonly Release[]): TimelineEntry[] {
+export function historyTimeline(records: readonly HistoryRecord[], releases: readonly Release[], style: DateStyle): TimelineEntry[] {
   const recorded = new Set(records.filter((record) => record.requestId !== undefined).map((record) => record.requestId));
   const entries: TimelineEntry[] = [...records];
   for (const release of releases) {
@@ -24,7 +25,7 @@ export function historyTimeline(records: readonly HistoryRecord[], releases: rea
       kind: 'RELEASE',
       actor: release.releasedBy,
       at: release.releasedAt,
-      summary: releaseSummary(release),
+      summary: releaseSummary(release, style),
       status: 'SUCCESS',
     });
   }
