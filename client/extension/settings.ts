@@ -1,4 +1,5 @@
 /** The extension's options: which server to ask, with which token. */
+import { packSegment } from '../../shared/pack-route.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
 
 export interface Settings {
@@ -44,4 +45,4 @@ export function optionalPermissionFor(serverUrl: string): string | undefined {
 }
 
 /** Where the PWA shows a pack. */
-export const packUrl = (serverUrl: string, packId: string): string => `${serverUrl}/packs/${encodeURIComponent(packId)}`;
+export const packUrl = (serverUrl: string, packId: string): string => `${serverUrl}/packs/${packSegment(packId)}`;

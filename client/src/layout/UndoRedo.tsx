@@ -7,6 +7,7 @@
 import { createUniqueId, onCleanup, onMount } from 'solid-js';
 import { useLocation } from '@solidjs/router';
 import type { Workspace } from '../../core/api.ts';
+import { packIdOfSegment } from '../../../shared/pack-route.ts';
 
 const NOT_UNDOABLE =
   'Undo and Redo cover your changes to the name, description and components of the pack on screen. Adding, deleting and releasing cannot be undone.';
@@ -14,7 +15,7 @@ const NOT_UNDOABLE =
 /** The pack the page shows, from /packs/:id (not /packs/new). */
 export function packOnScreen(pathname: string): string | undefined {
   const match = /^\/packs\/([^/]+)\/?$/.exec(pathname);
-  return match && match[1] !== 'new' ? decodeURIComponent(match[1]!) : undefined;
+  return match ? packIdOfSegment(match[1]) : undefined;
 }
 
 /** Where Ctrl+Z belongs to the text, not to the app. */

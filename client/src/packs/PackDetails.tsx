@@ -31,6 +31,8 @@ export function PackDetails(props: PackDetailsProps) {
   const known = () => props.packId === undefined || pack() !== undefined;
   // Before the first sync a pack that is not here yet is loading, not missing.
   const loading = () => !known() && !props.workspace.dataKnown();
+  // An object, not the id: a pack stored before the pack-id rule may have the id '', which <Show> would take for none.
+  const shownPack = () => (props.packId === undefined ? undefined : { id: props.packId });
 
   return (
     <div class="details">
@@ -67,24 +69,24 @@ export function PackDetails(props: PackDetailsProps) {
               </div>
             </Show>
           </div>
-          <Show when={props.packId}>
+          <Show when={shownPack()}>
             {(packId) => (
               <Suspense>
-                <PendingRelease workspace={props.workspace} packId={packId()} />
+                <PendingRelease workspace={props.workspace} packId={packId().id} />
               </Suspense>
             )}
           </Show>
           <PackEditor workspace={props.workspace} packId={props.packId} onCreated={props.onCreated} onDeleted={props.onDeleted} />
         </div>
-        <Show when={props.packId}>
+        <Show when={shownPack()}>
           {(packId) => (
             <>
               <div class="card">
-                <PublicationsSection workspace={props.workspace} packId={packId()} />
+                <PublicationsSection workspace={props.workspace} packId={packId().id} />
               </div>
               <Suspense>
-                <RolloutPanel workspace={props.workspace} packId={packId()} />
-                <HistoryPanel workspace={props.workspace} packId={packId()} />
+                <RolloutPanel workspace={props.workspace} packId={packId().id} />
+                <HistoryPanel workspace={props.workspace} packId={packId().id} />
               </Suspense>
             </>
           )}

@@ -213,8 +213,8 @@ function PackForm(props: PackEditorProps & { restored: PackDraft | undefined }) 
               Discard changes
             </button>
           </Show>
-          <Show when={!isNew() && props.packId}>
-            {(packId) => <DeletePack workspace={props.workspace} packId={packId()} onDeleted={props.onDeleted} />}
+          <Show when={props.packId === undefined ? undefined : { id: props.packId }}>
+            {(pack) => <DeletePack workspace={props.workspace} packId={pack().id} onDeleted={props.onDeleted} />}
           </Show>
         </div>
       </fieldset>

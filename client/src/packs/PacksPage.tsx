@@ -4,6 +4,7 @@
  */
 import { createEffect, onCleanup, Show } from 'solid-js';
 import { Navigate, useNavigate, useParams } from '@solidjs/router';
+import { packIdOfSegment, packSegment } from '../../../shared/pack-route.ts';
 import type { Workspace } from '../../core/api.ts';
 import { useWorkspace, canEdit } from '../WorkspaceContext.tsx';
 import { PackDetails } from './PackDetails.tsx';
@@ -14,8 +15,7 @@ export function PacksPage() {
   if (workspace.session.role === 'managed') return <Navigate href="/managed" />;
   const params = useParams<{ id?: string }>();
   const navigate = useNavigate();
-  const isNew = () => params.id === 'new';
-  const selectedId = () => (params.id === undefined || isNew() ? undefined : params.id);
+  const selectedId = () => packIdOfSegment(params.id);
   const showingDetails = () => params.id !== undefined;
 
   // An empty list says "no packs" only once the data is here: before the first sync it is loading.
@@ -49,7 +49,7 @@ export function PacksPage() {
           </button>
         </div>
         <Show when={listKnown()} fallback={<ListLoading workspace={workspace} />}>
-          <PackList workspace={workspace} selectedId={selectedId()} onSelect={(id) => navigate(`/packs/${id}`)} />
+          <PackList workspace={workspace} selectedId={selectedId()} onSelect={(id) => navigate(`/packs/${packSegment(id)}`)} />
         </Show>
       </section>
       <section class="details-pane" aria-label="Integration pack details">
@@ -65,9 +65,9 @@ export function PacksPage() {
             {(id) => (
               <PackDetails
                 workspace={workspace}
-                packId={id === 'new' ? undefined : id}
+                packId={packIdOfSegment(id)}
                 onCreated={(packId) => {
-                  navigate(`/packs/${packId}`, { replace: true });
+                  navigate(`/packs/${packSegment(packId)}`, { replace: true });
                   focusHeading('.details-title');
                 }}
                 onDeleted={() => {
