@@ -2,7 +2,7 @@
  * A real PostgreSQL server for tests: Debian's binaries (/usr/lib/postgresql/<version>/bin, or
  * PG_BIN), a cluster made by initdb in a temporary directory, listening on a free loopback port with
  * its unix socket in that directory, stopped and removed by stop(). initdb refuses to run as root,
- * so as root every step runs as the `postgres` user (runuser). Each test file gets its own database
+ * so as root every step runs as the `postgres` user. Each test file gets its own database
  * (createDatabase), so files run in parallel on one server.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -35,10 +35,15 @@ export function findPostgresBin(): string | undefined {
 
 const asRoot = () => process.getuid?.() === 0;
 
-/** Runs a PostgreSQL binary, as the postgres user when we are root. */
-function command(bin: string, name: string, args: string[]): [string, string[]] {
-  const file = join(bin, name);
-  return asRoot() ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+/**
+ * As root, the binaries run as the postgres user. Node switches the user itself (spawn's uid/gid)
+ * rather than through runuser, so the child is postgres itself and stop()'s signal reaches it
+ * (runuser does not pass SIGQUIT on: the server would outlive the test run).
+ */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (!asRoot()) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 function freePort(): Promise<number> {
@@ -58,19 +63,12 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'ip-pg-'));
   if (asRoot()) execFileSync('chown', ['postgres:', dir]);
   const data = join(dir, 'data');
-  const [initdb, initArgs] = command(bin, 'initdb', [
-    '-D',
-    data,
-    '-A',
-    'trust',
-    '-U',
-    'postgres',
-    '--no-sync',
-    '-E',
-    'UTF8',
-    '--locale=C.UTF-8',
-  ]);
-  execFileSync(initdb, initArgs, { stdio: 'pipe' });
+  const user = postgresUser();
+  execFileSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'], {
+    stdio: 'pipe',
+    cwd: dir,
+    ...user,
+  });
 
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -88,8 +86,7 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
       '-c',
       'shared_buffers=32MB',
     ];
-    const [file, args] = command(bin, 'postgres', ['-D', data, ...settings]);
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+    const child = spawn(join(bin, 'postgres'), ['-D', data, ...settings], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...user });
     let log = '';
     child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -117,7 +114,9 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
       stop: () =>
         (stopping ??= (async () => {
           child.kill('SIGQUIT'); // immediate shutdown: nothing here needs to survive
+          const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
           await exited;
+          clearTimeout(stuck);
           if (asRoot()) chownSync(dir, 0, 0);
           rmSync(dir, { recursive: true, force: true });
         })()),
