@@ -29,6 +29,8 @@ function spawnInstance(dataDir: string, databaseUrl?: string): Promise<Child> {
   );
 }
 
+const syncUrl = (instance: Child) => `${instance.wsUrl}/sync`;
+
 function client(wsUrl: string, token: string): Promise<{ doc: Y.Doc; destroy(): void }> {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, 'demo', doc, {
@@ -36,7 +38,11 @@ function client(wsUrl: string, token: string): Promise<{ doc: Y.Doc; destroy(): 
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
-  return new Promise((resolve) => provider.once('sync', () => resolve({ doc, destroy: () => (provider.destroy(), doc.destroy()) })));
+  const destroy = () => (provider.destroy(), doc.destroy());
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (destroy(), reject(new Error(`No sync from ${wsUrl} within 60 s.`))), 60_000);
+    provider.once('sync', () => (clearTimeout(timer), resolve({ doc, destroy })));
+  });
 }
 
 async function measure(writerUrl: string, readerUrl: string, token: string): Promise<number[]> {
@@ -88,7 +94,7 @@ export async function clusterCase(): Promise<CaseResult> {
   const sqliteDir = tempDir('bench-cluster-sqlite-');
   const single = await spawnInstance(sqliteDir);
   try {
-    add('one instance, SQLite,', await measure(single.wsUrl, single.wsUrl, readDemoTokens(sqliteDir).demo!.admin[0]!));
+    add('one instance, SQLite,', await measure(syncUrl(single), syncUrl(single), readDemoTokens(sqliteDir).demo!.admin[0]!));
   } finally {
     await single.stop();
     removeDir(sqliteDir);
@@ -101,8 +107,8 @@ export async function clusterCase(): Promise<CaseResult> {
     const b = await spawnInstance(pgDir, databaseUrl);
     try {
       const token = readDemoTokens(pgDir).demo!.admin[0]!;
-      add('one instance, PostgreSQL,', await measure(a.wsUrl, a.wsUrl, token));
-      add('across two instances, PostgreSQL,', await measure(a.wsUrl, b.wsUrl, token));
+      add('one instance, PostgreSQL,', await measure(syncUrl(a), syncUrl(a), token));
+      add('across two instances, PostgreSQL,', await measure(syncUrl(a), syncUrl(b), token));
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
