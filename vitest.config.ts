@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Tests run without vite-plugin-solid: it adds the `browser` resolve condition, under which `ws`
 // loads its browser stub. The UI is tested in Chromium by Playwright (test/browser).
 /** The server tests that build on startTestServer (the others pass their own store or spawn processes). */
-const CLUSTER_TARGET_FILES = ['sync', 'rules', 'hostile', 'http', 'commands'].map((name) => `test/server/${name}.test.ts`);
+const CLUSTER_TARGET_FILES = ['sync', 'rules', 'hostile', 'http', 'commands', 'merges'].map((name) => `test/server/${name}.test.ts`);
 
 export default defineConfig({
   test: {
