@@ -1,11 +1,14 @@
 /**
- * `npm run backup -- <file> [--force]`: a consistent copy of DATA_DIR's database, taken while the
- * server runs and writes. `npm run restore -- <file>`: puts a backup into an empty DATA_DIR (it
- * refuses one that holds anything). Both take `--data-dir DIR` instead of DATA_DIR (default ./data).
+ * `npm run backup -- <file> [--force]`: a consistent copy of the database, taken while the server
+ * runs and writes. `npm run restore -- <file>`: puts a backup into an empty DATA_DIR (it refuses one
+ * that holds anything). With DATABASE_URL=postgres://… both work on that database instead (pg_dump,
+ * and pg_restore into an empty database). `--data-dir DIR` instead of DATA_DIR (default ./data).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BackupError, backupSqlite, restoreSqlite, type BackupSummary } from '../ops/sqlite-backup.ts';
+import { BackupError } from '../ops/backup-format.ts';
+import { backupPostgres, restorePostgres, withoutPassword } from '../ops/postgres-backup.ts';
+import { backupSqlite, restoreSqlite, type BackupSummary } from '../ops/sqlite-backup.ts';
 import { databaseFile } from '../server.ts';
 
 const USAGE = {
@@ -33,6 +36,20 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 2;
   }
   const file = resolve(positionals[0]!);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const shown = withoutPassword(databaseUrl).url;
+    if (command === 'backup') {
+      const summary = await backupPostgres(databaseUrl, file, { overwrite: values.force });
+      console.log(`Backed up ${shown} to ${file} (pg_dump, ${summary.tables} tables, ${mib(summary.bytes)}).`);
+    } else {
+      const summary = await restorePostgres(file, databaseUrl);
+      console.log(`Restored ${file} into ${shown} (${summary.tables} tables).`);
+      console.log('Start the servers on it with that DATABASE_URL (the tokens of the backup sign in).');
+    }
+    return 0;
+  }
+  if (databaseUrl) throw new BackupError(`DATABASE_URL must start with postgres:// or postgresql://, not "${databaseUrl.split(':')[0]}:".`);
   const dataDir = resolve(values['data-dir'] ?? (env.DATA_DIR || './data'));
   if (command === 'backup') {
     const summary = await backupSqlite(databaseFile(dataDir), file, { overwrite: values.force });

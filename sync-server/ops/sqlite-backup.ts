@@ -7,14 +7,14 @@
  * self-contained file) and only then renamed into place. A restore goes into an empty DATA_DIR only.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SCHEMA_VERSION } from '../storage/sqlite-schema.ts';
+import { BackupError, backupFormatOf } from './backup-format.ts';
 
-const SQLITE_HEADER = 'SQLite format 3\u0000';
+export { BackupError };
+
 const ALL_PAGES = 0x7fffffff;
-
-export class BackupError extends Error {}
 
 export interface BackupSummary {
   file: string;
@@ -28,9 +28,10 @@ const temporaryBeside = (file: string) => join(dirname(file), `.${basename(file)
 
 /** What a backup file holds, after checking it is a sound database this server can open. */
 export function inspectBackup(file: string): BackupSummary {
-  if (!existsSync(file)) throw new BackupError(`There is no file ${file}.`);
-  if (readHeader(file) !== SQLITE_HEADER)
-    throw new BackupError(`${file} is not a backup taken by npm run backup (not an SQLite database).`);
+  const format = backupFormatOf(file);
+  if (format === 'postgres')
+    throw new BackupError(`${file} is a PostgreSQL backup (pg_dump): set DATABASE_URL to an empty database to restore it there.`);
+  if (format !== 'sqlite') throw new BackupError(`${file} is not a backup taken by npm run backup (not an SQLite database).`);
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -64,17 +65,6 @@ export function inspectBackup(file: string): BackupSummary {
   } finally {
     db.close();
   }
-}
-
-function readHeader(file: string): string {
-  const header = Buffer.alloc(SQLITE_HEADER.length);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, header, 0, header.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return header.toString('latin1');
 }
 
 /** Copies `source` (the live database, WAL and all) into `target` as one consistent moment. */
