@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeListenError } from './listen-error.ts';
 import { createPinoLogger, logLevelFrom } from './log.ts';
+import { type DataDirLock, DataDirInUseError, LOCK_FILE, lockDataDir } from './ops/data-dir-lock.ts';
 import { seedDemo, storeIsEmpty } from './seed.ts';
 import { createSyncServer, type SyncServer } from './server.ts';
 import { describeStore, isPostgresUrl, openStore, storeChoiceFromEnv } from './storage/open-store.ts';
@@ -45,6 +46,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     throw new StartupError(`LEASE_TTL_MS must be a whole number of milliseconds (at least 100), not "${env.LEASE_TTL_MS}".`);
   if (env.INSTANCE_URL && !/^http:\/\/[^/]+\/?$/.test(env.INSTANCE_URL))
     throw new StartupError(`INSTANCE_URL must be http://host:port (how the other instances reach this one), not "${env.INSTANCE_URL}".`);
+
+  // SQLite is one process's file: a second server on this DATA_DIR stops here, saying so. A
+  // directory the lock cannot be written in (read-only) is left to the store to open or refuse.
+  let lock: DataDirLock | undefined;
+  if (!shared)
+    try {
+      lock = lockDataDir(dataDir);
+    } catch (error) {
+      if (error instanceof DataDirInUseError) throw new StartupError(error.message);
+      log.warn(`Could not take the lock ${join(dataDir, LOCK_FILE)}; going on without it: ${String(error)}`);
+    }
 
   let store: Store | undefined;
   let server: SyncServer | undefined;
@@ -104,7 +116,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   /** Closes what was opened: the server (which closes its store) or, when it never listened, the store. */
-  const closeAll = () => (server ? server.close() : (store?.close() ?? Promise.resolve()));
+  const closeAll = () => (server ? server.close() : (store?.close() ?? Promise.resolve())).finally(() => lock?.release());
 
   const started = startUp();
   const stop = (signal: string) => {

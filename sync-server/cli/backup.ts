@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackupError } from '../ops/backup-format.ts';
+import { type DataDirLock, DataDirInUseError, lockDataDir } from '../ops/data-dir-lock.ts';
 import { backupPostgres, restorePostgres, withoutPassword } from '../ops/postgres-backup.ts';
 import { backupSqlite, restoreSqlite, type BackupSummary } from '../ops/sqlite-backup.ts';
 import { databaseFile } from '../server.ts';
@@ -55,11 +56,26 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const summary = await backupSqlite(databaseFile(dataDir), file, { overwrite: values.force });
     console.log(`Backed up ${databaseFile(dataDir)} to ${file} (${described(summary)}).`);
   } else {
-    const summary = await restoreSqlite(file, dataDir, databaseFile(dataDir));
-    console.log(`Restored ${file} into ${dataDir} (${described(summary)}).`);
-    console.log(`Start the server on it with: DATA_DIR=${dataDir} npm start (the tokens of the backup sign in).`);
+    // Held while restoring: no server starts on the directory half-way.
+    const lock = lockedForRestore(dataDir);
+    try {
+      const summary = await restoreSqlite(file, dataDir, databaseFile(dataDir));
+      console.log(`Restored ${file} into ${dataDir} (${described(summary)}).`);
+      console.log(`Start the server on it with: DATA_DIR=${dataDir} npm start (the tokens of the backup sign in).`);
+    } finally {
+      lock.release();
+    }
   }
   return 0;
+}
+
+function lockedForRestore(dataDir: string): DataDirLock {
+  try {
+    return lockDataDir(dataDir, 'restore');
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw new BackupError(error.message);
+    throw new BackupError(`Cannot restore into DATA_DIR ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 main(process.argv.slice(2), process.env).then(

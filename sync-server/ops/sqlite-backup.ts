@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, stat
 import { basename, dirname, join } from 'node:path';
 import { SCHEMA_VERSION } from '../storage/sqlite-schema.ts';
 import { BackupError, backupFormatOf } from './backup-format.ts';
+import { LOCK_FILE } from './data-dir-lock.ts';
 
 export { BackupError };
 
@@ -108,7 +109,8 @@ export const entriesOf = (dataDir: string): string[] => (existsSync(dataDir) ? r
 
 /** Restores a backup file into `databaseFile`, whose directory must be empty or missing. */
 export async function restoreSqlite(file: string, dataDir: string, databaseFile: string): Promise<BackupSummary> {
-  const present = entriesOf(dataDir);
+  // The lock file a restore or a server left is not data.
+  const present = entriesOf(dataDir).filter((entry) => !entry.startsWith(LOCK_FILE));
   if (present.length > 0)
     throw new BackupError(
       `DATA_DIR ${dataDir} is not empty (it holds ${present.slice(0, 5).join(', ')}${present.length > 5 ? ', …' : ''}). ` +
