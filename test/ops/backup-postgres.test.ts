@@ -14,7 +14,7 @@ import { readDemoTokens } from '../fault/support.ts';
 import { connectClient, covers, synced, tempDir, waitFor, type TestClient } from '../server/helpers.ts';
 import { freshDatabase } from '../support/postgres-db.ts';
 import { startPostgres } from '../support/postgres.ts';
-import { exitWithin, launch, listening, type Launched } from './support.ts';
+import { exitWithin, launch, listening, metricSample, type Launched } from './support.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -73,7 +73,7 @@ test('pg_dump while a client writes, pg_restore into an empty database: one cons
   const restored = await freshDatabase();
 
   const first = server(live, join(work, 'live'));
-  const { wsUrl } = await listening(first);
+  const { wsUrl, url } = await listening(first);
   const token = readDemoTokens(join(work, 'live')).demo!.admin[0]!;
   const writer = client(wsUrl, token);
   await synced(writer);
@@ -96,6 +96,11 @@ test('pg_dump while a client writes, pg_restore into an empty database: one cons
   expect(backup.output()).toMatch(/Backed up postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_\w+ to .*backup\.dump \(pg_dump, \d+ tables/);
   stop = true;
   await writing;
+
+  // The same metrics as on SQLite: the commits were timed, the account's bytes measured.
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  expect(metricSample(metrics, 'ipack_commit_duration_seconds_count')).toBeGreaterThanOrEqual(stored);
+  expect(metricSample(metrics, 'ipack_account_stored_bytes', '{account="demo"}')).toBeGreaterThan(1000);
 
   const restore = run('npm', ['run', '-s', 'restore', '--', file], { DATABASE_URL: restored });
   expect((await exitWithin(restore, 90_000)).code).toBe(0);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeNewPack } from '../../shared/index.ts';
 import { readDemoTokens } from '../fault/support.ts';
 import { connectClient, synced, tempDir, waitFor, type TestClient } from '../server/helpers.ts';
-import { exitWithin, launch, listening, type Launched } from './support.ts';
+import { exitWithin, launch, listening, metricSample as sample, type Launched } from './support.ts';
 
 let server: Launched;
 let url: string;
@@ -38,13 +38,6 @@ afterAll(async () => {
   server.killGroup();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** One sample of a metric (the first line whose name and labels match), or undefined. */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const escaped = `${name}${labels}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^${escaped}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : undefined;
-}
 
 test('/healthz and /readyz answer once it listens', async () => {
   const health = await fetch(`${url}/healthz`);

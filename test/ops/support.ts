@@ -122,3 +122,10 @@ export function exitWithin(launched: Launched, timeoutMs = 20_000): Promise<{ co
   });
   return Promise.race([launched.exited, late]).finally(() => clearTimeout(timer));
 }
+
+/** One sample of a metric (the first line whose name and labels match), or undefined. */
+export function metricSample(text: string, name: string, labels = ''): number | undefined {
+  const escaped = `${name}${labels}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^${escaped}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : undefined;
+}
