@@ -77,6 +77,9 @@ test('a backup taken while a client writes restores into an empty DATA_DIR as on
   writer.doc.transact(() => {
     for (let i = 0; i < 2_000; i++) writeNewPack(writer.doc, pack(`bulk-${i}`));
   });
+  // One large update: its check takes seconds on a loaded machine.
+  const bulk = Y.encodeStateVector(writer.doc);
+  await waitFor([writer], () => writer.stored.some((sv) => covers(sv, bulk)), 'the bulk stored', 90_000);
 
   let stored = 0;
   let stop = false;
