@@ -62,7 +62,12 @@ export function createSyncEndpoint(deps: SyncEndpointDeps): SyncEndpoint {
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = requestUrl(req);
-    if (!url) return refuse(socket, 400, 'BAD_REQUEST', 'The request target is not a URL.');
+    // One log line per refused upgrade, as for an HTTP request: the path, never the query (a token).
+    const refused = (status: number, code: string, message: string) => {
+      log.info(`Upgrade to ${url?.pathname ?? '(no URL)'} refused: ${status} ${code}.`, { path: url?.pathname, status, code });
+      refuse(socket, status, code, message);
+    };
+    if (!url) return refused(400, 'BAD_REQUEST', 'The request target is not a URL.');
     const match = /^\/sync\/([^/]+)\/?$/.exec(url.pathname);
     let accountId: string | undefined;
     try {
@@ -70,9 +75,8 @@ export function createSyncEndpoint(deps: SyncEndpointDeps): SyncEndpoint {
     } catch {
       accountId = undefined;
     }
-    if (!accountId || !ACCOUNT_ID.test(accountId)) return refuse(socket, 404, 'NOT_FOUND', 'Connect to /sync/<accountId>.');
-    if (pendingUpgrades >= limits.maxPendingUpgrades)
-      return refuse(socket, 503, 'BUSY', 'Too many connections are being opened; try again.');
+    if (!accountId || !ACCOUNT_ID.test(accountId)) return refused(404, 'NOT_FOUND', 'Connect to /sync/<accountId>.');
+    if (pendingUpgrades >= limits.maxPendingUpgrades) return refused(503, 'BUSY', 'Too many connections are being opened; try again.');
     pendingUpgrades++;
     let session: Session | undefined;
     try {
@@ -83,14 +87,14 @@ export function createSyncEndpoint(deps: SyncEndpointDeps): SyncEndpoint {
     const decision = decideAccess(session, accountId, ['admin', 'viewer']);
     if (!decision.ok) {
       const message = session?.role === 'managed' ? 'Managed-account users use the HTTP API, not /sync.' : decision.message;
-      return refuse(socket, decision.status, decision.code, message);
+      return refused(decision.status, decision.code, message);
     }
     const { session: who } = decision;
     // Several instances: another instance serving the account takes the connection (and counts its slots).
     if (deps.relay && (await deps.relay(accountId, req, socket, head))) return;
     if (socket.destroyed) return;
     const slot = slots.take(who);
-    if (!slot.ok) return refuse(socket, 503, 'TOO_MANY_CONNECTIONS', slot.message);
+    if (!slot.ok) return refused(503, 'TOO_MANY_CONNECTIONS', slot.message);
     socket.once('close', slot.release);
     const proto = url.searchParams.get('proto') === PROTOCOL_VERSION;
     const id = accountId;

@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { writeNewPack } from '../../shared/index.ts';
 import { readDemoTokens } from '../fault/support.ts';
@@ -105,10 +106,22 @@ test('HTTP requests get an id (the caller’s X-Request-Id when given) that thei
   // A token in a path is not ours to log either.
   expect((await fetch(`${url}/api/accounts/${wrong}/summary`, { headers: { Authorization: `Bearer ${admin}` } })).status).toBe(403);
 
+  // A refused upgrade to /sync gets its line too (the path only: the token was in the query).
+  const socket = new WebSocket(`${wsUrl}/demo?token=${wrong}`);
+  const upgradeStatus = await new Promise<number>((resolve, reject) => {
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once('open', () => reject(new Error('the upgrade was accepted')));
+    socket.once('error', () => {});
+  });
+  socket.terminate();
+  expect(upgradeStatus).toBe(401);
+
   await server.waitForOutput(new RegExp(`"requestId":"${generated}"`), 'the 401 logged');
+  await server.waitForOutput(/"msg":"Upgrade to \/sync\/demo refused: 401/, 'the refused upgrade logged');
   const lines = jsonLines(server.output());
   expect(lines).toContainEqual(expect.objectContaining({ requestId: 'trace-me-42', method: 'GET', path: '/api/me', status: 200 }));
   expect(lines).toContainEqual(expect.objectContaining({ requestId: generated, path: '/api/me', status: 401 }));
+  expect(lines).toContainEqual(expect.objectContaining({ path: '/sync/demo', status: 401, code: 'UNAUTHORIZED' }));
 });
 
 test('every log line is JSON with a level and time; connection lines carry the connection id; no token appears', async () => {
