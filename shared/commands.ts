@@ -4,6 +4,7 @@
  * Field names follow the platform's API (releaseSchedule, releaseOnDate, integrationPackOverrideName).
  */
 import * as v from 'valibot';
+import type { Role } from './identity.ts';
 import { PACK_ID_RULE, validatePackId } from './rules.ts';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -135,7 +136,7 @@ export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType
  * The role rule, written once: why this role may not send this command type, or undefined when it
  * may. The one command path (sync-server/commands/path.ts) asks it for every channel.
  */
-export function roleRefusal(role: 'admin' | 'viewer' | 'managed', type: string): { code: 'FORBIDDEN'; message: string } | undefined {
+export function roleRefusal(role: Role, type: string): { code: 'FORBIDDEN'; message: string } | undefined {
   if (role === 'viewer') return { code: 'FORBIDDEN', message: 'Viewers cannot run commands.' };
   if ((commandsByRole[role] as ReadonlySet<string> | undefined)?.has(type)) return undefined;
   return { code: 'FORBIDDEN', message: `A ${role === 'managed' ? 'managed-account user' : role} cannot run ${type}.` };

@@ -16,3 +16,4 @@ export * from './date-format.ts';
 export * from './words.ts';
 export * from './names.ts';
 export * from './account-settings.ts';
+export * from './identity.ts';

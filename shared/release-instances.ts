@@ -2,6 +2,7 @@
  * Rules for a managed account's installations (IntegrationPackInstance) and their Atom and
  * environment attachments. Pure: the server's commands call them on the document's current state.
  */
+import type { Role } from './identity.ts';
 import type { IntegrationPack, PackInstance, Release } from './model.ts';
 import { installableRelease, pendingRelease } from './releases.ts';
 import { fail, ok, okVoid, type Result } from './result.ts';
@@ -9,7 +10,7 @@ import { validateInstall } from './rules.ts';
 
 /** Who sends a command, as far as the rules care. */
 export interface CommandActor {
-  role: 'admin' | 'viewer' | 'managed';
+  role: Role;
   /** For role 'managed': the managed account the person belongs to. */
   managedAccountId?: string;
 }

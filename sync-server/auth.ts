@@ -4,16 +4,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { AccountStore, Person, Role } from './storage/types.ts';
+import type { Me, Role } from '../shared/identity.ts';
+import type { AccountStore, Person } from './storage/types.ts';
 
-/** Who is behind a request: what GET /api/me returns and what commands act as. */
-export interface Session {
-  accountId: string;
-  role: Role;
-  personId: string;
-  personName: string;
-  managedAccountId?: string;
-}
+/** Who is behind a request: what GET /api/me returns (shared/identity.ts) and what commands act as. */
+export type Session = Me;
 
 export const generateToken = (): string => `ipt_${randomBytes(32).toString('base64url')}`;
 

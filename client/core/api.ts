@@ -21,23 +21,19 @@ import type {
   Result,
 } from '../../shared/index.ts';
 import type { AccountSettings } from '../../shared/account-settings.ts';
+import type { Me, Role } from '../../shared/identity.ts';
+import type { ManagedView } from '../../shared/rollout.ts';
 import type { PackDraft } from './drafts.ts';
 
 export type { PackDraft };
 
-export type Role = 'admin' | 'viewer' | 'managed';
+export type { Role };
 
-/** Who is signed in, as returned by GET /api/me and remembered on the device. */
-export interface Session {
+/** Who is signed in: GET /api/me's body (shared/identity.ts), with the server and token, remembered on the device. */
+export interface Session extends Me {
   /** http(s) origin of the server, e.g. http://localhost:8080 */
   serverUrl: string;
   token: string;
-  accountId: string;
-  role: Role;
-  personId: string;
-  personName: string;
-  /** For role 'managed': the managed account this person belongs to. */
-  managedAccountId?: string;
 }
 
 export type SyncStatus =
@@ -168,3 +164,49 @@ export interface Workspace {
 
   close(): Promise<void>;
 }
+
+/**
+ * Where a managed account's page stands with the server: `offline` (the browser is offline, or
+ * disconnect() was called), `connecting` (asking for the first time), `online` (the last request
+ * was answered), `unreachable` (connected, but the server did not answer: retried on the next poll).
+ * `problem` is the server's refusal of the last read (a revoked token, an unknown account), if any.
+ */
+export interface ManagedStatus {
+  state: 'offline' | 'connecting' | 'online' | 'unreachable';
+  problem?: string;
+}
+
+/**
+ * A managed account's person: the view the server derives for their managed account
+ * (GET /api/managed), kept on the device so the page reads offline, and their commands (install,
+ * apply update, attach, …) queued in the device's outbox while offline and sent, each with its one
+ * idempotency key, once the server answers again. Chosen by role: core.openWorkspace.
+ */
+export interface ManagedWorkspace {
+  readonly kind: 'managed';
+  readonly session: Session;
+  /** The last view this device received (also after a reload offline); undefined before the first one. */
+  view: Accessor<ManagedView | undefined>;
+  /** When that view was received (ISO time). */
+  viewAt: Accessor<string | undefined>;
+  status: Accessor<ManagedStatus>;
+  /** Commands queued on this device until the server answers them, oldest first. */
+  pendingCommands: Accessor<PendingCommand[]>;
+  /** Answers to queued commands that arrived after the person stopped waiting, newest last. */
+  notices: Accessor<Notice[]>;
+  dismissNotice(index: number): void;
+  /** Sends a command now, or queues it when the server cannot be reached. */
+  command(command: Command): Promise<CommandOutcome>;
+  /** Reads the view again (and sends what is queued). */
+  refresh(): Promise<void>;
+  /** Go online / work offline (the browser's online and offline events call these). */
+  connect(): void;
+  disconnect(): void;
+  close(): Promise<void>;
+}
+
+/** What a signed-in person works with: the publisher's Workspace (admin, viewer) or a ManagedWorkspace. */
+export type AnyWorkspace = Workspace | ManagedWorkspace;
+
+export const isManagedWorkspace = (workspace: AnyWorkspace): workspace is ManagedWorkspace =>
+  'kind' in workspace && workspace.kind === 'managed';

@@ -2,7 +2,8 @@
  * Signing in: the server address and a token, checked with `GET /api/me`, remembered on the device.
  */
 import { fail, ok, type Result } from '../../shared/result.ts';
-import type { Role, Session } from './api.ts';
+import { parseMe } from '../../shared/identity.ts';
+import type { Session } from './api.ts';
 
 /** The part of localStorage we use (so tests and the extension can pass their own). */
 export interface SessionStorage {
@@ -33,8 +34,6 @@ function defaultStorage(): SessionStorage {
   return (fallbackStorage ??= memoryStorage());
 }
 
-const ROLES: readonly Role[] = ['admin', 'viewer', 'managed'];
-
 /** The server's origin, normalized: `localhost:8080` → `http://localhost:8080`, no trailing slash. */
 export function normalizeServerUrl(input: string): Result<string> {
   const trimmed = input.trim();
@@ -47,19 +46,6 @@ export function normalizeServerUrl(input: string): Result<string> {
   } catch {
     return fail('SERVER_INVALID', `"${trimmed}" is not a server address.`, 'serverUrl');
   }
-}
-
-function parseMe(body: unknown): Omit<Session, 'serverUrl' | 'token'> | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const me = body as Record<string, unknown>;
-  if (typeof me.accountId !== 'string' || typeof me.personId !== 'string' || !ROLES.includes(me.role as Role)) return undefined;
-  return {
-    accountId: me.accountId,
-    role: me.role as Role,
-    personId: me.personId,
-    personName: typeof me.personName === 'string' ? me.personName : me.personId,
-    ...(typeof me.managedAccountId === 'string' ? { managedAccountId: me.managedAccountId } : {}),
-  };
 }
 
 /** Checks the token with the server and remembers the session on this device. */

@@ -1,15 +1,10 @@
 /** The two server calls the extension makes, with errors a person can act on. `fetch` is injected. */
 import type { AccountSummary } from '../../shared/attention.ts';
+import { parseMe, type Me } from '../../shared/identity.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
 import type { Settings } from './settings.ts';
 
-export interface Me {
-  accountId: string;
-  role: 'admin' | 'viewer' | 'managed';
-  personId: string;
-  personName: string;
-  managedAccountId?: string;
-}
+export type { Me };
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -70,10 +65,10 @@ async function getJson<T>(settings: Settings, path: string, fetchFn: Fetch): Pro
 }
 
 export async function getMe(settings: Settings, fetchFn: Fetch): Promise<Result<Me>> {
-  const me = await getJson<Me>(settings, '/api/me', fetchFn);
-  if (me.ok && typeof me.value?.accountId !== 'string')
-    return fail(ErrorCode.BAD_RESPONSE, `${settings.serverUrl} did not answer like an Integration Packs server.`);
-  return me;
+  const body = await getJson<unknown>(settings, '/api/me', fetchFn);
+  if (!body.ok) return body;
+  const me = parseMe(body.value);
+  return me ? ok(me) : fail(ErrorCode.BAD_RESPONSE, `${settings.serverUrl} did not answer like an Integration Packs server.`);
 }
 
 export async function getSummary(settings: Settings, accountId: string, fetchFn: Fetch): Promise<Result<AccountSummary>> {

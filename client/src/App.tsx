@@ -3,8 +3,8 @@
  * /packs, /packs/new, /packs/:id and /managed.
  */
 import { createEffect, createResource, createSignal, lazy, onCleanup, Show, Suspense, type ParentProps } from 'solid-js';
-import { Navigate, Route, Router, useNavigate } from '@solidjs/router';
-import type { Session } from '../core/api.ts';
+import { Navigate, Route, Router, useLocation, useNavigate } from '@solidjs/router';
+import { isManagedWorkspace, type ManagedWorkspace, type Session } from '../core/api.ts';
 import { followBrowserConnectivity, startOnline } from './connectivity.ts';
 import { core } from './core.ts';
 import { Header } from './layout/Header.tsx';
@@ -12,31 +12,49 @@ import { Notices } from './layout/Notices.tsx';
 import { UpdatePrompt } from './layout/UpdatePrompt.tsx';
 import { PacksPage } from './packs/PacksPage.tsx';
 import { SignIn } from './signin/SignIn.tsx';
-import { useWorkspace, WorkspaceContext } from './WorkspaceContext.tsx';
+import { WorkspaceContext } from './WorkspaceContext.tsx';
 
-// The managed-account view (owned by the releases work), loaded only by managed-account users.
+// The managed-account view, loaded only by managed-account users.
 const ManagedPage = lazy(() => import('./managed/ManagedPage.tsx').then((module) => ({ default: module.ManagedPage })));
 
+/** /managed is a managed account's page: the publisher's people go to their packs. */
 function ManagedRoute() {
-  return <ManagedPage workspace={useWorkspace()} />;
+  return <Navigate href="/packs" />;
 }
 
+/** A managed account's person sees their page whatever the address said (and the address says /managed). */
+function ManagedShell(props: { workspace: ManagedWorkspace; onSignOut: () => void }) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  createEffect(() => {
+    if (location.pathname !== '/managed') navigate('/managed', { replace: true });
+  });
+  return (
+    <>
+      <Header workspace={props.workspace} onSignOut={props.onSignOut} />
+      <Notices workspace={props.workspace} />
+      <Suspense fallback={<p class="loading muted">Loading your integration packs…</p>}>
+        <ManagedPage workspace={props.workspace} />
+      </Suspense>
+    </>
+  );
+}
+
+/** The publisher's people start at their packs (a managed account's person never reaches the routes). */
 function HomeRoute() {
-  const workspace = useWorkspace();
-  return <Navigate href={workspace.session.role === 'managed' ? '/managed' : '/packs'} />;
+  return <Navigate href="/packs" />;
 }
 
 /** Opens the Workspace for a session and closes it when the person signs out. */
 function SignedIn(props: ParentProps<{ session: Session; onSignOut: () => void }>) {
-  // Managed-account users are refused at /sync (they use the HTTP API): their workspace stays local.
-  const syncs = props.session.role !== 'managed';
+  // Chosen by role: the publisher's synced Workspace, or a managed account's ManagedWorkspace.
   const [workspace] = createResource(
     () => props.session,
-    (session) => core.openWorkspace(session, { connect: syncs && startOnline() }),
+    (session) => core.openWorkspace(session, { connect: startOnline() }),
   );
   createEffect(() => {
     const ready = workspace.error ? undefined : workspace();
-    if (ready && syncs) onCleanup(followBrowserConnectivity(ready));
+    if (ready) onCleanup(followBrowserConnectivity(ready));
   });
   onCleanup(() => {
     if (!workspace.error) void workspace()?.close();
@@ -58,13 +76,18 @@ function SignedIn(props: ParentProps<{ session: Session; onSignOut: () => void }
         </Show>
       }
     >
-      {(ready) => (
-        <WorkspaceContext.Provider value={ready()}>
-          <Header workspace={ready()} onSignOut={props.onSignOut} />
-          <Notices workspace={ready()} />
-          {props.children}
-        </WorkspaceContext.Provider>
-      )}
+      {(ready) => {
+        const opened = ready();
+        return isManagedWorkspace(opened) ? (
+          <ManagedShell workspace={opened} onSignOut={props.onSignOut} />
+        ) : (
+          <WorkspaceContext.Provider value={opened}>
+            <Header workspace={opened} onSignOut={props.onSignOut} />
+            <Notices workspace={opened} />
+            {props.children}
+          </WorkspaceContext.Provider>
+        );
+      }}
     </Show>
   );
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { mintToken } from '../auth.ts';
 import { describeStore, openStore, storeChoiceFromEnv } from '../storage/open-store.ts';
-import type { Role } from '../storage/types.ts';
+import { ROLES, type Role } from '../../shared/identity.ts';
 
 const USAGE =
   'Usage: npm run token -- --account ID --role admin|viewer|managed [--name "Ann"] [--managed MANAGED_ACCOUNT_ID] [--create [--multi-install]]';
@@ -27,7 +27,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     },
   });
   const role = values.role as Role | undefined;
-  if (!values.account || !role || !['admin', 'viewer', 'managed'].includes(role)) {
+  if (!values.account || !role || !ROLES.includes(role)) {
     console.error(USAGE);
     return 2;
   }

@@ -8,6 +8,7 @@
 import type * as Y from 'yjs';
 import type { Command, CommandResult } from '../../shared/commands.ts';
 import type { HistoryRecord } from '../../shared/history.ts';
+import type { Role } from '../../shared/identity.ts';
 import { writeHistory } from '../../shared/schema.ts';
 import { setAccountSettings } from './account-settings.ts';
 import { applyUpdate } from './apply-update.ts';
@@ -25,7 +26,7 @@ import { updateRelease } from './update-release.ts';
 export interface Actor {
   personId: string;
   personName: string;
-  role: 'admin' | 'viewer' | 'managed';
+  role: Role;
   /** For role 'managed': the managed account the person belongs to. */
   managedAccountId?: string;
 }

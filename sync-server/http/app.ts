@@ -9,11 +9,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
 import * as v from 'valibot';
 import { authenticate, decideAccess, tokenFromRequest, type Session } from '../auth.ts';
-import type { Role } from '../storage/types.ts';
+import { ROLES, type Role } from '../../shared/identity.ts';
 import { registerOpenApi, routeSchema } from './openapi.ts';
 import { HttpError, type AnyRoute, type AnySchema, type ApiDeps, type ApiReply, type InvalidRequest, type RouteAuth } from './route.ts';
 
-const ALL_ROLES: readonly Role[] = ['admin', 'viewer', 'managed'];
+const ALL_ROLES: readonly Role[] = ROLES;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const CORS = {

@@ -3,14 +3,10 @@
  * TypeScript types; these describe their top level for readers of /api/docs).
  */
 import * as v from 'valibot';
+import { MeSchema } from '../../shared/identity.ts';
 
-export const SessionSchema = v.object({
-  accountId: v.string(),
-  role: v.picklist(['admin', 'viewer', 'managed']),
-  personId: v.string(),
-  personName: v.string(),
-  managedAccountId: v.optional(v.string()),
-});
+/** GET /api/me's body: the one schema of shared/identity.ts. */
+export const SessionSchema = MeSchema;
 
 export const PublishedComponentSchema = v.object({
   id: v.string(),

@@ -4,8 +4,9 @@
  * Every method is async for that reason, even though better-sqlite3 answers synchronously.
  */
 import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
+import type { Role } from '../../shared/identity.ts';
 
-export type Role = 'admin' | 'viewer' | 'managed';
+export type { Role };
 
 /** A person who holds tokens for one publisher account. */
 export interface Person {

@@ -98,7 +98,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     await expect(confirm.getByText('Applying an update cannot be undone.')).toBeVisible();
     await confirm.getByRole('button', { name: 'OK' }).click();
     await expect(confirm).toBeHidden();
-    await expect(managed.getByRole('status')).toHaveText(`${name} in Fabrikam Health now runs release 2.`);
+    await expect(managed.getByText(`${name} in Fabrikam Health now runs release 2.`)).toBeVisible();
     await expect(row.getByRole('cell').nth(0)).toHaveText('2');
     await expect(row.getByRole('cell').nth(1)).toHaveText('');
     await expect(row.getByRole('button', { name: `Apply update to ${name}` })).toHaveCount(0);

@@ -3,15 +3,21 @@
  * status, who else is online, and Undo/Redo.
  */
 import { Show } from 'solid-js';
-import type { Workspace } from '../../core/api.ts';
+import { isManagedWorkspace, type AnyWorkspace } from '../../core/api.ts';
 import { AccountSettingsButton } from '../settings/AccountSettingsButton.tsx';
 import { Avatar } from './Avatar.tsx';
 import { Peers } from './Peers.tsx';
 import { SyncStatus } from './SyncStatus.tsx';
 import { UndoRedo } from './UndoRedo.tsx';
 
-export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
+export function Header(props: { workspace: AnyWorkspace; onSignOut: () => void }) {
   const session = () => props.workspace.session;
+  /** The publisher's workspace; a managed account's page has no sync strip (it shows its own status). */
+  const publisher = () => (isManagedWorkspace(props.workspace) ? undefined : props.workspace);
+  const accountName = () => {
+    const workspace = props.workspace;
+    return isManagedWorkspace(workspace) ? workspace.view()?.managedAccountName : workspace.account()?.name;
+  };
   return (
     <header class="app-header">
       <div class="top-bar">
@@ -26,7 +32,7 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
           </nav>
         </div>
         <div class="me">
-          <Show when={props.workspace.account()}>{(account) => <span class="account-name">{account().name}</span>}</Show>
+          <Show when={accountName()}>{(name) => <span class="account-name">{name()}</span>}</Show>
           <Avatar name={session().personName} color="#2f6f9f" />
           <span class="me-name">
             {session().personName}
@@ -37,13 +43,15 @@ export function Header(props: { workspace: Workspace; onSignOut: () => void }) {
           </button>
         </div>
       </div>
-      <Show when={session().role !== 'managed'}>
-        <div class="status-bar">
-          <SyncStatus workspace={props.workspace} />
-          <Peers workspace={props.workspace} />
-          <AccountSettingsButton workspace={props.workspace} />
-          <UndoRedo workspace={props.workspace} />
-        </div>
+      <Show when={publisher()}>
+        {(workspace) => (
+          <div class="status-bar">
+            <SyncStatus workspace={workspace()} />
+            <Peers workspace={workspace()} />
+            <AccountSettingsButton workspace={workspace()} />
+            <UndoRedo workspace={workspace()} />
+          </div>
+        )}
       </Show>
     </header>
   );

@@ -6,7 +6,7 @@ import { createMemo, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { groupNotices, type NoticeGroup } from '../format.ts';
 
-export function Notices(props: { workspace: Workspace }) {
+export function Notices(props: { workspace: Pick<Workspace, 'notices' | 'dismissNotice'> }) {
   const groups = createMemo(() => groupNotices(props.workspace.notices()));
   // Highest index first, so the indexes still to dismiss stay valid.
   const dismiss = (group: NoticeGroup) => {

@@ -2,9 +2,7 @@
 import { createSignal, createUniqueId, For } from 'solid-js';
 import type { Command } from '../../../shared/commands.ts';
 import type { ManagedInstanceView } from '../../../shared/rollout.ts';
-
-const label = (instance: ManagedInstanceView) =>
-  instance.overrideName ? `${instance.packName} (${instance.overrideName})` : instance.packName;
+import { instanceName as label } from './words.ts';
 
 export function AttachForm(props: {
   instances: ManagedInstanceView[];

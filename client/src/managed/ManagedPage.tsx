@@ -2,87 +2,97 @@
  * A managed account's page (/managed): the integration packs installed in it with their Version and
  * Pending Version (and the date it is applied automatically), "Apply update" (cannot be undone),
  * install (single attachment once, multiple attachments each with a name), uninstall, and attach or
- * detach Atoms and environments. Data comes from GET /api/managed; actions are commands. It refetches
- * after each action, every 15 seconds, and when the tab becomes visible again.
+ * detach Atoms and environments. It reads the ManagedWorkspace (client/core/managed.ts): the last view
+ * this device received, also offline; every action is a command, queued while offline.
  */
-import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
-import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Command } from '../../../shared/commands.ts';
 import { installationTypeLabel } from '../../../shared/model.ts';
 import type { ManagedInstanceView } from '../../../shared/rollout.ts';
-import type { Workspace } from '../../core/api.ts';
+import type { ManagedWorkspace } from '../../core/api.ts';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog.tsx';
+import { outcomeText, type Outcome } from '../format.ts';
 import { AttachForm } from './AttachForm.tsx';
+import { InstalledTable } from './InstalledTable.tsx';
 import { InstallList } from './InstallList.tsx';
-import { managedApi } from './managed-api.ts';
+import { commandText, instanceName, managedStatusText } from './words.ts';
 import './managed.css';
 
-const POLL_MS = 15_000;
-
-export const instanceName = (instance: Pick<ManagedInstanceView, 'packName' | 'overrideName'>): string =>
-  instance.overrideName ? `${instance.packName} (${instance.overrideName})` : instance.packName;
+export { instanceName };
 
 type Pending = { kind: 'apply' | 'uninstall'; instance: ManagedInstanceView };
 
-export function ManagedPage(props: { workspace: Workspace }) {
-  const api = managedApi(props.workspace.session);
-  const [view, { refetch }] = createResource(() => api.view());
-  // The publisher's zone and locale: a pending date is a day there (shared/date-format.ts).
-  const date = (day: string | undefined) => (day ? formatDate(day, dateStyleOf(view.latest)) : '');
-  const [outcome, setOutcome] = createSignal<{ ok: boolean; text: string }>();
+export function ManagedPage(props: { workspace: ManagedWorkspace }) {
+  const workspace = () => props.workspace;
+  const view = () => workspace().view();
+  const [outcome, setOutcome] = createSignal<Outcome>();
   const [busy, setBusy] = createSignal(false);
   const [confirming, setConfirming] = createSignal<Pending>();
 
   onMount(() => {
-    const timer = setInterval(() => void refetch(), POLL_MS);
-    const onVisible = () => document.visibilityState === 'visible' && void refetch();
+    const onVisible = () => document.visibilityState === 'visible' && void workspace().refresh();
     document.addEventListener('visibilitychange', onVisible);
-    onCleanup(() => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    });
+    onCleanup(() => document.removeEventListener('visibilitychange', onVisible));
   });
 
-  /** Runs a command, shows its sentence, refetches; returns the error message, if any. */
+  /** Runs (or queues) a command and shows its sentence; returns the server's refusal, if any. */
   const send = async (command: Command): Promise<string | undefined> => {
     setBusy(true);
     try {
-      const result = await api.command(command);
-      setOutcome({ ok: result.status === 'SUCCESS', text: result.message });
-      await refetch();
-      return result.status === 'SUCCESS' ? undefined : result.message;
+      const said = outcomeText(await workspace().command(command));
+      setOutcome(said);
+      return said.kind === 'refused' ? said.text : undefined;
     } finally {
       setBusy(false);
     }
   };
 
-  const current = () => (view.error ? undefined : view.latest);
+  const queuedFor = (instanceId: string) =>
+    workspace()
+      .pendingCommands()
+      .map(({ command }) => command)
+      .filter((command) => 'instanceId' in command && command.instanceId === instanceId);
+  const status = () => managedStatusText(workspace().status(), view(), workspace().viewAt(), workspace().pendingCommands().length);
 
   return (
     <main class="managed-page">
       <header class="managed-head">
         <h1 tabindex="-1">Installed integration packs</h1>
-        <Show when={current()}>{(data) => <p class="muted">Managed account {data().managedAccountName}</p>}</Show>
+        <Show when={view()}>{(data) => <p class="muted">Managed account {data().managedAccountName}</p>}</Show>
+        <p class="sync-status" data-state={workspace().status().state} role="status" aria-label="Sync status">
+          <span class="sync-dot" aria-hidden="true" />
+          <span>{status()}</span>
+        </p>
       </header>
 
-      <p class="managed-outcome" classList={{ error: outcome()?.ok === false }} role="status" aria-live="polite">
+      <p
+        class="managed-outcome"
+        classList={{ error: outcome()?.kind === 'refused', queued: outcome()?.kind === 'queued' }}
+        role="status"
+        aria-live="polite"
+      >
         {outcome()?.text ?? ''}
       </p>
 
-      <Show when={view.error}>
-        <p class="error" role="alert">
-          {String((view.error as Error)?.message ?? view.error)}{' '}
-          <button type="button" class="link-button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </p>
+      <Show when={workspace().status().problem}>
+        {(problem) => (
+          <p class="error" role="alert">
+            {problem()}{' '}
+            <button type="button" class="link-button" onClick={() => void workspace().refresh()}>
+              Try again
+            </button>
+          </p>
+        )}
       </Show>
 
       <Show
-        when={current()}
+        when={view()}
         fallback={
-          <Show when={!view.error}>
-            <p class="loading muted">Loading your integration packs…</p>
+          <Show
+            when={workspace().status().state === 'offline' || workspace().status().state === 'unreachable'}
+            fallback={<p class="loading muted">Loading your integration packs…</p>}
+          >
+            <p class="muted">This device has not received this account's integration packs yet: they appear once the server answers.</p>
           </Show>
         }
       >
@@ -96,84 +106,16 @@ export function ManagedPage(props: { workspace: Workspace }) {
                 when={data().instances.length > 0}
                 fallback={<p class="muted">No integration pack is installed in this account yet.</p>}
               >
-                <div class="table-scroll">
-                  <table class="publications-table managed-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Integration Pack</th>
-                        <th scope="col">Version</th>
-                        <th scope="col">Pending Version</th>
-                        <th scope="col">Applied automatically on</th>
-                        <th scope="col">Atoms</th>
-                        <th scope="col">Environments</th>
-                        <th scope="col">
-                          <span class="visually-hidden">Actions</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={data().instances}>
-                        {(instance) => (
-                          <tr data-instance-id={instance.instanceId}>
-                            <th scope="row">
-                              {instanceName(instance)}
-                              <Show when={instance.lastError}>
-                                <p class="error">Update failed: {instance.lastError}</p>
-                              </Show>
-                            </th>
-                            <td class="num">{instance.releaseNumber}</td>
-                            <td class="num">{instance.pendingReleaseNumber ?? ''}</td>
-                            <td>{date(instance.pendingDate)}</td>
-                            <td>
-                              <Attached
-                                ids={instance.atomIds}
-                                noun="Atom"
-                                owner={instanceName(instance)}
-                                disabled={busy()}
-                                onDetach={(atomId) => send({ type: 'DETACH_ATOM', instanceId: instance.instanceId, atomId })}
-                              />
-                            </td>
-                            <td>
-                              <Attached
-                                ids={instance.environmentIds}
-                                noun="Environment"
-                                owner={instanceName(instance)}
-                                disabled={busy()}
-                                onDetach={(environmentId) =>
-                                  send({ type: 'DETACH_ENVIRONMENT', instanceId: instance.instanceId, environmentId })
-                                }
-                              />
-                            </td>
-                            <td>
-                              <div class="managed-actions">
-                                <Show when={instance.pendingReleaseNumber !== undefined}>
-                                  <button
-                                    type="button"
-                                    class="primary"
-                                    disabled={busy()}
-                                    aria-label={`Apply update to ${instanceName(instance)}`}
-                                    onClick={() => setConfirming({ kind: 'apply', instance })}
-                                  >
-                                    Apply update
-                                  </button>
-                                </Show>
-                                <button
-                                  type="button"
-                                  class="danger"
-                                  disabled={busy()}
-                                  aria-label={`Uninstall ${instanceName(instance)}`}
-                                  onClick={() => setConfirming({ kind: 'uninstall', instance })}
-                                >
-                                  Uninstall
-                                </button>
-                              </div>
-                            </td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
+                <InstalledTable
+                  instances={data().instances}
+                  busy={busy()}
+                  queuedFor={queuedFor}
+                  describe={(command) => commandText(command, view())}
+                  formatDate={(date) => date}
+                  onCommand={(command) => void send(command)}
+                  onApply={(instance) => setConfirming({ kind: 'apply', instance })}
+                  onUninstall={(instance) => setConfirming({ kind: 'uninstall', instance })}
+                />
                 <AttachForm instances={data().instances} disabled={busy()} onAttach={send} />
               </Show>
             </section>
@@ -208,7 +150,7 @@ export function ManagedPage(props: { workspace: Workspace }) {
             >
               <p>
                 Apply version {pending().instance.pendingReleaseNumber} of {instanceName(pending().instance)} now
-                {pending().instance.pendingDate ? `, before ${date(pending().instance.pendingDate)}` : ''}?
+                {pending().instance.pendingDate ? `, before ${pending().instance.pendingDate}` : ''}?
               </p>
               <p>
                 <strong>Applying an update cannot be undone.</strong>
@@ -218,32 +160,6 @@ export function ManagedPage(props: { workspace: Workspace }) {
         )}
       </Show>
     </main>
-  );
-}
-
-/** The Atoms (or environments) attached to an installation, each with a Detach button. */
-function Attached(props: { ids: string[]; noun: string; owner: string; disabled: boolean; onDetach: (id: string) => void }) {
-  return (
-    <Show when={props.ids.length > 0} fallback={<span class="muted">None</span>}>
-      <ul class="attached-list">
-        <For each={props.ids}>
-          {(id) => (
-            <li>
-              <span>{id}</span>
-              <button
-                type="button"
-                class="link-button"
-                disabled={props.disabled}
-                aria-label={`Detach ${props.noun} ${id} from ${props.owner}`}
-                onClick={() => props.onDetach(id)}
-              >
-                Detach
-              </button>
-            </li>
-          )}
-        </For>
-      </ul>
-    </Show>
   );
 }
 
