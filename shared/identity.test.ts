@@ -23,6 +23,7 @@ describe('parseMe', () => {
     expect(parseMe('me')).toBeUndefined();
     expect(parseMe({ accountId: 'a', role: 'owner', personId: 'p', personName: 'P' })).toBeUndefined();
     expect(parseMe({ accountId: 'a', role: 'admin', personId: 'p' })).toBeUndefined();
+    expect(parseMe({ accountId: 'a', role: 'admin', personId: 'p', personName: 'P', managedAccountId: 7 })).toBeUndefined();
     expect(ROLES).toEqual(['admin', 'viewer', 'managed']);
   });
 });

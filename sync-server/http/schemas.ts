@@ -3,10 +3,19 @@
  * TypeScript types; these describe their top level for readers of /api/docs).
  */
 import * as v from 'valibot';
-import { MeSchema } from '../../shared/identity.ts';
+import { ROLES, type Me } from '../../shared/identity.ts';
 
-/** GET /api/me's body: the one schema of shared/identity.ts. */
-export const SessionSchema = MeSchema;
+/** GET /api/me's body (shared/identity.ts Me), for /api/docs. */
+export const SessionSchema = v.object({
+  accountId: v.string(),
+  role: v.picklist(ROLES),
+  personId: v.string(),
+  personName: v.string(),
+  managedAccountId: v.optional(v.string()),
+});
+// The schema describes exactly the shared type: this fails to compile when the two drift apart.
+const sameAsMe: [v.InferOutput<typeof SessionSchema>, Me] extends [Me, v.InferOutput<typeof SessionSchema>] ? true : never = true;
+void sameAsMe;
 
 export const PublishedComponentSchema = v.object({
   id: v.string(),
