@@ -20,7 +20,14 @@ const session: Session = {
 
 /** A server for one managed account: installs add an instance; a key answered once answers the same again. */
 function fakeServer() {
-  const view: ManagedView = { managedAccountId: 'm1', managedAccountName: 'Fabrikam', instances: [], installable: [] };
+  const view: ManagedView = {
+    managedAccountId: 'm1',
+    managedAccountName: 'Fabrikam',
+    timeZone: 'UTC',
+    locale: 'en-US',
+    instances: [],
+    installable: [],
+  };
   const results = new Map<string, CommandResult>();
   const ran: { key: string; command: Command }[] = [];
   const state = { down: false, refuseWith: undefined as number | undefined };

@@ -7,6 +7,7 @@
  */
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Command } from '../../../shared/commands.ts';
+import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { installationTypeLabel } from '../../../shared/model.ts';
 import type { ManagedInstanceView } from '../../../shared/rollout.ts';
 import type { ManagedWorkspace } from '../../core/api.ts';
@@ -25,6 +26,8 @@ type Pending = { kind: 'apply' | 'uninstall'; instance: ManagedInstanceView };
 export function ManagedPage(props: { workspace: ManagedWorkspace }) {
   const workspace = () => props.workspace;
   const view = () => workspace().view();
+  // The publisher's zone and locale: a pending date is a day there (shared/date-format.ts).
+  const date = (day: string | undefined) => (day ? formatDate(day, dateStyleOf(view())) : '');
   const [outcome, setOutcome] = createSignal<Outcome>();
   const [busy, setBusy] = createSignal(false);
   const [confirming, setConfirming] = createSignal<Pending>();
@@ -111,7 +114,7 @@ export function ManagedPage(props: { workspace: ManagedWorkspace }) {
                   busy={busy()}
                   queuedFor={queuedFor}
                   describe={(command) => commandText(command, view())}
-                  formatDate={(date) => date}
+                  formatDate={date}
                   onCommand={(command) => void send(command)}
                   onApply={(instance) => setConfirming({ kind: 'apply', instance })}
                   onUninstall={(instance) => setConfirming({ kind: 'uninstall', instance })}
@@ -150,7 +153,7 @@ export function ManagedPage(props: { workspace: ManagedWorkspace }) {
             >
               <p>
                 Apply version {pending().instance.pendingReleaseNumber} of {instanceName(pending().instance)} now
-                {pending().instance.pendingDate ? `, before ${pending().instance.pendingDate}` : ''}?
+                {pending().instance.pendingDate ? `, before ${date(pending().instance.pendingDate)}` : ''}?
               </p>
               <p>
                 <strong>Applying an update cannot be undone.</strong>

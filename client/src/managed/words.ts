@@ -15,9 +15,7 @@ export function managedStatusText(
   viewAt: string | undefined,
   queued: number,
 ): string {
-  const received = viewAt
-    ? ` — showing what this device received ${formatDateTime(viewAt, dateStyleOf(view as { timeZone?: unknown }))}`
-    : '';
+  const received = viewAt ? ` — showing what this device received ${formatDateTime(viewAt, dateStyleOf(view))}` : '';
   const state =
     status.state === 'online'
       ? 'Up to date'
