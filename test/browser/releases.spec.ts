@@ -42,6 +42,8 @@ const installedRow = (page: Page, name: string) =>
     .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 
 test('release pending, apply early in the managed account, delete removes the pack everywhere', async ({ page, browser, server }) => {
+  // Three people signed in, two releases, a delete: more than the default 30 s on two shared cores.
+  test.setTimeout(90_000);
   const tag = unique();
   const name = `Rollout ${tag}`;
   const admin = adminToken(server, 0);
