@@ -178,26 +178,30 @@ export function enforcePacks(
   const notices: Notice[] = [];
   const context = { ...reconcileContext(doc), ...(stamp ? { stamp } : {}) };
   const packs = packsMap(doc);
-  for (const packId of packIds) {
-    const present = packs.has(packId);
-    const raw = readRawPack(packs.get(packId));
-    const previous = lastValid.get(packId);
-    const lateValues = raw && late.get(packId);
-    const { accepted, violations } = reconcilePack(packId, previous, lateValues ? { ...raw, ...lateValues } : raw, context);
-    const strayValue = present && raw === undefined && accepted === undefined;
-    // repairPack changes nothing where the document already says `accepted` (a stamp is not a violation).
-    if (violations.length > 0 || strayValue || (accepted && !previous) || lateValues) repairPack(doc, packId, raw, accepted, origin);
-    if (accepted) lastValid.set(packId, accepted);
-    else lastValid.delete(packId);
-    for (const violation of violations) notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
-    if (strayValue && violations.length === 0)
-      notices.push({
-        level: 'error',
-        code: 'PACK_MALFORMED',
-        message: `The entry "${packId}" under packs was not an integration pack and was removed.`,
-        packId,
-      });
-  }
+  // One transaction around every repair: one server update for the whole check (a client adding
+  // 10,000 packs at once gets 10,000 stamps), not one per pack for the commit to merge.
+  doc.transact(() => {
+    for (const packId of packIds) {
+      const present = packs.has(packId);
+      const raw = readRawPack(packs.get(packId));
+      const previous = lastValid.get(packId);
+      const lateValues = raw && late.get(packId);
+      const { accepted, violations } = reconcilePack(packId, previous, lateValues ? { ...raw, ...lateValues } : raw, context);
+      const strayValue = present && raw === undefined && accepted === undefined;
+      // repairPack changes nothing where the document already says `accepted` (a stamp is not a violation).
+      if (violations.length > 0 || strayValue || (accepted && !previous) || lateValues) repairPack(doc, packId, raw, accepted, origin);
+      if (accepted) lastValid.set(packId, accepted);
+      else lastValid.delete(packId);
+      for (const violation of violations) notices.push({ level: 'error', code: violation.code, message: violation.message, packId });
+      if (strayValue && violations.length === 0)
+        notices.push({
+          level: 'error',
+          code: 'PACK_MALFORMED',
+          message: `The entry "${packId}" under packs was not an integration pack and was removed.`,
+          packId,
+        });
+    }
+  }, origin);
   return notices;
 }
 
