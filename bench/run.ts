@@ -13,6 +13,7 @@ import { ROOT } from './support/processes.ts';
 // Loaded on demand, so `npm run bench -- filter` does not load Playwright or start servers.
 const CASES: Record<string, () => Promise<CaseResult>> = {
   fanout: async () => (await import('./fanout/fanout.ts')).fanoutCase(),
+  load: async () => (await import('./load/load.ts')).loadCase(),
   filter: async () => (await import('./filter/filter.ts')).filterCase(),
   'cold-start': async () => (await import('./cold-start/cold-start.ts')).coldStartCase(),
   'auto-apply': async () => (await import('./auto-apply/auto-apply.ts')).autoApplyCase(),

@@ -50,9 +50,10 @@ export function procRssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
 
-/** Runs `node [args]` in ROOT and resolves once it prints its listening line. */
-export function spawnListening(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Child> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `node [args]` in ROOT and resolves once it prints its listening line; `cpus` pins it (`taskset -c`, which execs node: same pid). */
+export function spawnListening(args: string[], env: Record<string, string>, timeoutMs = 30_000, cpus?: string): Promise<Child> {
+  const options = { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
+  const child = cpus ? spawn('taskset', ['-c', cpus, process.execPath, ...args], options) : spawn(process.execPath, args, options);
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async (graceMs = 10_000) => {
@@ -98,17 +99,20 @@ export function spawnListening(args: string[], env: Record<string, string>, time
 }
 
 /** Our server exactly as `npm start` runs it (sync-server/main.ts: auth, rules, SQLite with fsync, demo seed), in one node process. */
-export function spawnOurServer(dataDir: string, nodeArgs: string[] = []): Promise<Child> {
-  return spawnListening([...nodeArgs, '--import', 'tsx', join(ROOT, 'sync-server', 'main.ts')], {
-    PORT: '0',
-    DATA_DIR: dataDir,
-    QUIET: '1',
-  });
+export function spawnOurServer(dataDir: string, nodeArgs: string[] = [], cpus?: string): Promise<Child> {
+  return spawnListening(
+    [...nodeArgs, '--import', 'tsx', join(ROOT, 'sync-server', 'main.ts')],
+    { PORT: '0', DATA_DIR: dataDir, QUIET: '1' },
+    30_000,
+    cpus,
+  );
 }
 
 /** The in-memory server utilities of y-websocket 1.5.4 (bin/utils.js setupWSConnection) behind a bare http + ws server. */
-export function spawnReferenceServer(nodeArgs: string[] = []): Promise<Child> {
-  return spawnListening([...nodeArgs, join(ROOT, 'bench', 'fanout', 'reference-server.cjs')], { PORT: '0' });
+export function spawnReferenceServer(nodeArgs: string[] = [], cpus?: string, persistenceDir?: string): Promise<Child> {
+  // YPERSISTENCE: y-websocket's own persistence (y-leveldb; every update stored as it comes, LevelDB's default writes, no fsync).
+  const env: Record<string, string> = persistenceDir ? { PORT: '0', YPERSISTENCE: persistenceDir } : { PORT: '0' };
+  return spawnListening([...nodeArgs, join(ROOT, 'bench', 'fanout', 'reference-server.cjs')], env, 30_000, cpus);
 }
 
 /** Node flags that write a CPU profile of the child into `dir` when it exits; `readCpuProfile` reads it. */
