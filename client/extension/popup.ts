@@ -12,7 +12,7 @@ function statusText(status: SyncStatus, style: DateStyle): string {
   const time = (iso: string) => formatTime(iso, style);
   switch (status.state) {
     case 'not-configured':
-      return 'Not set up: open Options and enter the server address and a token.';
+      return 'Not set up yet.';
     case 'never-refreshed':
       return 'Not refreshed yet.';
     case 'fresh':
@@ -109,6 +109,7 @@ async function show(): Promise<void> {
   const status = syncStatus(cache, settings !== undefined, new Date());
   const statusLine = el('#sync-status');
   statusLine.dataset.state = status.state;
+  document.body.dataset.state = status.state;
   statusLine.textContent = statusText(status, dateStyleOf(cache?.summary));
   render(cache?.summary, cache?.serverUrl ?? settings?.serverUrl ?? '');
   document.body.dataset.ready = 'true';
@@ -120,6 +121,7 @@ el('#refresh').addEventListener('click', async () => {
   await show();
 });
 el('#options').addEventListener('click', () => void chrome.runtime.openOptionsPage());
+el('#setup').addEventListener('click', () => void chrome.runtime.openOptionsPage());
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && (StorageKey.cache in changes || StorageKey.settings in changes)) void show();
 });
