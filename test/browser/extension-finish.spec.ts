@@ -65,7 +65,14 @@ async function expectPwaFinish(page: Page, primary: string) {
       fontFamily: root.fontFamily,
     };
   });
-  expect(looks).toMatchObject({ background: 'rgb(31, 78, 121)', color: 'rgb(255, 255, 255)', radius: '6px', fontSize: '15px', bodyFontSize: '15px', buttonFontSize: '15px' });
+  expect(looks).toMatchObject({
+    background: 'rgb(31, 78, 121)',
+    color: 'rgb(255, 255, 255)',
+    radius: '6px',
+    fontSize: '15px',
+    bodyFontSize: '15px',
+    buttonFontSize: '15px',
+  });
   expect(looks.height).toBeGreaterThanOrEqual(33.75);
   expect(looks.fontFamily).toMatch(/^system-ui/);
 }
