@@ -68,8 +68,9 @@ async function seedAccount(dataDir: string): Promise<{ store: ReturnType<typeof 
   return { store, token };
 }
 
+// bypassCSP: the page's CSP has no 'unsafe-eval', and the bench's string predicates (page-marks.ts) are evaluated in the page.
 const launch = (profileDir: string) =>
-  chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: ARGS, bypassCSP: true });
 
 async function listOnScreen(page: Page, timeoutMs = 30_000): Promise<ListMarks> {
   await page.waitForFunction(LIST_PAINTED, null, { timeout: timeoutMs, polling: 50 });
