@@ -138,6 +138,7 @@ for (const viewport of VIEWPORTS) {
           installedRow(page, northName).getByRole('button', { name: `Detach Atom atom-${tag} from ${northName}` }),
         ).toBeVisible();
         await expect(page.getByText('Waiting to be sent')).toHaveCount(0);
+        await expect(page.getByText('Queued — will run when back online')).toHaveCount(0);
         const after = await managedView(server);
         expect(after.instances.find((instance) => instance.instanceId === north)?.atomIds).toEqual([`atom-${tag}`]);
         expect(after.instances.some((instance) => instance.instanceId === south)).toBe(false);

@@ -5,7 +5,7 @@
  * detach Atoms and environments. It reads the ManagedWorkspace (client/core/managed.ts): the last view
  * this device received, also offline; every action is a command, queued while offline.
  */
-import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Command } from '../../../shared/commands.ts';
 import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { installationTypeLabel } from '../../../shared/model.ts';
@@ -39,11 +39,28 @@ export function ManagedPage(props: { workspace: ManagedWorkspace }) {
   });
 
   /** Runs (or queues) a command and shows its sentence; returns the server's refusal, if any. */
+  // "Queued" is true until that command leaves the outbox (its answer then shows as a notice).
+  const [queuedKey, setQueuedKey] = createSignal<{ key: string; seen: boolean }>();
+  createEffect(() => {
+    const queued = queuedKey();
+    if (!queued) return;
+    const waiting = workspace()
+      .pendingCommands()
+      .some((row) => row.idempotencyKey === queued.key);
+    if (waiting && !queued.seen) setQueuedKey({ ...queued, seen: true });
+    else if (!waiting && queued.seen) {
+      setQueuedKey(undefined);
+      if (outcome()?.kind === 'queued') setOutcome(undefined);
+    }
+  });
+
   const send = async (command: Command): Promise<string | undefined> => {
     setBusy(true);
     try {
-      const said = outcomeText(await workspace().command(command));
+      const result = await workspace().command(command);
+      const said = outcomeText(result);
       setOutcome(said);
+      setQueuedKey(result.queued ? { key: result.idempotencyKey, seen: false } : undefined);
       return said.kind === 'refused' ? said.text : undefined;
     } finally {
       setBusy(false);
