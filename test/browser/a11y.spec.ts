@@ -28,7 +28,7 @@ for (const viewport of [
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const components = page.getByRole('dialog', { name: 'Published Components' });
     await components.getByLabel('Filter Components').fill('API');
-    await expect(components.getByRole('checkbox').first()).toBeDisabled();
+    await expect(components.getByRole('group', { name: 'Components' }).getByRole('checkbox').first()).toBeDisabled();
     await expectNoSeriousViolations(page, 'in Published Components');
     await components.getByRole('button', { name: 'Cancel' }).click();
 

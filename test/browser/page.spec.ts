@@ -71,7 +71,7 @@ test('add, describe, fill, release and re-release integration packs of both type
     await expect(dialog.getByLabel('Filter Components')).toBeFocused();
     // Partial match as you type: the tag matches our three components and nothing of the seed.
     await dialog.getByLabel('Filter Components').fill(tag);
-    await expect(dialog.getByRole('checkbox')).toHaveCount(3);
+    await expect(dialog.getByRole('group', { name: 'Components' }).getByRole('checkbox')).toHaveCount(3);
     await dialog.getByLabel('Filter Components').fill(`dger Sy`);
     await expect(dialog.getByRole('checkbox', { name: `Ledger Sync ${tag}` })).toBeVisible();
     await expect(dialog.getByRole('checkbox', { name: `Ledger Audit ${tag}` })).toBeHidden();
@@ -245,10 +245,10 @@ test('a big catalog shows the first 300 matches and asks for a narrower filter',
   const dialog = page.getByRole('dialog', { name: 'Published Components' });
   await dialog.getByLabel('Filter Components').fill(`Bulk ${tag}`);
   await expect(dialog.getByText('305 components')).toBeVisible();
-  await expect(dialog.getByRole('checkbox')).toHaveCount(300);
+  await expect(dialog.getByRole('group', { name: 'Components' }).getByRole('checkbox')).toHaveCount(300);
   await expect(dialog.getByText('5 more — refine the filter')).toBeVisible();
   await dialog.getByLabel('Filter Components').fill(`Bulk ${tag} 30`);
-  await expect(dialog.getByRole('checkbox')).toHaveCount(5); // 300 … 304
+  await expect(dialog.getByRole('group', { name: 'Components' }).getByRole('checkbox')).toHaveCount(5); // 300 … 304
   await expect(dialog.getByText(/more — refine the filter/)).toHaveCount(0);
   await dialog.getByRole('checkbox', { name: `Bulk ${tag} 304` }).check();
   await dialog.getByRole('button', { name: 'OK' }).click();

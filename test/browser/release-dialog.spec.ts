@@ -5,7 +5,7 @@
  * what it does to that pending update; a click anywhere in Release Date opens the calendar.
  */
 import type { Page } from '@playwright/test';
-import { addPackAt, fullShot, VIEWPORTS } from './admin-helpers.ts';
+import { addPackAt, expectNoSeriousViolations, fullShot, VIEWPORTS } from './admin-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { addComponents, adminToken, publishComponent, publishVersion, signIn, unique, utcDatePlus } from './page-helpers.ts';
 
@@ -53,6 +53,7 @@ for (const viewport of VIEWPORTS) {
       await expect(dialog(page).getByRole('alert')).toContainText('The Release Date must be after today');
       await expect(date).toHaveAttribute('aria-invalid', 'true');
       await expect(ok).toBeDisabled();
+      await expectNoSeriousViolations(page, 'in Integration Pack Release with a refused date');
       await fullShot(page, `release-dialog-${viewport.name}-past-date`);
       await date.fill(utcDatePlus(-5));
       await expect(ok).toBeDisabled();
@@ -87,6 +88,7 @@ for (const viewport of VIEWPORTS) {
         /Release Immediate: release 2, pending until .* \(UTC\), is replaced: this release is applied at once to every installation, including those that have not applied release 2/,
       );
       await expect(dialog(page).getByRole('button', { name: 'OK' })).toBeEnabled();
+      await expectNoSeriousViolations(page, 'in Integration Pack Release with Release Pending disabled');
       await fullShot(page, `release-dialog-${viewport.name}-pending-blocked`);
       await dialog(page).getByRole('button', { name: 'Cancel' }).click();
     });

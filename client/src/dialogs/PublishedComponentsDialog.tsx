@@ -2,12 +2,16 @@
  * The "Published Components" dialog: Filter Components (partial match as you type), Clear filters, a
  * checkbox per component named by the component, OK and Cancel. Components already in the pack show
  * checked and disabled; in a Multiple Attachments pack API Service components are disabled with the
- * reason. Big catalogs render the first rows only and ask for a narrower filter.
+ * reason. Big catalogs render the first rows only and ask for a narrower filter. Each row shows the
+ * component's latest version (the one a release takes); "n selected" counts what OK will add, also
+ * rows the filter hides; Select all chooses every match that may be added. The list keeps one height
+ * whatever the filter matches, so the dialog does not move while the person types.
  */
-import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import { componentTypeLabel, InstallationType, type PublishedComponent } from '../../../shared/model.ts';
-import { API_SERVICE_IN_MULTI_REASON, validateComponentForPack } from '../../../shared/rules.ts';
+import { API_SERVICE_IN_MULTI_REASON, latestVersion, validateComponentForPack } from '../../../shared/rules.ts';
+import { countOf, Noun } from '../../../shared/words.ts';
 import { Dialog } from './Dialog.tsx';
 import { DialogActions } from './DialogActions.tsx';
 
@@ -27,6 +31,17 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
   const shown = () => matches().slice(0, MAX_ROWS);
   const blocked = (component: PublishedComponent) =>
     !validateComponentForPack(pack()?.installationType ?? InstallationType.SINGLE, component).ok;
+  const selectable = createMemo(() => matches().filter((component) => !inPack().has(component.id) && !blocked(component)));
+  const allChosen = () => selectable().length > 0 && selectable().every((component) => chosen().has(component.id));
+  const someChosen = () => !allChosen() && selectable().some((component) => chosen().has(component.id));
+  const selectAll = (on: boolean) => {
+    const next = new Set(chosen());
+    for (const component of selectable()) {
+      if (on) next.add(component.id);
+      else next.delete(component.id);
+    }
+    setChosen(next);
+  };
   let filterInput!: HTMLInputElement;
 
   const toggle = (componentId: string, on: boolean) => {
@@ -83,10 +98,21 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
           {API_SERVICE_IN_MULTI_REASON}.
         </p>
       </Show>
-      <p class="muted match-count" aria-live="polite">
-        {matches().length === 1 ? '1 component' : `${matches().length} components`}
-        {chosen().size > 0 ? `, ${chosen().size} selected` : ''}
-      </p>
+      <div class="match-row">
+        <label class="select-all">
+          <input
+            type="checkbox"
+            checked={allChosen()}
+            ref={(box) => createEffect(() => (box.indeterminate = someChosen()))}
+            disabled={selectable().length === 0}
+            onChange={(event) => selectAll(event.currentTarget.checked)}
+          />
+          Select all
+        </label>
+        <p class="muted match-count" aria-live="polite">
+          {countOf(matches().length, Noun.component)} · <strong>{chosen().size} selected</strong>
+        </p>
+      </div>
       {/* Focusable, so the list scrolls by keyboard even when every row in view is disabled. */}
       <div class="component-list" role="group" aria-label="Components" tabindex="0">
         <For each={shown()} fallback={<p class="muted">No component matches “{filter()}”.</p>}>
@@ -106,7 +132,8 @@ export default function PublishedComponentsDialog(props: { workspace: Workspace;
                   <span class="component-name">{component.name}</span>
                 </label>
                 <span class="component-meta">
-                  {componentTypeLabel[component.type]}
+                  {componentTypeLabel[component.type]}{' '}
+                  <Show when={latestVersion(component)}>{(version) => <> · Version {version()}</>}</Show>
                   <Show when={already()}> · in the pack</Show>
                   <Show when={!already() && blocked(component)}> · not allowed here</Show>
                 </span>
