@@ -90,6 +90,24 @@ export const CommandEnvelopeSchema = v.object({
 });
 export type CommandEnvelope = v.InferOutput<typeof CommandEnvelopeSchema>;
 
+/**
+ * What the server sends itself, on the same command path: the automatic apply of a scheduled release
+ * on its date (the scheduler, role 'system'). Not in CommandSchema, so no client can send it.
+ */
+export interface SystemCommand {
+  type: 'AUTO_APPLY';
+  packId: string;
+  releaseNumber: number;
+}
+export type AnyCommand = Command | SystemCommand;
+export interface AnyCommandEnvelope {
+  idempotencyKey: string;
+  command: AnyCommand;
+}
+
+/** Who may send commands: the roles of tokens, and the server itself ('system', the scheduler). */
+export type CommandRole = 'admin' | 'viewer' | 'managed' | 'system';
+
 export interface CommandResult {
   idempotencyKey: string;
   status: 'SUCCESS' | 'ERROR';
@@ -100,6 +118,9 @@ export interface CommandResult {
   requestId?: string;
   releaseNumber?: number;
   instanceId?: string;
+  /** For a release or an automatic apply: how many instances moved to the release, and how many failed to. */
+  instancesUpdated?: number;
+  instancesFailed?: number;
 }
 
 /** Parses an untrusted envelope; the error names the first problem. */
@@ -112,7 +133,7 @@ export function parseCommandEnvelope(input: unknown): { ok: true; value: Command
 }
 
 /** Which roles may send which commands. */
-export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType>> = {
+export const commandsByRole: Record<Exclude<CommandRole, 'viewer'>, ReadonlySet<AnyCommand['type']>> = {
   admin: new Set([
     'CREATE_PACK',
     'UPDATE_PACK',
@@ -130,13 +151,14 @@ export const commandsByRole: Record<'admin' | 'managed', ReadonlySet<CommandType
     'DETACH_ENVIRONMENT',
   ]),
   managed: new Set(['INSTALL', 'UNINSTALL', 'APPLY_UPDATE', 'ATTACH_ATOM', 'DETACH_ATOM', 'ATTACH_ENVIRONMENT', 'DETACH_ENVIRONMENT']),
+  system: new Set(['AUTO_APPLY']),
 };
 
 /**
  * The role rule, written once: why this role may not send this command type, or undefined when it
  * may. The one command path (sync-server/commands/path.ts) asks it for every channel.
  */
-export function roleRefusal(role: Role, type: string): { code: 'FORBIDDEN'; message: string } | undefined {
+export function roleRefusal(role: CommandRole, type: string): { code: 'FORBIDDEN'; message: string } | undefined {
   if (role === 'viewer') return { code: 'FORBIDDEN', message: 'Viewers cannot run commands.' };
   if ((commandsByRole[role] as ReadonlySet<string> | undefined)?.has(type)) return undefined;
   return { code: 'FORBIDDEN', message: `A ${role === 'managed' ? 'managed-account user' : role} cannot run ${type}.` };
@@ -159,7 +181,7 @@ function canonicalJson(value: unknown): string {
  * as canonical text. A key sent again with the same fingerprint is a retry and gets the first result;
  * with another one it is a reuse, answered IDEMPOTENCY_KEY_REUSED without running anything.
  */
-export const commandFingerprint = (command: Readonly<Record<string, unknown>> & { type: string }): string => canonicalJson(command);
+export const commandFingerprint = (command: object): string => canonicalJson(command);
 
 /** The answer to a key reused for another command. */
 export function idempotencyKeyReused(idempotencyKey: string, type: string): CommandResult {

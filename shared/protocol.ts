@@ -51,6 +51,8 @@ export const CommandResultSchema = v.object({
   requestId: v.optional(v.string()),
   releaseNumber: v.optional(v.number()),
   instanceId: v.optional(v.string()),
+  instancesUpdated: v.optional(v.number()),
+  instancesFailed: v.optional(v.number()),
 });
 
 /** WebSocket close codes the server uses. */

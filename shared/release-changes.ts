@@ -8,12 +8,13 @@
 import type { PackInstance, PublishedComponent, Release, ReleasedComponent } from './model.ts';
 import { pendingRelease, validateReleaseDate } from './releases.ts';
 import { fail, ok, type Result } from './result.ts';
+import type { RolloutSummary } from './rollout.ts';
 
 export interface ScheduledChangeInput {
   /** The pack's releases. */
   releases: readonly Release[];
-  /** The pack's installations. */
-  instances: readonly PackInstance[];
+  /** The pack's rollout counts (what the document carries; the server computes them from its records). */
+  rollout: Pick<RolloutSummary, 'byRelease'> | undefined;
   catalog: ReadonlyMap<string, PublishedComponent>;
   timeZone: string;
   /** The account's locale, for the dates in messages (en-US when absent). */
@@ -31,8 +32,9 @@ function scheduled(releases: readonly Release[]): Result<Release> {
       );
 }
 
-const appliedEarly = (release: Release, instances: readonly PackInstance[]) =>
-  instances.filter((instance) => instance.packId === release.packId && instance.releaseNumber === release.number).length;
+/** Installations that run the scheduled release already: they applied it early. */
+const appliedEarly = (release: Release, rollout: ScheduledChangeInput['rollout']) =>
+  rollout?.byRelease.find((entry) => entry.releaseNumber === release.number)?.instances ?? 0;
 
 export interface ReleaseUpdate {
   releaseOnDate?: string | undefined;
@@ -59,7 +61,7 @@ export function planReleaseUpdate(input: ScheduledChangeInput, update: ReleaseUp
   }
   let components = pending.components;
   if (update.components !== undefined) {
-    const early = appliedEarly(pending, input.instances);
+    const early = appliedEarly(pending, input.rollout);
     if (early > 0)
       return fail(
         'APPLIED_EARLY',
@@ -94,25 +96,26 @@ function changeVersions(
   return ok(current.map(({ componentId }) => ({ componentId, version: versions.get(componentId)! })));
 }
 
-/** Cancelling the scheduled release: it goes, and the installations waiting for it no longer wait. */
+/** Cancelling the scheduled release: it goes (the installations waiting for it: `withoutPendingRelease`). */
 export function planReleaseCancel(
-  input: Pick<ScheduledChangeInput, 'releases' | 'instances'>,
-): Result<{ release: Release; releases: Release[]; instances: PackInstance[] }> {
+  input: Pick<ScheduledChangeInput, 'releases' | 'rollout'>,
+): Result<{ release: Release; releases: Release[] }> {
   const found = scheduled(input.releases);
   if (!found.ok) return found;
   const pending = found.value;
-  const early = appliedEarly(pending, input.instances);
+  const early = appliedEarly(pending, input.rollout);
   if (early > 0)
     return fail(
       'APPLIED_EARLY',
       `${early} installation(s) already applied release ${pending.number} early, and that cannot be undone: it can no longer be cancelled. Release again to replace it.`,
     );
-  const instances: PackInstance[] = [];
-  for (const instance of input.instances) {
-    if (instance.packId !== pending.packId || instance.pendingReleaseNumber !== pending.number) continue;
-    const { pendingReleaseNumber: _pending, ...rest } = instance;
-    const { lastError: _error, failedReleaseNumber: _failed, ...clean } = rest;
-    instances.push(instance.failedReleaseNumber === pending.number ? clean : rest);
-  }
-  return ok({ release: pending, releases: input.releases.filter((release) => release.number !== pending.number), instances });
+  return ok({ release: pending, releases: input.releases.filter((release) => release.number !== pending.number) });
+}
+
+/** An installation once the release it waited for is cancelled (undefined: it did not wait for it). */
+export function withoutPendingRelease(instance: PackInstance, release: Pick<Release, 'packId' | 'number'>): PackInstance | undefined {
+  if (instance.packId !== release.packId || instance.pendingReleaseNumber !== release.number) return undefined;
+  const { pendingReleaseNumber: _pending, ...rest } = instance;
+  const { lastError: _error, failedReleaseNumber: _failed, ...clean } = rest;
+  return instance.failedReleaseNumber === release.number ? clean : rest;
 }

@@ -2,7 +2,7 @@
  * Rules for a managed account's installations (IntegrationPackInstance) and their Atom and
  * environment attachments. Pure: the server's commands call them on the document's current state.
  */
-import type { Role } from './identity.ts';
+import type { CommandRole } from './commands.ts';
 import type { IntegrationPack, PackInstance, Release } from './model.ts';
 import { installableRelease, pendingRelease } from './releases.ts';
 import { fail, ok, okVoid, type Result } from './result.ts';
@@ -10,14 +10,14 @@ import { validateInstall } from './rules.ts';
 
 /** Who sends a command, as far as the rules care. */
 export interface CommandActor {
-  role: Role;
+  role: CommandRole;
   /** For role 'managed': the managed account the person belongs to. */
   managedAccountId?: string;
 }
 
 /** Admins act on any managed account; a managed account's user only on their own. */
 export function canActForManagedAccount(actor: CommandActor, managedAccountId: string): Result<void> {
-  if (actor.role === 'admin') return okVoid;
+  if (actor.role === 'admin' || actor.role === 'system') return okVoid;
   if (actor.role === 'managed' && actor.managedAccountId !== undefined && actor.managedAccountId === managedAccountId) return okVoid;
   if (actor.role === 'managed') return fail('FORBIDDEN', 'You can change only the installations of your own managed account.');
   return fail('FORBIDDEN', 'Viewers cannot change installations.');

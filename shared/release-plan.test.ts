@@ -8,7 +8,6 @@ import {
   moveToRelease,
   nextAutoApplyAt,
   releaseContent,
-  releaseReach,
   sameContent,
   withFailedUpdate,
 } from './release-plan.ts';
@@ -113,16 +112,6 @@ describe('instances', () => {
       ok: false,
       error: { code: 'COMPONENT_VERSION_MISSING', message: "Sync version 3 is not published in the publisher's account." },
     });
-  });
-  test('releaseReach counts instances and distinct accounts of one pack', () => {
-    const all = [
-      instance({ id: '1', managedAccountId: 'acme' }),
-      instance({ id: '2', managedAccountId: 'acme' }),
-      instance({ id: '3', managedAccountId: 'globex' }),
-      instance({ id: '4', managedAccountId: 'initech', packId: 'billing' }),
-    ];
-    expect(releaseReach(all, 'orders')).toEqual({ instances: 3, accounts: 2 });
-    expect(releaseReach(all, 'none')).toEqual({ instances: 0, accounts: 0 });
   });
 });
 

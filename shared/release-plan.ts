@@ -1,7 +1,7 @@
 /**
  * What a release does, as pure data: the pack's new list of releases and the instances it changes.
  * The server's RELEASE command and the scheduler apply these plans; the page's preview reads
- * `releaseReach`. Built only on the rules in releases.ts and publications.ts.
+ * the rollout counts (rollout.ts `summarizeRollout`). Built only on the rules in releases.ts and publications.ts.
  */
 import {
   ReleaseSchedule,
@@ -30,8 +30,6 @@ export interface ReleasePlanInput {
   rows: readonly PublicationRow[];
   /** The pack's releases so far. */
   releases: readonly Release[];
-  /** The instances of this pack (other packs' instances are ignored). */
-  instances: readonly PackInstance[];
   catalog: ReadonlyMap<string, PublishedComponent>;
   timeZone: string;
   /** The account's locale, for the dates in messages (en-US when absent). */
@@ -49,8 +47,51 @@ export interface ReleasePlan {
   releases: Release[];
   /** The pending release an immediate re-release replaced, as it is now stored. */
   superseded?: Release;
-  /** Instances whose record changes (moved to the release, given a pending update, or failed). */
-  instances: PackInstance[];
+  /** What the release does to every installed instance of the pack (all of them await it). */
+  effect: InstanceEffect;
+}
+
+/**
+ * What a release does to the instances of its pack that await it (`awaits`), as one set-based change:
+ * 'move' them to the release, give them the update as 'pend'ing, or mark it 'fail'ed with the reason.
+ * The same for every such instance, so the store applies it as one statement (the auto-apply of a
+ * date over 100,000 installations is one UPDATE); `applyEffect` is the same change on one instance.
+ */
+export type InstanceEffect = { packId: string; releaseNumber: number } & (
+  | { change: 'move' | 'pend' }
+  /** Why the update cannot be applied. */
+  | { change: 'fail'; reason: string }
+);
+
+/** Whether an instance still awaits a release: of its pack, running an older one, and not failed to apply this one. */
+export function awaits(instance: PackInstance, release: { packId: string; releaseNumber: number }): boolean {
+  return (
+    instance.packId === release.packId &&
+    instance.releaseNumber < release.releaseNumber &&
+    instance.failedReleaseNumber !== release.releaseNumber
+  );
+}
+
+/** The effect on one instance that awaits it. */
+export function applyEffect(instance: PackInstance, effect: InstanceEffect): PackInstance {
+  switch (effect.change) {
+    case 'move':
+      return moveToRelease(instance, effect.releaseNumber);
+    case 'pend':
+      return withPendingUpdate(instance, effect.releaseNumber);
+    case 'fail':
+      return withFailedUpdate(instance, effect.releaseNumber, effect.reason);
+  }
+}
+
+/** Applying a release to the instances that await it: moved, or marked failed when its components are not all published. */
+export function applyReleaseEffect(
+  release: Pick<Release, 'packId' | 'number' | 'components'>,
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): InstanceEffect {
+  const base = { packId: release.packId, releaseNumber: release.number };
+  const published = releasedVersionsPublished(release, catalog);
+  return published.ok ? { ...base, change: 'move' } : { ...base, change: 'fail', reason: published.error.message };
 }
 
 const zoneOf = (input: { timeZone: string; locale?: string | undefined }) =>
@@ -85,18 +126,10 @@ export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
   const superseded: Release | undefined = pending && { ...pending, status: ReleaseStatus.SUCCESS, supersededBy: number };
   const releases = input.releases.map((existing) => (superseded && existing.number === superseded.number ? superseded : existing));
   releases.push(release);
-
-  const instances: PackInstance[] = [];
-  for (const instance of input.instances) {
-    if (instance.packId !== input.packId) continue;
-    if (!immediate) {
-      instances.push(withPendingUpdate(instance, number));
-      continue;
-    }
-    const applicable = checkUpdateApplicable(instance, release, input.catalog);
-    instances.push(applicable.ok ? moveToRelease(instance, number) : withFailedUpdate(instance, number, applicable.error.message));
-  }
-  return ok({ release, releases, ...(superseded ? { superseded } : {}), instances });
+  const effect: InstanceEffect = immediate
+    ? applyReleaseEffect(release, input.catalog)
+    : { packId: input.packId, releaseNumber: number, change: 'pend' };
+  return ok({ release, releases, ...(superseded ? { superseded } : {}), effect });
 }
 
 /**
@@ -165,6 +198,14 @@ export function checkUpdateApplicable(
   if (release.packId !== instance.packId) return fail('WRONG_PACK', `Release ${release.number} belongs to another integration pack.`);
   if (release.number <= instance.releaseNumber)
     return fail('ALREADY_APPLIED', `This instance already runs release ${instance.releaseNumber}.`);
+  return releasedVersionsPublished(release, catalog);
+}
+
+/** Every component version a release holds is published in the catalog. */
+export function releasedVersionsPublished(
+  release: Pick<Release, 'components'>,
+  catalog: ReadonlyMap<string, PublishedComponent>,
+): Result<void> {
   for (const { componentId, version } of release.components) {
     const component = catalog.get(componentId);
     if (!component?.versions.includes(version))
@@ -177,13 +218,9 @@ export function checkUpdateApplicable(
 }
 
 /** The instances of a release's pack that still run an older release and have not failed to apply it. */
-export function instancesAwaiting(release: Pick<Release, 'packId' | 'number'>, instances: readonly PackInstance[]): PackInstance[] {
-  return instances
-    .filter(
-      (instance) =>
-        instance.packId === release.packId && instance.releaseNumber < release.number && instance.failedReleaseNumber !== release.number,
-    )
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function instancesAwaiting(release: Pick<Release, 'packId' | 'number'>, instances: Iterable<PackInstance>): PackInstance[] {
+  const target = { packId: release.packId, releaseNumber: release.number };
+  return [...instances].filter((instance) => awaits(instance, target)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The scheduled releases whose date has begun in the publisher's time zone, earliest first. */
@@ -208,21 +245,6 @@ export function nextAutoApplyAt(releasesByPack: ReadonlyMap<string, readonly Rel
 /** A scheduled release whose update reached every instance: it is in effect from now on. */
 export function markApplied(release: Release, now: Date): Release {
   return { ...release, status: ReleaseStatus.SUCCESS, appliedAt: now.toISOString() };
-}
-
-/** How many instances, in how many managed accounts, a release of this pack reaches. */
-export function releaseReach(
-  instances: readonly Pick<PackInstance, 'packId' | 'managedAccountId'>[],
-  packId: string,
-): { instances: number; accounts: number } {
-  const accounts = new Set<string>();
-  let count = 0;
-  for (const instance of instances) {
-    if (instance.packId !== packId) continue;
-    count += 1;
-    accounts.add(instance.managedAccountId);
-  }
-  return { instances: count, accounts: accounts.size };
 }
 
 /** The publisher's time zone for release dates: the account's when it is a real zone, else UTC. */

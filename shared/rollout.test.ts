@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { IntegrationPack, PackInstance, Release } from './model.ts';
-import { deriveManagedView, deriveRollout } from './rollout.ts';
+import { deriveManagedView, deriveRollout, summarizeRollout } from './rollout.ts';
 
 const rel = (number: number, status: Release['status'], releaseOnDate?: string): Release => ({
   packId: 'orders',
@@ -99,4 +99,36 @@ test('deriveManagedView: own instances with Version and Pending Version; install
     ['Multi', 1, true],
     ['Orders', 1, false],
   ]);
+});
+
+test('summarizeRollout: the counts the document carries for a pack (instances, distinct accounts, per release, pending, failed)', () => {
+  const instances = [
+    inst('1', 'acme', { releaseNumber: 2 }),
+    inst('2', 'acme', { pendingReleaseNumber: 2 }),
+    inst('3', 'globex', { pendingReleaseNumber: 2, lastError: 'Missing', failedReleaseNumber: 2 }),
+    inst('4', 'initech', { packId: 'billing' }),
+  ];
+  expect(summarizeRollout('orders', instances)).toEqual({
+    packId: 'orders',
+    instances: 3,
+    accounts: 2,
+    byRelease: [
+      { releaseNumber: 2, instances: 1 },
+      { releaseNumber: 1, instances: 2 },
+    ],
+    pending: 1,
+    pendingByRelease: [{ releaseNumber: 2, instances: 2 }],
+    failed: 1,
+  });
+  expect(summarizeRollout('none', instances)).toEqual({
+    packId: 'none',
+    instances: 0,
+    accounts: 0,
+    byRelease: [],
+    pending: 0,
+    pendingByRelease: [],
+    failed: 0,
+  });
+  const derived = deriveRollout('orders', [rel(1, 'SUCCESS'), rel(2, 'SCHEDULED', '2025-04-01')], instances, accounts);
+  expect([derived.pending, derived.failed, derived.byRelease]).toEqual([1, 1, summarizeRollout('orders', instances).byRelease]);
 });

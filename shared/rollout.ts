@@ -32,59 +32,114 @@ export interface Rollout {
 }
 
 /**
- * One row per instance, by account name. CURRENT: runs the newest release in effect; PENDING: an
- * update waits for its date or an early apply; FAILED: the update failed, with the reason; BEHIND:
- * runs an older release with nothing pending (only while the scheduler is still applying a release).
+ * What the document carries of a pack's rollout (root `rollout`): counts only, kept up to date by the
+ * server after every change; the rows are paged over HTTP (GET /api/accounts/:id/rollout).
  */
+export interface RolloutSummary {
+  packId: string;
+  /** Installations of the pack, and the managed accounts they are in. */
+  instances: number;
+  accounts: number;
+  /** Instances per release number they run, newest release first. */
+  byRelease: { releaseNumber: number; instances: number }[];
+  /** Instances with an update pending (not failed). */
+  pending: number;
+  /** Instances waiting for each release they have pending (failed to apply it or not). */
+  pendingByRelease: { releaseNumber: number; instances: number }[];
+  /** Instances whose update failed to apply. */
+  failed: number;
+}
+
+export function summarizeRollout(packId: string, instances: Iterable<PackInstance>): RolloutSummary {
+  const accounts = new Set<string>();
+  const counts = new Map<number, number>();
+  const waiting = new Map<number, number>();
+  let total = 0;
+  let pending = 0;
+  let failed = 0;
+  for (const instance of instances) {
+    if (instance.packId !== packId) continue;
+    total += 1;
+    accounts.add(instance.managedAccountId);
+    counts.set(instance.releaseNumber, (counts.get(instance.releaseNumber) ?? 0) + 1);
+    if (instance.pendingReleaseNumber !== undefined)
+      waiting.set(instance.pendingReleaseNumber, (waiting.get(instance.pendingReleaseNumber) ?? 0) + 1);
+    if (instance.lastError) failed += 1;
+    else if (instance.pendingReleaseNumber !== undefined) pending += 1;
+  }
+  return {
+    packId,
+    instances: total,
+    accounts: accounts.size,
+    byRelease: [...counts]
+      .map(([releaseNumber, count]) => ({ releaseNumber, instances: count }))
+      .sort((a, b) => b.releaseNumber - a.releaseNumber),
+    pending,
+    pendingByRelease: [...waiting]
+      .map(([releaseNumber, count]) => ({ releaseNumber, instances: count }))
+      .sort((a, b) => b.releaseNumber - a.releaseNumber),
+    failed,
+  };
+}
+
+/** What a rollout row needs besides its instance: the pack's releases and the managed accounts' names. */
+export interface RolloutContext {
+  releases: readonly Release[];
+  accountNames: ReadonlyMap<string, string>;
+}
+
+/**
+ * One instance as a row. CURRENT: runs the newest release in effect; PENDING: an update waits for its
+ * date or an early apply; FAILED: the update failed, with the reason; BEHIND: runs an older release
+ * with nothing pending (only while a release is still being applied).
+ */
+export function rolloutRow(instance: PackInstance, context: RolloutContext): RolloutRow {
+  const inEffect = installableRelease(context.releases)?.number ?? 0;
+  const pendingNumber = instance.pendingReleaseNumber;
+  const pending = pendingNumber === undefined ? undefined : context.releases.find((release) => release.number === pendingNumber);
+  const state: RolloutState = instance.lastError
+    ? 'FAILED'
+    : pendingNumber !== undefined
+      ? 'PENDING'
+      : instance.releaseNumber >= inEffect
+        ? 'CURRENT'
+        : 'BEHIND';
+  return {
+    instanceId: instance.id,
+    managedAccountId: instance.managedAccountId,
+    accountName: context.accountNames.get(instance.managedAccountId) ?? instance.managedAccountId,
+    ...(instance.overrideName ? { overrideName: instance.overrideName } : {}),
+    releaseNumber: instance.releaseNumber,
+    ...(pendingNumber !== undefined ? { pendingReleaseNumber: pendingNumber } : {}),
+    ...(pending?.status === 'SCHEDULED' && pending.releaseOnDate ? { pendingDate: pending.releaseOnDate } : {}),
+    state,
+    ...(instance.lastError ? { error: instance.lastError } : {}),
+  };
+}
+
+/** One row per instance, by account name, with the counts (the whole rollout of a pack at once). */
 export function deriveRollout(
   packId: string,
   releases: readonly Release[],
   instances: readonly PackInstance[],
   managedAccounts: readonly ManagedAccount[],
 ): Rollout {
-  const names = new Map(managedAccounts.map((account) => [account.id, account.name]));
-  const byNumber = new Map(releases.map((release) => [release.number, release]));
-  const inEffect = installableRelease(releases)?.number ?? 0;
-  const rows: RolloutRow[] = [];
-  const counts = new Map<number, number>();
-  for (const instance of instances) {
-    if (instance.packId !== packId) continue;
-    counts.set(instance.releaseNumber, (counts.get(instance.releaseNumber) ?? 0) + 1);
-    const pendingNumber = instance.pendingReleaseNumber;
-    const pending = pendingNumber === undefined ? undefined : byNumber.get(pendingNumber);
-    const state: RolloutState = instance.lastError
-      ? 'FAILED'
-      : pendingNumber !== undefined
-        ? 'PENDING'
-        : instance.releaseNumber >= inEffect
-          ? 'CURRENT'
-          : 'BEHIND';
-    rows.push({
-      instanceId: instance.id,
-      managedAccountId: instance.managedAccountId,
-      accountName: names.get(instance.managedAccountId) ?? instance.managedAccountId,
-      ...(instance.overrideName ? { overrideName: instance.overrideName } : {}),
-      releaseNumber: instance.releaseNumber,
-      ...(pendingNumber !== undefined ? { pendingReleaseNumber: pendingNumber } : {}),
-      ...(pending?.status === 'SCHEDULED' && pending.releaseOnDate ? { pendingDate: pending.releaseOnDate } : {}),
-      state,
-      ...(instance.lastError ? { error: instance.lastError } : {}),
-    });
-  }
+  const context: RolloutContext = { releases, accountNames: new Map(managedAccounts.map((account) => [account.id, account.name])) };
+  const rows = instances.filter((instance) => instance.packId === packId).map((instance) => rolloutRow(instance, context));
   rows.sort(
     (a, b) =>
       a.accountName.localeCompare(b.accountName) ||
       (a.overrideName ?? '').localeCompare(b.overrideName ?? '') ||
       a.instanceId.localeCompare(b.instanceId),
   );
-  return {
-    rows,
-    byRelease: [...counts]
-      .map(([releaseNumber, count]) => ({ releaseNumber, instances: count }))
-      .sort((a, b) => b.releaseNumber - a.releaseNumber),
-    pending: rows.filter((row) => row.state === 'PENDING').length,
-    failed: rows.filter((row) => row.state === 'FAILED').length,
-  };
+  const summary = summarizeRollout(packId, instances);
+  return { rows, byRelease: summary.byRelease, pending: summary.pending, failed: summary.failed };
+}
+
+/** One page of a pack's rollout rows (in the store's order: managed account id, then instance id). */
+export interface RolloutPage {
+  rows: RolloutRow[];
+  nextCursor?: string;
 }
 
 /** One installation as the managed account sees it. */

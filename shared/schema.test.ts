@@ -3,18 +3,17 @@ import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { fc } from '../test/support/fast-check.ts';
 import { applyPackEdit, packEditArb, validPackArb, worldArb } from '../test/support/pack-edits.ts';
-import type { IntegrationPack, PackInstance, PublishedComponent, PublisherAccount, Release } from './model.ts';
+import type { IntegrationPack, PublishedComponent, PublisherAccount, Release } from './model.ts';
+import type { RolloutSummary } from './rollout.ts';
 import type { HistoryRecord } from './history.ts';
 import {
   CLIENT_WRITABLE_ROOTS,
-  deleteInstance,
-  deletePackWithTombstone,
   packsMap,
   readAccount,
   readAllReleases,
   readCatalog,
-  readHistory,
-  readInstances,
+  readRecentHistory,
+  readRollout,
   readManagedAccounts,
   readPack,
   readPacks,
@@ -27,8 +26,7 @@ import {
   writeAccount,
   writeAddComponents,
   writeComponent,
-  writeHistory,
-  writeInstance,
+  writeProjected,
   writeManagedAccount,
   writeNewPack,
   writePackDescription,
@@ -229,26 +227,41 @@ describe('server-owned state round-trips', () => {
       releasedAt: '2026-03-01T00:00:00.000Z',
       requestId: 'r1',
     };
-    const instance: PackInstance = {
-      id: 'i1',
+    const rollout: RolloutSummary = {
       packId: 'pack-1',
-      managedAccountId: 'm1',
-      releaseNumber: 1,
-      atomIds: [],
-      environmentIds: ['e1'],
-      installedAt: '2026-03-02T00:00:00.000Z',
+      instances: 1,
+      accounts: 1,
+      byRelease: [{ releaseNumber: 1, instances: 1 }],
+      pending: 0,
+      pendingByRelease: [],
+      failed: 0,
     };
-    const history = (id: string, at: string): HistoryRecord => ({ id, kind: 'RELEASE', actor: 'ada', at, summary: 's', status: 'SUCCESS' });
+    const history = (seq: number, packId = 'pack-1'): HistoryRecord => ({
+      id: String(seq),
+      seq,
+      packId,
+      kind: 'RELEASE',
+      actor: 'ada',
+      at: `2026-03-0${seq}T00:00:00.000Z`,
+      summary: 's',
+      status: 'SUCCESS',
+    });
     writeAccount(doc, account);
     writeComponent(doc, component);
     writeNewPack(doc, orders);
     writeReleases(doc, 'pack-1', [release]);
     writeManagedAccount(doc, { id: 'm1', name: 'Customer One' });
-    writeInstance(doc, instance);
-    writeInstance(doc, { ...instance, id: 'i2' });
-    deleteInstance(doc, 'i2');
-    writeHistory(doc, history('h2', '2026-03-02T00:00:00.000Z'));
-    writeHistory(doc, history('h1', '2026-03-01T00:00:00.000Z'));
+    expect(writeProjected(doc, Root.rollout, 'pack-1', rollout)).toBe(true);
+    expect(writeProjected(doc, Root.rollout, 'pack-1', { ...rollout })).toBe(false); // the same value: no update
+    writeProjected(doc, Root.recentHistory, '2', history(2));
+    writeProjected(doc, Root.recentHistory, '1', history(1));
+    writeProjected(doc, Root.recentHistory, '3', history(3, 'pack-2'));
+    writeProjected(doc, Root.deletedPacks, 'gone', {
+      packId: 'gone',
+      name: 'Gone',
+      deletedAt: '2026-03-03T00:00:00.000Z',
+      deletedBy: 'ada',
+    });
 
     const replica = replicaOf(doc);
     expect(readAccount(replica)).toEqual(account);
@@ -257,13 +270,14 @@ describe('server-owned state round-trips', () => {
     expect(readReleases(replica, 'other')).toEqual([]);
     expect(readAllReleases(replica)).toEqual(new Map([['pack-1', [release]]]));
     expect(readManagedAccounts(replica)).toEqual([{ id: 'm1', name: 'Customer One' }]);
-    expect(readInstances(replica)).toEqual([instance]);
-    expect(readHistory(replica).map((record) => record.id)).toEqual(['h1', 'h2']);
+    expect(readRollout(replica, 'pack-1')).toEqual(rollout);
+    expect(readRecentHistory(replica, 'pack-1').map((record) => record.seq)).toEqual([1, 2]);
+    expect(readRecentHistory(replica).map((record) => record.seq)).toEqual([1, 2, 3]);
+    expect(readTombstones(replica).get('gone')?.deletedBy).toBe('ada');
 
-    deletePackWithTombstone(doc, { packId: 'pack-1', name: 'Orders', deletedAt: '2026-03-03T00:00:00.000Z', deletedBy: 'ada' });
-    expect(readPack(doc, 'pack-1')).toBeUndefined();
-    expect(readReleases(doc, 'pack-1')).toEqual([]);
-    expect(readTombstones(doc).get('pack-1')?.deletedBy).toBe('ada');
+    expect(writeProjected(doc, Root.rollout, 'pack-1', undefined)).toBe(true);
+    expect(writeProjected(doc, Root.rollout, 'pack-1', undefined)).toBe(false);
+    expect(readRollout(doc, 'pack-1')).toBeUndefined();
   });
 
   test('a server-owned root is never a Y.Text or nested shared type: values are plain JSON', () => {

@@ -1,23 +1,39 @@
 /**
- * How one publisher account lives in a Y.Doc (the interoperability contract in README.md).
+ * How one publisher account lives in a Y.Doc (the interoperability contract in README.md), and what
+ * lives where.
  *
  * Client-writable: only the root map `packs` (packId → Y.Map with the plain keys `name`,
  * `description`, `installationType`, `createdAt`, `createdBy` and `components`, a Y.Map of
- * componentId → true). Every other root is server-owned: the server reverts any client write to it.
- * Constrained fields are plain values, never Y.Text, so the server can check and restore them whole.
- * Server-owned roots hold plain JSON values under string keys, one level deep.
+ * componentId → true). Constrained fields are plain values, never Y.Text, so the server can check
+ * and restore them whole.
+ *
+ * Every other root is server-owned and only the server writes it (a client's write there is refused
+ * or reverted). They are a PROJECTION of the server's records, which live in tables in the server's
+ * store (sync-server/storage: the truth): what an admin needs offline, rebuilt from the tables when
+ * the account loads and rewritten, only what changed, after every change. A projection that differs
+ * from the tables is overwritten, never trusted. Plain JSON values under string keys, one level deep:
+ *
+ * | root              | key          | value                                    | in the tables                  |
+ * | ----------------- | ------------ | ---------------------------------------- | ------------------------------ |
+ * | `account`         | `settings`   | PublisherAccount                         | accounts                       |
+ * | `catalog`         | componentId  | PublishedComponent                       | components, component_versions |
+ * | `releases`        | packId       | Release[] (by number)                    | releases, release_components   |
+ * | `managedAccounts` | id           | ManagedAccount                           | managed_accounts               |
+ * | `deletedPacks`    | packId       | PackTombstone                            | tombstones                     |
+ * | `rollout`         | packId       | RolloutSummary (counts; packs installed) | instances, instance_attachments|
+ * | `recentHistory`   | record id    | HistoryRecord: each pack's newest        | audit (the whole trail)        |
+ * |                   |              | RECENT_HISTORY_PER_PACK that changed     |                                |
+ * |                   |              | something                                |                                |
+ *
+ * Only in the tables: each installation (paged by GET /api/accounts/:id/rollout), the whole history
+ * with refused commands (GET /api/accounts/:id/history), the schedule of pending release dates, the
+ * command results (idempotency) and the client-id bindings. The roots `instances` and `history` of
+ * earlier versions are retired: the server keeps them empty (their content moved into the tables).
  */
 import * as Y from 'yjs';
-import type {
-  IntegrationPack,
-  ManagedAccount,
-  PackInstance,
-  PackTombstone,
-  PublishedComponent,
-  PublisherAccount,
-  Release,
-} from './model.ts';
+import type { IntegrationPack, ManagedAccount, PackTombstone, PublishedComponent, PublisherAccount, Release } from './model.ts';
 import type { HistoryRecord } from './history.ts';
+import type { RolloutSummary } from './rollout.ts';
 
 export const Root = {
   packs: 'packs',
@@ -25,22 +41,29 @@ export const Root = {
   catalog: 'catalog',
   releases: 'releases',
   managedAccounts: 'managedAccounts',
-  instances: 'instances',
   deletedPacks: 'deletedPacks',
-  history: 'history',
+  rollout: 'rollout',
+  recentHistory: 'recentHistory',
+  /** Retired (earlier versions held every installation here): always empty. */
+  retiredInstances: 'instances',
+  /** Retired (earlier versions held the whole history here): always empty. */
+  retiredHistory: 'history',
 } as const;
 export type RootName = (typeof Root)[keyof typeof Root];
 
 export const CLIENT_WRITABLE_ROOTS: ReadonlySet<string> = new Set([Root.packs]);
-export const SERVER_OWNED_ROOTS: readonly RootName[] = [
+/** The projection's roots, written only by the server. */
+export const PROJECTION_ROOTS = [
   Root.account,
   Root.catalog,
   Root.releases,
   Root.managedAccounts,
-  Root.instances,
   Root.deletedPacks,
-  Root.history,
-];
+  Root.rollout,
+  Root.recentHistory,
+] as const;
+export const RETIRED_ROOTS = [Root.retiredInstances, Root.retiredHistory] as const;
+export const SERVER_OWNED_ROOTS: readonly RootName[] = [...PROJECTION_ROOTS, ...RETIRED_ROOTS];
 
 export const PackKey = {
   name: 'name',
@@ -177,16 +200,20 @@ export function readManagedAccounts(doc: Y.Doc): ManagedAccount[] {
   return [...plainMap<ManagedAccount>(doc, Root.managedAccounts).values()];
 }
 
-export function readInstances(doc: Y.Doc): PackInstance[] {
-  return [...plainMap<PackInstance>(doc, Root.instances).values()];
+/** A pack's rollout counts as the document carries them (undefined: not installed anywhere). */
+export function readRollout(doc: Y.Doc, packId: string): RolloutSummary | undefined {
+  return plainMap<RolloutSummary>(doc, Root.rollout).get(packId);
 }
 
 export function readTombstones(doc: Y.Doc): Map<string, PackTombstone> {
   return new Map(plainMap<PackTombstone>(doc, Root.deletedPacks).entries());
 }
 
-export function readHistory(doc: Y.Doc): HistoryRecord[] {
-  return [...plainMap<HistoryRecord>(doc, Root.history).values()].sort((a, b) => a.at.localeCompare(b.at));
+/** The recent history the document carries (each pack's newest records), oldest first; of one pack when given. */
+export function readRecentHistory(doc: Y.Doc, packId?: string): HistoryRecord[] {
+  return [...plainMap<HistoryRecord>(doc, Root.recentHistory).values()]
+    .filter((record) => packId === undefined || record.packId === packId)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +268,8 @@ export function writeRemoveComponent(doc: Y.Doc, packId: string, componentId: st
 }
 
 // ---------------------------------------------------------------------------------------------
-// Server-owned state. Only the server calls these (clients' writes here are reverted).
+// The projection. Only the server writes it (sync-server/records/projection.ts, through
+// writeProjected); the single-entry writers below build documents for client-side tests.
 
 export function writeAccount(doc: Y.Doc, account: PublisherAccount, origin?: unknown): void {
   doc.transact(() => plainMap<PublisherAccount>(doc, Root.account).set(ACCOUNT_KEY, account), origin);
@@ -259,25 +287,21 @@ export function writeManagedAccount(doc: Y.Doc, account: ManagedAccount, origin?
   doc.transact(() => plainMap<ManagedAccount>(doc, Root.managedAccounts).set(account.id, account), origin);
 }
 
-export function writeInstance(doc: Y.Doc, instance: PackInstance, origin?: unknown): void {
-  doc.transact(() => plainMap<PackInstance>(doc, Root.instances).set(instance.id, instance), origin);
-}
-
-export function deleteInstance(doc: Y.Doc, instanceId: string, origin?: unknown): void {
-  doc.transact(() => plainMap<PackInstance>(doc, Root.instances).delete(instanceId), origin);
-}
-
-export function writeHistory(doc: Y.Doc, record: HistoryRecord, origin?: unknown): void {
-  doc.transact(() => plainMap<HistoryRecord>(doc, Root.history).set(record.id, record), origin);
-}
-
-/** Deletes a pack and leaves a tombstone, in one transaction. */
-export function deletePackWithTombstone(doc: Y.Doc, tombstone: PackTombstone, origin?: unknown): void {
-  doc.transact(() => {
-    packsMap(doc).delete(tombstone.packId);
-    plainMap<Release[]>(doc, Root.releases).delete(tombstone.packId);
-    plainMap<PackTombstone>(doc, Root.deletedPacks).set(tombstone.packId, tombstone);
-  }, origin);
+/**
+ * Sets one entry of a projection root to `value` (deletes it for undefined), only when it differs:
+ * the projection is rewritten after every change, and an entry already right costs no update.
+ */
+export function writeProjected(doc: Y.Doc, root: RootName, key: string, value: unknown, origin?: unknown): boolean {
+  const map = doc.getMap<unknown>(root);
+  const current = map.get(key);
+  if (value === undefined) {
+    if (!map.has(key)) return false;
+    doc.transact(() => map.delete(key), origin);
+    return true;
+  }
+  if (current !== undefined && !(current instanceof Y.AbstractType) && JSON.stringify(current) === JSON.stringify(value)) return false;
+  doc.transact(() => map.set(key, value), origin);
+  return true;
 }
 
 /**

@@ -1,19 +1,20 @@
 /**
  * Auto-apply: at the start of a release date in the publisher's time zone, a scheduled release takes
- * effect and its update reaches every instance that has not applied it. The schedule is the stored
- * documents themselves (releases with status SCHEDULED), so it survives restarts: `start()` catches up
- * on dates that passed while the server was down. Work is done in chunks through the room's mutate
- * (persisted before broadcast), yielding to the event loop between chunks so other accounts keep
- * syncing. Clock and timer are injected; tests move a fake clock and call `tick()`.
+ * effect and its update reaches every instance that has not applied it. The schedule is a table of the
+ * store (`records.schedule`: pending release dates, kept with the releases), so a pass loads only the
+ * accounts that have something due, and `start()` catches up on dates that passed while the server was
+ * down. Each due release is one AUTO_APPLY command on the one command path, under a key of its own
+ * (`autoApplyKey`): one set-based write of the store, exactly once. Clock and timer are injected;
+ * tests move a fake clock and call `tick()`.
  */
-import type * as Y from 'yjs';
+import type { AnyCommandEnvelope, CommandResult } from '../shared/commands.ts';
+import { autoApplyKey, SCHEDULER_ACTOR } from './commands/auto-apply.ts';
+import type { Actor } from './commands/execute.ts';
 import type { Clock } from './config.ts';
-import { applyDueStep, awaitingIds, readSchedule, type DueRelease } from './scheduler-apply.ts';
+import type { RecordStore } from './storage/types.ts';
 
 export interface SchedulerRooms {
-  mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: unknown) => T): Promise<T>;
-  /** Reads without a transaction (no commit to wait for). */
-  read<T>(accountId: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  command(accountId: string, actor: Actor, envelope: AnyCommandEnvelope): Promise<CommandResult>;
 }
 
 export interface Timer {
@@ -33,10 +34,10 @@ export const realTimer: Timer = {
 export interface SchedulerOptions {
   clock: Clock;
   rooms: SchedulerRooms;
-  listAccountIds(): Promise<string[]>;
+  records: Pick<RecordStore, 'schedule'>;
+  /** Several instances: whether this one runs the account's releases (its owner does); all, alone. */
+  mayServe?(accountId: string): Promise<boolean>;
   timer?: Timer;
-  /** Instances per transaction. */
-  chunkSize?: number;
   /** The longest the scheduler sleeps, so a clock jump or a newly scheduled release is noticed within it. */
   maxDelayMs?: number;
   onError?(error: unknown, accountId: string): void;
@@ -53,61 +54,49 @@ export interface TickReport {
 export interface Scheduler {
   /** Catches up on due releases, then keeps a timer for the next one. */
   start(): Promise<TickReport>;
-  /** One pass over every account: applies what is due. Concurrent calls share one pass. */
+  /** One pass: applies what is due. Concurrent calls share one pass. */
   tick(): Promise<TickReport>;
-  /** Stops the timer and waits for a pass in progress to finish its current chunk. */
+  /** Stops the timer and waits for a pass in progress to finish the release it is applying. */
   stop(): Promise<void>;
 }
 
+/** Who AUTO_APPLY is run as: the server itself. */
+export const schedulerActor: Actor = { personId: 'scheduler', personName: SCHEDULER_ACTOR, role: 'system' };
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** A step that applies nothing and is not done cannot happen; this bounds the loop all the same. */
-const MAX_STEPS_PER_RELEASE = 100_000;
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { clock, rooms } = options;
   const timer = options.timer ?? realTimer;
-  const chunkSize = options.chunkSize ?? 2_000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
   let handle: unknown;
   let running: Promise<TickReport> | undefined;
-  /** idle: only explicit ticks (tests); started: a timer keeps ticking; stopped: finish the current chunk and stop. */
+  /** idle: only explicit ticks (tests); started: a timer keeps ticking; stopped: finish the current release and stop. */
   let state: 'idle' | 'started' | 'stopped' = 'idle';
-
-  async function applyRelease(accountId: string, release: DueRelease, now: Date, report: TickReport): Promise<void> {
-    const ids = await rooms.read(accountId, (doc) => awaitingIds(doc, release, now));
-    for (let start = 0; start < ids.length && state !== 'stopped'; start += chunkSize) {
-      const chunk = ids.slice(start, start + chunkSize);
-      const result = await rooms.mutate(accountId, (doc, origin) => applyDueStep(doc, origin, release, now, chunkSize, chunk));
-      report.instancesUpdated += result.updated;
-      report.instancesFailed += result.failed;
-      await yieldToEventLoop();
-    }
-    // Whatever was installed meanwhile, then the release is marked done.
-    for (let step = 0; step < MAX_STEPS_PER_RELEASE && state !== 'stopped'; step += 1) {
-      const result = await rooms.mutate(accountId, (doc, origin) => applyDueStep(doc, origin, release, now, chunkSize));
-      report.instancesUpdated += result.updated;
-      report.instancesFailed += result.failed;
-      if (result.done) {
-        report.releasesApplied += 1;
-        return;
-      }
-      await yieldToEventLoop();
-    }
-  }
 
   async function pass(): Promise<TickReport> {
     const report: TickReport = { releasesApplied: 0, instancesUpdated: 0, instancesFailed: 0, nextAt: undefined };
     const now = clock.now();
-    for (const accountId of await options.listAccountIds()) {
+    const { due, next } = await options.records.schedule(now);
+    for (const entry of due) {
+      if (state === 'stopped') break;
       try {
-        if (state === 'stopped') break;
-        const { due, nextAt } = await rooms.read(accountId, (doc) => readSchedule(doc, now));
-        for (const release of due) await applyRelease(accountId, release, now, report);
-        if (nextAt && (!report.nextAt || nextAt < report.nextAt)) report.nextAt = nextAt;
+        if (options.mayServe && !(await options.mayServe(entry.accountId))) continue;
+        const result = await rooms.command(entry.accountId, schedulerActor, {
+          idempotencyKey: autoApplyKey(entry.packId, entry.releaseNumber),
+          command: { type: 'AUTO_APPLY', packId: entry.packId, releaseNumber: entry.releaseNumber },
+        });
+        if (result.instancesUpdated !== undefined) {
+          report.releasesApplied += 1;
+          report.instancesUpdated += result.instancesUpdated;
+          report.instancesFailed += result.instancesFailed ?? 0;
+        }
       } catch (error) {
-        options.onError?.(error, accountId);
+        options.onError?.(error, entry.accountId);
       }
+      await yieldToEventLoop();
     }
+    if (next) report.nextAt = new Date(next);
     return report;
   }
 

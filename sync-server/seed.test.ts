@@ -1,16 +1,6 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import {
-  currentRelease,
-  derivePublications,
-  readAccount,
-  readAllReleases,
-  readCatalog,
-  readInstances,
-  readManagedAccounts,
-  readPacks,
-  validatePack,
-} from '../shared/index.ts';
+import { currentRelease, derivePublications, readPacks, validatePack } from '../shared/index.ts';
 import { authenticate } from './auth.ts';
 import { seedDemo, storeIsEmpty } from './seed.ts';
 import { createMemoryStore } from './storage/memory.ts';
@@ -29,8 +19,9 @@ test('the demo: two accounts, catalogs, packs that keep every rule, releases, ma
     const stored = await store.docs.load(accountId);
     const doc = new Y.Doc();
     for (const update of stored.updates) Y.applyUpdate(doc, update);
-    const account = readAccount(doc)!;
-    const catalog = readCatalog(doc);
+    const records = await store.records.load(accountId);
+    const account = records.account!;
+    const catalog = new Map(records.catalog.map((component) => [component.id, component]));
     expect(catalog.size).toBe(30);
     expect(new Set([...catalog.values()].map((c) => c.type))).toEqual(new Set(['PROCESS', 'API_SERVICE']));
     expect([...catalog.values()].every((c) => c.versions.length >= 2 && c.versions.length <= 5)).toBe(true);
@@ -39,7 +30,8 @@ test('the demo: two accounts, catalogs, packs that keep every rule, releases, ma
     for (const pack of packs) expect(validatePack(pack, account, catalog)).toEqual({ ok: true, value: undefined });
     expect(packs.some((p) => p.installationType === 'MULTI')).toBe(accountId === 'demo');
 
-    const releases = readAllReleases(doc);
+    const releases = new Map<string, typeof records.releases>();
+    for (const release of records.releases) releases.set(release.packId, [...(releases.get(release.packId) ?? []), release]);
     const rows = packs.flatMap((pack) =>
       derivePublications({ componentIds: pack.componentIds, currentRelease: currentRelease(releases.get(pack.id) ?? []), catalog }),
     );
@@ -49,9 +41,9 @@ test('the demo: two accounts, catalogs, packs that keep every rule, releases, ma
       expect(list.map((r) => r.number)).toEqual(list.map((_, i) => i + 1));
       expect(list.every((r) => r.status === 'SUCCESS')).toBe(true);
     }
-    const managed = readManagedAccounts(doc);
+    const managed = records.managedAccounts;
     expect(managed).toHaveLength(3);
-    const instances = readInstances(doc);
+    const instances = records.instances;
     expect(instances.length).toBeGreaterThanOrEqual(3);
     expect(instances.every((i) => releases.get(i.packId)?.some((r) => r.number === i.releaseNumber))).toBe(true);
 

@@ -2,16 +2,12 @@
  * The demo: two publisher accounts, `demo` (multi-install on) and `acme` (off), each with 30
  * published components of both types and several versions, a few packs (released, re-released,
  * with Pending, Available and Deleted rows), three managed accounts with installations, and tokens.
- * Pure data building plus one write per account, so tests and benchmarks can call it too.
+ * Pure data building plus one write per account (the packs' document update and the records, in one
+ * append), so tests and benchmarks can call it too.
  */
 import * as Y from 'yjs';
 import {
-  writeAccount,
-  writeComponent,
-  writeInstance,
-  writeManagedAccount,
   writeNewPack,
-  writeReleases,
   type InstallationType,
   type IntegrationPack,
   type ManagedAccount,
@@ -21,6 +17,9 @@ import {
   type Release,
 } from '../shared/index.ts';
 import { mintToken } from './auth.ts';
+import { AccountRecords } from './records/account-records.ts';
+import type { RecordChange } from './records/changes.ts';
+import { rebuildProjection } from './records/projection.ts';
 import type { Person, Store } from './storage/types.ts';
 
 /** DATA_DIR/demo-tokens.json */
@@ -193,18 +192,44 @@ function catalogFor(accountId: string, salt: number): PublishedComponent[] {
   }));
 }
 
-/** Builds an account's whole document (what the server would hold after the demo history). */
+const emptyRecords = () =>
+  new AccountRecords({
+    account: undefined,
+    catalog: [],
+    managedAccounts: [],
+    releases: [],
+    instances: [],
+    tombstones: [],
+    recentHistory: [],
+    lastAuditSeq: 0,
+  });
+
+/** An account as the demo has it: its packs (a document) and its records (as changes to store). */
+export function buildDemo(spec: AccountSpec, now: Date): { doc: Y.Doc; records: RecordChange[] } {
+  const records = emptyRecords();
+  const doc = buildDemoInto(spec, now, records);
+  return { doc, records: records.takeChanges() };
+}
+
+/** The account's whole document as a client would sync it: its packs and the projection of its records. */
 export function buildDemoDoc(spec: AccountSpec, now: Date): Y.Doc {
+  const records = emptyRecords();
+  const doc = buildDemoInto(spec, now, records);
+  rebuildProjection(doc, records, undefined);
+  return doc;
+}
+
+function buildDemoInto(spec: AccountSpec, now: Date, records: AccountRecords): Y.Doc {
   const doc = new Y.Doc();
   const accountId = spec.account.id;
   const catalog = catalogFor(accountId, accountId.length);
   const byName = new Map(catalog.map((c) => [c.name, c]));
   const idOf = (name: string) => byName.get(name)?.id ?? `${accountId}-unknown`;
   const admin = spec.people.find((p) => p.role === 'admin')?.name ?? 'admin';
+  records.putAccount(spec.account);
+  for (const component of catalog) records.putComponent(component);
+  for (const managed of spec.managed) records.putManagedAccount(managed);
   doc.transact(() => {
-    writeAccount(doc, spec.account);
-    for (const component of catalog) writeComponent(doc, component);
-    for (const managed of spec.managed) writeManagedAccount(doc, managed);
     let instanceCount = 0;
     spec.packs.forEach((packSpec, p) => {
       const packId = `${accountId}-p${pad(p + 1)}`;
@@ -237,7 +262,7 @@ export function buildDemoDoc(spec: AccountSpec, now: Date): Y.Doc {
           requestId: `seed-${packId}-${r + 1}`,
         };
       });
-      if (releases.length > 0) writeReleases(doc, packId, releases);
+      if (releases.length > 0) records.putReleases(packId, releases);
       for (const [index, names] of Object.entries(packSpec.installs ?? {})) {
         const managed = spec.managed[Number(index)];
         if (!managed || releases.length === 0) continue;
@@ -253,7 +278,7 @@ export function buildDemoDoc(spec: AccountSpec, now: Date): Y.Doc {
             environmentIds: [`${managed.id}-env-production`],
             installedAt: new Date(now.getTime() - (30 - instanceCount) * DAY).toISOString(),
           };
-          writeInstance(doc, instance);
+          records.putInstance(instance);
         }
       }
     });
@@ -272,8 +297,8 @@ export async function seedDemo(store: Store, options: { now: Date; specs?: Accou
   for (const spec of options.specs ?? demoAccounts) {
     const accountId = spec.account.id;
     await store.accounts.putAccount(spec.account);
-    const doc = buildDemoDoc(spec, options.now);
-    await store.docs.append(accountId, [Y.encodeStateAsUpdate(doc)]);
+    const { doc, records } = buildDemo(spec, options.now);
+    await store.docs.append(accountId, [Y.encodeStateAsUpdate(doc)], { records });
     doc.destroy();
     const entry = (tokens[accountId] = { admin: [] as string[], viewer: [] as string[], managed: {} as Record<string, string[]> });
     for (const person of spec.people) {

@@ -13,6 +13,7 @@ import type { AnyRoute } from './http/route.ts';
 import { apiRoutes } from './http/routes.ts';
 import { requestUrl } from './http/request-url.ts';
 import { createStaticHandler } from './http/static.ts';
+import { migrateStoredAccounts } from './records/migrate.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { consoleLogger, quietLogger, type Logger } from './log.ts';
 import { healthRoutes } from './ops/health.ts';
@@ -53,7 +54,7 @@ export interface SyncServerConfig {
    * Auto-apply of scheduled releases (on by default; its start-up pass reads every account). Tests
    * pass a timer that never fires and call scheduler.tick(), or false when they count document loads.
    */
-  scheduler?: Partial<Pick<SchedulerOptions, 'timer' | 'chunkSize' | 'maxDelayMs'>> | false;
+  scheduler?: Partial<Pick<SchedulerOptions, 'timer' | 'maxDelayMs'>> | false;
   /** Milliseconds between WebSocket pings (a socket that misses one is dropped). */
   heartbeatMs?: number;
   /** `{ process: true }` adds Node's own metrics to /metrics (main.ts; once per process). */
@@ -181,6 +182,14 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
+  await migrateStoredAccounts({
+    store,
+    loadAndSettle: async (accountId) => {
+      await rooms.read(accountId, () => undefined);
+      await rooms.room(accountId).committed();
+    },
+    log,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, host, () => {
@@ -197,13 +206,8 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     timer: schedule.timer,
     clock,
     rooms,
-    listAccountIds: async () => {
-      const ids = (await store.accounts.listAccounts()).map((account) => account.id);
-      if (!cluster) return ids;
-      // The owner runs an account's releases; accounts nobody serves are taken by whoever passes first.
-      const mine = await Promise.all(ids.map((id) => cluster.mayServe(id)));
-      return ids.filter((_, index) => mine[index]);
-    },
+    records: store.records,
+    ...(cluster ? { mayServe: (accountId: string) => cluster.mayServe(accountId) } : {}),
     onError: (error, accountId) => {
       if (error instanceof NotOwnerError) log.info(`auto-apply for account ${accountId}: ${error.message}`);
       else log.error(`auto-apply for account ${accountId} failed: ${String(error)}`);

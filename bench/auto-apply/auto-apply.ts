@@ -5,20 +5,12 @@
  * the date and one pass of the server's scheduler (sync-server/scheduler.ts) applies it in its
  * chunks. Measured:
  * the pass's wall time; meanwhile another account takes a write every few ms, and its slowest write
- * shows whether the chunks stall other accounts. Exactly once: an observer on the room's document
- * counts every move of every instance to the release; a second pass must find nothing to do.
+ * shows whether the chunks stall other accounts. Exactly once: every record change the store is given
+ * is counted (the instances moved by each set-based change, as the room's records apply it); a second
+ * pass must find nothing to do.
  */
 import { performance } from 'node:perf_hooks';
-import type * as Y from 'yjs';
-import {
-  Root,
-  writeComponent,
-  writeInstance,
-  writeManagedAccount,
-  writeNewPack,
-  writeReleases,
-  type PackInstance,
-} from '../../shared/index.ts';
+import { writeNewPack } from '../../shared/index.ts';
 import type { Timer } from '../../sync-server/scheduler.ts';
 import { createSyncServer, databaseFile } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
@@ -48,9 +40,9 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
     await server.store.accounts.putAccount({ id: ACCOUNT, name: 'Big Publisher', multiInstallEnabled: true, timeZone: 'UTC' });
     await server.store.accounts.putAccount({ id: OTHER, name: 'Other Publisher', multiInstallEnabled: true, timeZone: 'UTC' });
     const seedBegan = performance.now();
-    await server.rooms.mutate(ACCOUNT, (doc, origin) => {
-      for (let m = 0; m < MANAGED_ACCOUNTS; m++) writeManagedAccount(doc, { id: `m${m}`, name: `Managed ${m}` }, origin);
-      writeComponent(doc, { id: 'c1', name: 'Order Sync', type: 'PROCESS', versions: [1, 2] }, origin);
+    await server.rooms.mutate(ACCOUNT, (doc, origin, records) => {
+      for (let m = 0; m < MANAGED_ACCOUNTS; m++) records.putManagedAccount({ id: `m${m}`, name: `Managed ${m}` });
+      records.putComponent({ id: 'c1', name: 'Order Sync', type: 'PROCESS', versions: [1, 2] });
       writeNewPack(
         doc,
         {
@@ -65,64 +57,63 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
         origin,
       );
       const base = { packId: 'p', releasedBy: 'bench', releasedAt: '2025-03-01T00:00:00.000Z' };
-      writeReleases(
-        doc,
-        'p',
-        [
-          {
-            ...base,
-            number: 1,
-            components: [{ componentId: 'c1', version: 1 }],
-            releaseSchedule: 'IMMEDIATELY',
-            status: 'SUCCESS',
-            requestId: 'r1',
-          },
-          {
-            ...base,
-            number: 2,
-            components: [{ componentId: 'c1', version: 2 }],
-            releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
-            releaseOnDate: '2025-03-20',
-            status: 'SCHEDULED',
-            requestId: 'r2',
-          },
-        ],
-        origin,
-      );
+      records.putReleases('p', [
+        {
+          ...base,
+          number: 1,
+          components: [{ componentId: 'c1', version: 1 }],
+          releaseSchedule: 'IMMEDIATELY',
+          status: 'SUCCESS',
+          requestId: 'r1',
+        },
+        {
+          ...base,
+          number: 2,
+          components: [{ componentId: 'c1', version: 2 }],
+          releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
+          releaseOnDate: '2025-03-20',
+          status: 'SCHEDULED',
+          requestId: 'r2',
+        },
+      ]);
     });
     for (let start = 0; start < instances; start += SEED_CHUNK)
-      await server.rooms.mutate(ACCOUNT, (doc, origin) => {
+      await server.rooms.mutate(ACCOUNT, (_doc, _origin, records) => {
         for (let i = start; i < Math.min(instances, start + SEED_CHUNK); i++)
-          writeInstance(
-            doc,
-            {
-              id: `i${i}`,
-              packId: 'p',
-              managedAccountId: `m${i % MANAGED_ACCOUNTS}`,
-              overrideName: `Instance ${i}`,
-              releaseNumber: 1,
-              pendingReleaseNumber: 2,
-              atomIds: [`atom-${i}`],
-              environmentIds: ['production'],
-              installedAt: '2025-03-02T00:00:00.000Z',
-            },
-            origin,
-          );
+          records.putInstance({
+            id: `i${i}`,
+            packId: 'p',
+            managedAccountId: `m${i % MANAGED_ACCOUNTS}`,
+            overrideName: `Instance ${i}`,
+            releaseNumber: 1,
+            pendingReleaseNumber: 2,
+            atomIds: [`atom-${i}`],
+            environmentIds: ['production'],
+            installedAt: '2025-03-02T00:00:00.000Z',
+          });
       });
     const seedSeconds = (performance.now() - seedBegan) / 1000;
 
-    // Exactly once: count every move to release 2, per instance, as the room's document sees it.
+    // Exactly once: every change the store is given; a set-based change moves each instance that awaits the release.
     const moves = new Map<string, number>();
-    await server.rooms.read(ACCOUNT, (doc: Y.Doc) => {
-      const map = doc.getMap<PackInstance>(Root.instances);
-      map.observe((event) => {
-        for (const [id, change] of event.changes.keys) {
-          if (change.action !== 'update') continue;
-          const before = change.oldValue as PackInstance;
-          if (before.releaseNumber !== 2 && map.get(id)?.releaseNumber === 2) moves.set(id, (moves.get(id) ?? 0) + 1);
-        }
-      });
-    });
+    const awaiting = await server.rooms.read(ACCOUNT, (_doc, records) =>
+      records
+        .instancesOfPack('p')
+        .filter((instance) => instance.releaseNumber < 2)
+        .map((instance) => instance.id),
+    );
+    const append = server.store.docs.append.bind(server.store.docs);
+    server.store.docs.append = async (name, updates, options) => {
+      const seq = await append(name, updates, options);
+      for (const change of options?.records ?? []) {
+        if (name !== ACCOUNT) continue;
+        if (change.op === 'effect' && change.effect.releaseNumber === 2 && change.effect.change === 'move')
+          for (const id of awaiting) moves.set(id, (moves.get(id) ?? 0) + 1);
+        if (change.op === 'instance' && change.instance.releaseNumber === 2)
+          moves.set(change.instance.id, (moves.get(change.instance.id) ?? 0) + 1);
+      }
+      return seq;
+    };
 
     // The server's own scheduler (sync-server/scheduler.ts), with a timer that never fires: one pass per tick().
     const scheduler = server.scheduler;
@@ -148,10 +139,10 @@ export async function autoApplyCase(instances = 100_000): Promise<CaseResult> {
     await other;
     const second = await scheduler.tick();
 
-    const state = await server.rooms.read(ACCOUNT, (doc) => {
+    const state = await server.rooms.read(ACCOUNT, (_doc, records) => {
       let atRelease2 = 0;
       let stillPending = 0;
-      for (const instance of doc.getMap<PackInstance>(Root.instances).values()) {
+      for (const instance of records.instances()) {
         if (instance.releaseNumber === 2) atRelease2++;
         if (instance.pendingReleaseNumber !== undefined) stillPending++;
       }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import * as Y from 'yjs';
-import { writeAccount, writeComponent, writeNewPack } from '../../shared/index.ts';
+import { writeNewPack } from '../../shared/index.ts';
 import { mintToken } from '../../sync-server/auth.ts';
 import { createSyncServer, databaseFile } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
@@ -59,11 +59,12 @@ async function seedAccount(dataDir: string): Promise<{ store: ReturnType<typeof 
   const catalog = buildCatalog(COMPONENTS);
   const doc = new Y.Doc();
   doc.transact(() => {
-    writeAccount(doc, account);
-    for (const component of catalog) writeComponent(doc, component);
     for (const pack of buildPacks(PACKS, PER_PACK, catalog)) writeNewPack(doc, pack);
   });
-  await store.docs.append(ACCOUNT, [Y.encodeStateAsUpdate(doc)]);
+  // The catalog is one of the account's records; the server projects it into the document when it loads.
+  await store.docs.append(ACCOUNT, [Y.encodeStateAsUpdate(doc)], {
+    records: catalog.map((component) => ({ op: 'component' as const, component })),
+  });
   doc.destroy();
   return { store, token };
 }

@@ -33,7 +33,7 @@ import {
 import { type AccountSettings, validateAccountSettings } from '../../shared/account-settings.ts';
 import { planReleaseCancel, planReleaseUpdate } from '../../shared/release-changes.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
-import { catalogView, readInstances } from '../../shared/schema.ts';
+import { catalogView, readRollout } from '../../shared/schema.ts';
 import { countOf, Noun } from '../../shared/words.ts';
 import type { NewPackInput, ReleaseInput, Session } from './api.ts';
 
@@ -217,7 +217,7 @@ export function planRelease(ctx: EditContext, packId: string, input: ReleaseInpu
 function scheduledChangeInput(ctx: EditContext, packId: string) {
   return {
     releases: readReleases(ctx.doc, packId),
-    instances: readInstances(ctx.doc).filter((instance) => instance.packId === packId),
+    rollout: readRollout(ctx.doc, packId),
     catalog: catalogView(ctx.doc),
     timeZone: publisherTimeZone(readAccount(ctx.doc)),
     now: ctx.now(),

@@ -12,7 +12,6 @@ import type {
   IntegrationPack,
   ManagedAccount,
   Notice,
-  PackInstance,
   PublicationRow,
   PublishedComponent,
   PublisherAccount,
@@ -23,6 +22,8 @@ import type {
 import type { AccountSettings } from '../../shared/account-settings.ts';
 import type { Me, Role } from '../../shared/identity.ts';
 import type { ManagedView } from '../../shared/rollout.ts';
+import type { RolloutRow, RolloutSummary } from '../../shared/rollout.ts';
+import type { PagedKind, PageState } from './pages.ts';
 import type { PackDraft } from './drafts.ts';
 
 export type { PackDraft };
@@ -98,10 +99,18 @@ export interface Workspace {
   pack(packId: string): Accessor<IntegrationPack | undefined>;
   publications(packId: string): Accessor<PublicationRow[]>;
   releases(packId: string): Accessor<Release[]>;
-  instances(packId: string): Accessor<PackInstance[]>;
+  /** The pack's rollout counts (instances, managed accounts, per release, pending, failed), as the document carries them. */
+  rollout(packId: string): Accessor<RolloutSummary | undefined>;
+  /** The pack's installations loaded so far (`loadMore('rollout', …)`), kept on the device; in (managed account id, instance id) order. */
+  rolloutRows(packId: string): Accessor<RolloutRow[]>;
+  /** The pack's history: the recent records the document carries and the older pages loaded so far, oldest first. */
   history(packId: string): Accessor<HistoryRecord[]>;
   /** Every pack's releases by pack id, as one index (the list's badges read it per visible row). */
   releaseIndex: Accessor<ReadonlyMap<string, readonly Release[]>>;
+  /** Where the loaded pages of a pack's history or installations stand (complete, loading, stale, a fetch error). */
+  pageState(kind: PagedKind, packId: string): Accessor<PageState>;
+  /** Fetches the next page of a pack's history or installations over HTTP and keeps it on the device. */
+  loadMore(kind: PagedKind, packId: string): Promise<Result<void>>;
   account: Accessor<PublisherAccount | undefined>;
   catalog: Accessor<PublishedComponent[]>;
   managedAccounts: Accessor<ManagedAccount[]>;

@@ -1,14 +1,16 @@
 /**
  * The device's copy of one account, for one person: a Dexie database named `ip:<accountId>:<personId>`.
- * The tables mirror the Yjs document (projection.ts writes them); `yUpdates` is the document itself,
- * `outbox` the commands waiting for the server, `meta` small bookkeeping values.
+ * The mirror tables mirror the Yjs document (projection.ts writes them); `yUpdates` is the document
+ * itself, `outbox` the commands waiting for the server, `meta` small bookkeeping values.
+ * `historyPages` and `rolloutRows` cache what the server serves paged over HTTP (pages.ts): the whole
+ * history and each installation, which the document does not carry.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import type { RolloutRow, RolloutSummary } from '../../shared/rollout.ts';
 import type {
   HistoryRecord,
   IntegrationPack,
   ManagedAccount,
-  PackInstance,
   PackTombstone,
   PublishedComponent,
   PublisherAccount,
@@ -65,14 +67,26 @@ export interface MetaRow {
   value: unknown;
 }
 
+/** The rollout counts of a pack, as the document carries them. */
+export type RolloutSummaryRow = RolloutSummary;
+
+/** One installation as the rollout route served it, with the pack it belongs to. */
+export interface RolloutRowCache extends RolloutRow {
+  packId: string;
+}
+
 export type PackDb = Dexie & {
   packs: EntityTable<PackRow, 'id'>;
   publications: EntityTable<PublicationRow>;
   components: EntityTable<ComponentRow, 'id'>;
   releases: EntityTable<Release>;
-  instances: EntityTable<PackInstance, 'id'>;
+  rollout: EntityTable<RolloutSummaryRow, 'packId'>;
   managedAccounts: EntityTable<ManagedAccount, 'id'>;
+  /** The recent history the document carries (root `recentHistory`). */
   history: EntityTable<HistoryRecord, 'id'>;
+  /** Older history fetched page by page over HTTP. */
+  historyPages: EntityTable<HistoryRecord, 'id'>;
+  rolloutRows: EntityTable<RolloutRowCache, 'instanceId'>;
   account: EntityTable<AccountRow, 'key'>;
   tombstones: EntityTable<PackTombstone, 'packId'>;
   yUpdates: EntityTable<UpdateRow, 'seq'>;
@@ -86,7 +100,7 @@ export const MIRROR_TABLES = [
   'publications',
   'components',
   'releases',
-  'instances',
+  'rollout',
   'managedAccounts',
   'history',
   'account',
@@ -123,5 +137,16 @@ export function openPackDb(name: string, deps: IndexedDbDeps = {}): PackDb {
     outbox: 'idempotencyKey, createdAt',
     meta: 'key',
   });
+  // Installations and the whole history left the document (they live in the server's tables); the
+  // document's recent history and rollout counts are mirrored, the rest is cached from HTTP pages.
+  db.version(2)
+    .stores({
+      instances: null,
+      rollout: 'packId',
+      history: 'id, packId, seq',
+      historyPages: 'id, packId, seq',
+      rolloutRows: 'instanceId, packId',
+    })
+    .upgrade((tx) => tx.table('history').clear());
   return db;
 }

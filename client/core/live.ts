@@ -61,6 +61,8 @@ export interface LiveContext {
   onStacksChanged(packId: string): void;
   /** A sync with the server finished. */
   onSynced(): void;
+  /** The document's rollout counts of these packs changed (stored on the device once `committed` resolves). */
+  onRolloutChanged(packIds: ReadonlySet<string>, committed: Promise<void>): void;
   /** Hands the replayed document to the reads, for the first values of per-pack accessors. */
   useDocument(document: DocumentReads): void;
 }
@@ -109,6 +111,8 @@ export async function startLive(ctx: LiveContext): Promise<LiveWorkspace> {
     onTransaction: (changed, _origin, entry) => {
       if (entry.local) unstored.add(entry.local);
       else noticeDroppedEdits(changed.get(Root.packs), entry.snapshot.packs);
+      const rollouts = changed.get(Root.rollout);
+      if (rollouts) ctx.onRolloutChanged(rollouts, entry.committed);
     },
     mayCompact: (row: UpdateRow) =>
       row.clientId === undefined || unstored.isStored({ clientId: row.clientId, clockEnd: row.clockEnd ?? 0 }),

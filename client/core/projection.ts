@@ -10,13 +10,13 @@ import {
   Root,
   type HistoryRecord,
   type ManagedAccount,
-  type PackInstance,
   type PackTombstone,
   type PublishedComponent,
   type PublisherAccount,
   type Release,
   type RootName,
 } from '../../shared/index.ts';
+import type { RolloutSummary } from '../../shared/rollout.ts';
 import type { PackDb, PackRow } from './db.ts';
 
 /** Root name → the top-level keys of that root that a transaction touched. */
@@ -62,7 +62,7 @@ export interface Snapshot {
   packs: Map<string, PackRow | undefined>;
   components: Map<string, PublishedComponent | undefined>;
   releases: Map<string, Release[]>;
-  instances: Map<string, PackInstance | undefined>;
+  rollout: Map<string, RolloutSummary | undefined>;
   managedAccounts: Map<string, ManagedAccount | undefined>;
   history: Map<string, HistoryRecord | undefined>;
   account: Map<string, PublisherAccount | undefined>;
@@ -73,7 +73,7 @@ export const emptySnapshot = (): Snapshot => ({
   packs: new Map(),
   components: new Map(),
   releases: new Map(),
-  instances: new Map(),
+  rollout: new Map(),
   managedAccounts: new Map(),
   history: new Map(),
   account: new Map(),
@@ -106,13 +106,13 @@ export function snapshot(doc: Y.Doc, changed: ChangedKeys): Snapshot {
           result.releases.set(key, Array.isArray(releases) ? releases : []);
           break;
         }
-        case Root.instances:
-          result.instances.set(key, plainValue<PackInstance>(doc, root, key));
+        case Root.rollout:
+          result.rollout.set(key, plainValue<RolloutSummary>(doc, root, key));
           break;
         case Root.managedAccounts:
           result.managedAccounts.set(key, plainValue<ManagedAccount>(doc, root, key));
           break;
-        case Root.history:
+        case Root.recentHistory:
           result.history.set(key, plainValue<HistoryRecord>(doc, root, key));
           break;
         case Root.account:
@@ -172,7 +172,7 @@ export async function writeSnapshot(db: PackDb, s: Snapshot): Promise<void> {
   }
 
   const simple = [
-    [db.instances, split(s.instances)],
+    [db.rollout, split(s.rollout)],
     [db.managedAccounts, split(s.managedAccounts)],
     [db.history, split(s.history)],
     [db.tombstones, split(s.tombstones)],

@@ -7,13 +7,17 @@
  */
 import { untrack, type Accessor } from 'solid-js';
 import type { HistoryRecord } from '../../shared/history.ts';
-import type { IntegrationPack, ManagedAccount, PackInstance, PublishedComponent, PublisherAccount, Release } from '../../shared/model.ts';
+import type { IntegrationPack, ManagedAccount, PublishedComponent, PublisherAccount, Release } from '../../shared/model.ts';
 import { derivePublications, type PublicationRow } from '../../shared/publications.ts';
 import { currentRelease } from '../../shared/releases.ts';
+import type { RolloutRow, RolloutSummary } from '../../shared/rollout.ts';
 import type { PackListItem } from './api.ts';
 import type { OutboxRow, PackDb, PackRow } from './db.ts';
 import { ComponentFilterIndex } from './filter.ts';
+import { mergeHistory } from './pages.ts';
 import { LiveCache, liveSignal, reuseById, sameItems, type LiveSignal } from './reactive.ts';
+
+const binary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
   a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -43,7 +47,8 @@ export class WorkspaceReads {
   private readonly packCache: LiveCache<IntegrationPack | undefined>;
   private readonly publicationCache: LiveCache<PublicationRow[]>;
   private readonly releaseCache: LiveCache<Release[]>;
-  private readonly instanceCache: LiveCache<PackInstance[]>;
+  private readonly rolloutCache: LiveCache<RolloutSummary | undefined>;
+  private readonly rolloutRowCache: LiveCache<RolloutRow[]>;
   private readonly historyCache: LiveCache<HistoryRecord[]>;
   private filterIndex: { catalog: readonly PublishedComponent[]; index: ComponentFilterIndex } | undefined;
   private releaseIndexSignal: LiveSignal<ReadonlyMap<string, Release[]>> | undefined;
@@ -120,19 +125,26 @@ export class WorkspaceReads {
         { onError },
       ),
     );
-    this.instanceCache = this.cache((id) =>
+    this.rolloutCache = this.cache((id) => liveSignal(async () => (await db.rollout.get(id)) ?? undefined, undefined, { onError }));
+    this.rolloutRowCache = this.cache((id) =>
       liveSignal(
         async () =>
-          (await db.instances.where('packId').equals(id).toArray()).sort(
-            (a, b) => a.installedAt.localeCompare(b.installedAt) || a.id.localeCompare(b.id),
-          ),
-        [] as PackInstance[],
+          (await db.rolloutRows.where('packId').equals(id).toArray())
+            .map(({ packId: _packId, ...row }) => row)
+            .sort((a, b) => binary(a.managedAccountId, b.managedAccountId) || binary(a.instanceId, b.instanceId)),
+        [] as RolloutRow[],
         { onError },
       ),
     );
     this.historyCache = this.cache((id) =>
       liveSignal(
-        async () => (await db.history.where('packId').equals(id).toArray()).sort((a, b) => a.at.localeCompare(b.at)),
+        async () => {
+          const [recent, pages] = await Promise.all([
+            db.history.where('packId').equals(id).toArray(),
+            db.historyPages.where('packId').equals(id).toArray(),
+          ]);
+          return mergeHistory(recent, pages);
+        },
         [] as HistoryRecord[],
         { onError },
       ),
@@ -213,7 +225,8 @@ export class WorkspaceReads {
   pack = (packId: string) => this.packCache.get(packId);
   publications = (packId: string) => this.publicationCache.get(packId);
   releases = (packId: string) => this.releaseCache.get(packId);
-  instances = (packId: string) => this.instanceCache.get(packId);
+  rollout = (packId: string) => this.rolloutCache.get(packId);
+  rolloutRows = (packId: string) => this.rolloutRowCache.get(packId);
   history = (packId: string) => this.historyCache.get(packId);
 
   /** Reads `catalog()` (so a calling memo re-runs when the catalog changes); the index is rebuilt once per change. */

@@ -14,6 +14,7 @@ import type { BackoffOptions } from './backoff.ts';
 import type { SyncConnection } from './connection.ts';
 import { databaseName, openPackDb, type PackDb } from './db.ts';
 import { NEW_PACK, PackDrafts } from './drafts.ts';
+import { PagedCaches } from './pages.ts';
 import type { LiveWorkspace } from './live.ts';
 import { WorkspaceReads } from './reads.ts';
 import type * as Y from 'yjs';
@@ -38,6 +39,8 @@ export interface WorkspaceOptions {
   /** How long `deletePack`/`release` wait for the server's answer before reporting "queued". */
   commandWaitMs?: number;
   databaseName?: string;
+  /** How the history and rollout pages are fetched (the global fetch by default). */
+  fetch?: typeof fetch;
   /** Where unexpected errors (a failed device write, a bad server message) are reported. */
   onError?: (error: unknown) => void;
   /**
@@ -88,6 +91,14 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
   const [dataKnown, setDataKnown] = createSignal((await db.meta.get(SYNCED_ONCE_KEY))?.value === true);
   const reads = new WorkspaceReads(db, reportError);
   const drafts = new PackDrafts(db, reportError);
+  const pages = new PagedCaches({
+    db,
+    serverUrl: session.serverUrl,
+    accountId: session.accountId,
+    token: session.token,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    onError: reportError,
+  });
   await reads.ready;
 
   // One version counter per pack whose undo stacks changed: undoSteps(packId) re-reads only that pack's.
@@ -130,7 +141,9 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
         bump((n) => n + 1);
       },
       useDocument: (document) => reads.useDocument(document),
+      onRolloutChanged: (packIds, committed) => void committed.then(() => pages.rolloutChanged(packIds)).catch(reportError),
       onSynced: () => {
+        void pages.refreshStale().catch(reportError);
         if (dataKnown()) return;
         setDataKnown(true);
         void db.meta.put({ key: SYNCED_ONCE_KEY, value: true }).catch(reportError);
@@ -165,8 +178,11 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     publications: reads.publications,
     releases: reads.releases,
     releaseIndex: reads.releaseIndex,
-    instances: reads.instances,
+    rollout: reads.rollout,
+    rolloutRows: reads.rolloutRows,
     history: reads.history,
+    pageState: (kind, packId) => pages.state(kind, packId),
+    loadMore: (kind, packId) => (kind === 'history' ? pages.loadMoreHistory(packId) : pages.loadMoreRollout(packId)),
     account: reads.account,
     catalog: reads.catalog,
     managedAccounts: reads.managedAccounts,
@@ -214,6 +230,7 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
       await parts?.close();
       await drafts.settled();
       drafts.close();
+      pages.close();
       reads.close();
       db.close();
     },

@@ -1,18 +1,18 @@
 import { expect, test } from 'vitest';
-import { readAccount, readHistory } from '../../shared/schema.ts';
-import { admin, managedUser, run, seedDoc, viewer } from './testing.ts';
+import { readAccount } from '../../shared/schema.ts';
+import { admin, managedUser, run, seedAccount, viewer } from './testing.ts';
 
 const now = new Date('2026-12-02T12:00:00Z');
 
 test('SET_ACCOUNT_SETTINGS changes the time zone and locale, audited; refused for others and for bad values', () => {
-  const doc = seedDoc();
+  const doc = seedAccount();
   const result = run(doc, admin, now, { type: 'SET_ACCOUNT_SETTINGS', timeZone: 'Europe/Paris', locale: 'en-gb' });
   expect(result).toMatchObject({ status: 'SUCCESS' });
   expect(result.message).toBe(
     'Saved: the time zone is Europe/Paris (was UTC); pending releases are applied at the start of their date there; dates are written as in en-GB (was en-US).',
   );
-  expect(readAccount(doc)).toMatchObject({ timeZone: 'Europe/Paris', locale: 'en-GB', name: 'Publisher' });
-  expect(readHistory(doc).at(-1)).toMatchObject({
+  expect(readAccount(doc.doc)).toMatchObject({ timeZone: 'Europe/Paris', locale: 'en-GB', name: 'Publisher' });
+  expect(doc.history.at(-1)).toMatchObject({
     kind: 'SET_ACCOUNT_SETTINGS',
     actor: 'Ada Admin',
     status: 'SUCCESS',
@@ -25,5 +25,5 @@ test('SET_ACCOUNT_SETTINGS changes the time zone and locale, audited; refused fo
   });
   expect(run(doc, viewer, now, { type: 'SET_ACCOUNT_SETTINGS', timeZone: 'UTC' }).code).toBe('FORBIDDEN');
   expect(run(doc, managedUser('acme'), now, { type: 'SET_ACCOUNT_SETTINGS', timeZone: 'UTC' }).code).toBe('FORBIDDEN');
-  expect(readAccount(doc)?.timeZone).toBe('Europe/Paris');
+  expect(readAccount(doc.doc)?.timeZone).toBe('Europe/Paris');
 });

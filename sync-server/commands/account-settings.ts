@@ -1,18 +1,17 @@
 /**
  * SET_ACCOUNT_SETTINGS: the publisher account's time zone and date locale. A new time zone moves
- * when pending releases are applied (the start of their date there); the scheduler reads the zone on
- * every pass (at most a minute apart), so it follows without a restart.
+ * when pending releases are applied (the start of their date there): the account's schedule rows
+ * move with it in the same transaction (records/account-records.ts putAccount).
  */
 import { validateAccountSettings } from '../../shared/account-settings.ts';
 import type { Command } from '../../shared/commands.ts';
 import { dateStyleOf } from '../../shared/date-format.ts';
-import { readAccount, writeAccount } from '../../shared/schema.ts';
 import { refused, succeeded, type CommandHandler } from './outcome.ts';
 
 type SetAccountSettingsCommand = Extract<Command, { type: 'SET_ACCOUNT_SETTINGS' }>;
 
 export const setAccountSettings: CommandHandler<SetAccountSettingsCommand> = (context, command) => {
-  const { doc } = context;
+  const { records } = context;
   const asked = [
     command.timeZone !== undefined ? `time zone ${command.timeZone}` : undefined,
     command.locale !== undefined ? `locale ${command.locale}` : undefined,
@@ -20,11 +19,11 @@ export const setAccountSettings: CommandHandler<SetAccountSettingsCommand> = (co
   const summary = `Account settings: ${asked.join(', ') || 'nothing'}`;
   const checked = validateAccountSettings(command);
   if (!checked.ok) return refused(summary, checked.error);
-  const account = readAccount(doc);
+  const account = records.account;
   if (!account) return refused(summary, { code: 'ACCOUNT_NOT_FOUND', message: 'This account has no settings to change.' });
   const before = dateStyleOf(account);
   const next = { ...account, ...checked.value };
-  writeAccount(doc, next, context.origin);
+  records.putAccount(next);
   const after = dateStyleOf(next);
   const changes = [
     before.timeZone !== after.timeZone

@@ -2,7 +2,6 @@
 import type { Command } from '../../shared/commands.ts';
 import { checkUpdateApplicable, withFailedUpdate } from '../../shared/release-plan.ts';
 import { applyPendingUpdate } from '../../shared/releases.ts';
-import { catalogView, readReleases, writeInstance } from '../../shared/schema.ts';
 import { onInstance } from './instance-command.ts';
 import { refused, succeeded, type CommandHandler } from './outcome.ts';
 
@@ -13,13 +12,13 @@ export const applyUpdate: CommandHandler<ApplyUpdateCommand> = (context, command
     const applied = applyPendingUpdate(instance);
     if (!applied.ok) return refused(summary, applied.error, base);
     const target = instance.pendingReleaseNumber!;
-    const release = readReleases(context.doc, instance.packId).find((candidate) => candidate.number === target);
+    const release = context.records.releases(instance.packId).find((candidate) => candidate.number === target);
     if (!release) return refused(summary, { code: 'RELEASE_NOT_FOUND', message: `Release ${target} no longer exists.` }, base);
-    const applicable = checkUpdateApplicable(instance, release, catalogView(context.doc));
+    const applicable = checkUpdateApplicable(instance, release, context.records.catalog);
     if (!applicable.ok) {
-      writeInstance(context.doc, withFailedUpdate(instance, target, applicable.error.message), context.origin);
+      context.records.putInstance(withFailedUpdate(instance, target, applicable.error.message));
       return refused(summary, applicable.error, { ...base, releaseNumber: target });
     }
-    writeInstance(context.doc, applied.value, context.origin);
+    context.records.putInstance(applied.value);
     return succeeded(summary, `${label} in ${accountName} now runs release ${target}.`, { ...base, releaseNumber: target });
   });

@@ -1,7 +1,6 @@
 /** ATTACH_ATOM, DETACH_ATOM, ATTACH_ENVIRONMENT, DETACH_ENVIRONMENT on one installation. */
 import type { Command } from '../../shared/commands.ts';
 import { attachTo, detachFrom, type AttachmentKind } from '../../shared/release-instances.ts';
-import { writeInstance } from '../../shared/schema.ts';
 import { onInstance } from './instance-command.ts';
 import { refused, succeeded, type CommandHandler } from './outcome.ts';
 
@@ -16,7 +15,7 @@ export const changeAttachment: CommandHandler<AttachmentCommand> = (context, com
   return onInstance(context, command.instanceId, verb, ({ instance, label, accountName, base }, summary) => {
     const changed = attach ? attachTo(instance, kind, id) : detachFrom(instance, kind, id);
     if (!changed.ok) return refused(summary, changed.error, base);
-    writeInstance(context.doc, changed.value, context.origin);
+    context.records.putInstance(changed.value);
     return succeeded(
       summary,
       `${noun[0]!.toUpperCase()}${noun.slice(1)} ${id} is ${attach ? 'attached to' : 'detached from'} ${label} in ${accountName}.`,

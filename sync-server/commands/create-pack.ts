@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import type { Command } from '../../shared/commands.ts';
 import { reconcilePack, type Violation } from '../../shared/reconcile.ts';
 import { writeNewPack, type RawPack } from '../../shared/schema.ts';
-import { reconcileContext } from '../sync/guard.ts';
 import { refused, succeeded, type CommandHandler } from './outcome.ts';
 
 type CreatePackCommand = Extract<Command, { type: 'CREATE_PACK' }>;
@@ -35,7 +34,7 @@ export const createPack: CommandHandler<CreatePackCommand> = (context, command) 
     createdBy: context.actor.personName,
     unknownKeys: [],
   };
-  const { accepted, violations } = reconcilePack(packId, undefined, raw, reconcileContext(context.doc));
+  const { accepted, violations } = reconcilePack(packId, undefined, raw, context.records.reconcileContext);
   const blocking = blockingViolation(violations);
   if (blocking || !accepted)
     return refused(summary, blocking ?? { code: 'PACK_MALFORMED', message: 'The new integration pack was malformed.' }, { packId });

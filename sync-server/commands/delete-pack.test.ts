@@ -1,11 +1,11 @@
 import { expect, test } from 'vitest';
-import { readHistory, readInstances, readPacks, readReleases, readTombstones } from '../../shared/schema.ts';
-import { admin, managedUser, run, seedDoc } from './testing.ts';
+import { readPacks } from '../../shared/schema.ts';
+import { admin, managedUser, run, seedAccount } from './testing.ts';
 
 const now = new Date('2025-03-10T12:00:00Z');
 
 test('DELETE_PACK uninstalls it from every managed account, detaches Atoms and environments, leaves a tombstone', () => {
-  const doc = seedDoc({
+  const doc = seedAccount({
     packs: [
       { id: 'orders', name: 'Orders', installationType: 'MULTI', componentIds: ['c1'] },
       { id: 'billing', name: 'Billing', componentIds: ['c2'] },
@@ -27,10 +27,10 @@ test('DELETE_PACK uninstalls it from every managed account, detaches Atoms and e
   expect(result.message).toBe(
     'Orders was deleted. It was uninstalled from 3 instances in 2 managed accounts; 1 Atom and 1 environment were detached.',
   );
-  expect(readPacks(doc).map((p) => p.id)).toEqual(['billing']);
-  expect(readReleases(doc, 'orders')).toEqual([]);
-  expect(readInstances(doc).map((i) => i.packId)).toEqual(['billing']);
-  expect(readTombstones(doc).get('orders')).toEqual({
+  expect(readPacks(doc.doc).map((p) => p.id)).toEqual(['billing']);
+  expect(doc.records.releases('orders')).toEqual([]);
+  expect(doc.instances().map((i) => i.packId)).toEqual(['billing']);
+  expect(doc.records.tombstones.get('orders')).toEqual({
     packId: 'orders',
     name: 'Orders',
     deletedAt: now.toISOString(),
@@ -43,5 +43,5 @@ test('DELETE_PACK uninstalls it from every managed account, detaches Atoms and e
   expect(late.message).toBe('Integration pack "Orders" was deleted on Mar 10, 2025, 12:00 PM (UTC) by Ada Admin.');
   expect(run(doc, admin, now, { type: 'ATTACH_ATOM', instanceId: eu, atomId: 'atom-2' }).code).toBe('INSTANCE_NOT_FOUND');
   // Its history stays for the audit.
-  expect(readHistory(doc).filter((r) => r.packId === 'orders').length).toBeGreaterThanOrEqual(5);
+  expect(doc.history.filter((r) => r.packId === 'orders').length).toBeGreaterThanOrEqual(5);
 });

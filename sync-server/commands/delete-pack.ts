@@ -1,28 +1,24 @@
 /** DELETE_PACK: uninstalls the pack everywhere (detaching its Atoms and environments), then deletes it with a tombstone. */
 import type { Command } from '../../shared/commands.ts';
-import { deleteInstance, deletePackWithTombstone, readInstances } from '../../shared/schema.ts';
+import { packsMap } from '../../shared/schema.ts';
 import { findPack, plural, refused, succeeded, type CommandHandler } from './outcome.ts';
 
 type DeletePackCommand = Extract<Command, { type: 'DELETE_PACK' }>;
 
 export const deletePack: CommandHandler<DeletePackCommand> = (context, command) => {
-  const { doc } = context;
-  const found = findPack(doc, command.packId);
+  const { doc, records } = context;
+  const found = findPack(doc, records, command.packId);
   if (!found.ok) return refused(`Delete Integration Pack ${command.packId}`, found.error, { packId: command.packId });
   const pack = found.value;
-  const instances = readInstances(doc).filter((instance) => instance.packId === pack.id);
+  const instances = records.instancesOfPack(pack.id);
   const accounts = new Set(instances.map((instance) => instance.managedAccountId));
   const atoms = instances.reduce((sum, instance) => sum + instance.atomIds.length, 0);
   const environments = instances.reduce((sum, instance) => sum + instance.environmentIds.length, 0);
 
-  doc.transact(() => {
-    for (const instance of instances) deleteInstance(doc, instance.id, context.origin);
-    deletePackWithTombstone(
-      doc,
-      { packId: pack.id, name: pack.name, deletedAt: context.now.toISOString(), deletedBy: context.actor.personName },
-      context.origin,
-    );
-  }, context.origin);
+  records.deleteInstancesOfPack(pack.id);
+  records.deleteReleases(pack.id);
+  records.putTombstone({ packId: pack.id, name: pack.name, deletedAt: context.now.toISOString(), deletedBy: context.actor.personName });
+  doc.transact(() => packsMap(doc).delete(pack.id), context.origin);
 
   const uninstalled =
     instances.length === 0

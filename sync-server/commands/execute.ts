@@ -1,18 +1,17 @@
 /**
- * Runs one command against an account's document. Called by the room inside its serialized queue,
- * with a server origin; the room persists the resulting updates before it replies. Deterministic given
- * `context.now` and `context.idempotencyKey` (ids derive from the key). One module per command; this
- * file runs the module and records every command it runs, refused by a rule or not, in the history.
- * The role check and idempotency happen before, on the one command path (path.ts).
+ * Runs one command against an account's records (and, for DELETE_PACK, the document's `packs`).
+ * Called on the one command path (path.ts) inside the room's transaction, after the role check and
+ * the idempotency check; the path then audits it and stores its result with its changes.
+ * Deterministic given `context.now` and `context.idempotencyKey` (ids derive from the key). One
+ * module per command; this file dispatches and turns the module's outcome into a result and a record.
  */
 import type * as Y from 'yjs';
-import type { Command, CommandResult } from '../../shared/commands.ts';
-import type { HistoryRecord } from '../../shared/history.ts';
-import type { Role } from '../../shared/identity.ts';
-import { writeHistory } from '../../shared/schema.ts';
+import type { AnyCommand, CommandResult, CommandRole } from '../../shared/commands.ts';
+import type { AccountRecords, NewHistoryRecord } from '../records/account-records.ts';
 import { setAccountSettings } from './account-settings.ts';
 import { applyUpdate } from './apply-update.ts';
 import { changeAttachment } from './attachments.ts';
+import { autoApply } from './auto-apply.ts';
 import { cancelRelease } from './cancel-release.ts';
 import { createPack } from './create-pack.ts';
 import { deletePack } from './delete-pack.ts';
@@ -26,13 +25,16 @@ import { updateRelease } from './update-release.ts';
 export interface Actor {
   personId: string;
   personName: string;
-  role: Role;
+  role: CommandRole;
   /** For role 'managed': the managed account the person belongs to. */
   managedAccountId?: string;
 }
 
 export interface CommandContext {
+  /** The document: commands read packs there (and DELETE_PACK removes one). */
   doc: Y.Doc;
+  /** The account's server-owned records (the truth); commands change them, never the projection. */
+  records: AccountRecords;
   actor: Actor;
   now: Date;
   idempotencyKey: string;
@@ -40,25 +42,24 @@ export interface CommandContext {
   origin: unknown;
 }
 
-export function executeCommand(context: CommandContext, command: Command): CommandResult {
+/** What running a command gives the path: its result, and its record for the audit trail. */
+export interface Execution {
+  result: CommandResult;
+  record: NewHistoryRecord;
+}
+
+export function executeCommand(context: CommandContext, command: AnyCommand): Execution {
   let outcome: Outcome;
-  context.doc.transact(() => {
-    outcome = run(context, command);
-    writeHistory(context.doc, historyRecord(context, command, outcome), context.origin);
-  }, context.origin);
-  return resultOf(context.idempotencyKey, outcome!);
-}
-
-function run(context: CommandContext, command: Command): Outcome {
   try {
-    return dispatch(context, command);
+    outcome = dispatch(context, command);
   } catch (error) {
-    // Handlers check everything before writing, so a throw here has changed nothing yet.
-    return refused(`${command.type}`, { code: 'INTERNAL', message: `The server could not run ${command.type}: ${String(error)}` });
+    // Handlers check everything before they change anything, so a throw here has changed nothing yet.
+    outcome = refused(`${command.type}`, { code: 'INTERNAL', message: `The server could not run ${command.type}: ${String(error)}` });
   }
+  return { result: resultOf(context.idempotencyKey, outcome), record: historyRecord(context, command, outcome) };
 }
 
-function dispatch(context: CommandContext, command: Command): Outcome {
+function dispatch(context: CommandContext, command: AnyCommand): Outcome {
   switch (command.type) {
     case 'CREATE_PACK':
       return createPack(context, command);
@@ -85,39 +86,45 @@ function dispatch(context: CommandContext, command: Command): Outcome {
     case 'ATTACH_ENVIRONMENT':
     case 'DETACH_ENVIRONMENT':
       return changeAttachment(context, command);
+    case 'AUTO_APPLY':
+      return autoApply(context, command);
   }
 }
 
-function historyRecord(context: CommandContext, command: Command, outcome: Outcome): HistoryRecord {
-  const { summary, status, message, code, packId, managedAccountId, requestId, releaseNumber, instanceId } = outcome;
+const defined = <K extends keyof Outcome>(outcome: Outcome, keys: readonly K[]): Partial<Pick<Outcome, K>> => {
+  const picked: Partial<Pick<Outcome, K>> = {};
+  for (const key of keys) if (outcome[key] !== undefined) picked[key] = outcome[key];
+  return picked;
+};
+
+function historyRecord(context: CommandContext, command: AnyCommand, outcome: Outcome): NewHistoryRecord {
+  const { actor } = context;
   return {
-    id: context.idempotencyKey,
     kind: command.type,
-    actor: context.actor.personName,
+    actor: actor.personName,
+    ...(actor.role === 'system' ? {} : { actorId: actor.personId }),
     at: context.now.toISOString(),
-    summary,
-    status,
-    message,
-    ...(packId === undefined ? {} : { packId }),
-    ...(managedAccountId === undefined ? {} : { managedAccountId }),
-    ...(code === undefined ? {} : { code }),
-    ...(requestId === undefined ? {} : { requestId }),
-    ...(releaseNumber === undefined ? {} : { releaseNumber }),
-    ...(instanceId === undefined ? {} : { instanceId }),
+    summary: outcome.summary,
+    status: outcome.status,
+    message: outcome.message,
+    ...defined(outcome, [
+      'packId',
+      'managedAccountId',
+      'code',
+      'requestId',
+      'releaseNumber',
+      'instanceId',
+      'instancesUpdated',
+      'instancesFailed',
+    ]),
   };
 }
 
-function resultOf(
-  idempotencyKey: string,
-  outcome: Pick<Outcome, 'status' | 'message' | 'code' | 'requestId' | 'releaseNumber' | 'instanceId'>,
-): CommandResult {
+function resultOf(idempotencyKey: string, outcome: Outcome): CommandResult {
   return {
     idempotencyKey,
     status: outcome.status,
     message: outcome.message,
-    ...(outcome.code === undefined ? {} : { code: outcome.code }),
-    ...(outcome.requestId === undefined ? {} : { requestId: outcome.requestId }),
-    ...(outcome.releaseNumber === undefined ? {} : { releaseNumber: outcome.releaseNumber }),
-    ...(outcome.instanceId === undefined ? {} : { instanceId: outcome.instanceId }),
+    ...defined(outcome, ['code', 'requestId', 'releaseNumber', 'instanceId', 'instancesUpdated', 'instancesFailed']),
   };
 }

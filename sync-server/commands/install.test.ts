@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { readInstances, writeComponent } from '../../shared/schema.ts';
-import { admin, managedUser, run, SERVER, seedDoc } from './testing.ts';
+import { admin, managedUser, run, seedAccount } from './testing.ts';
 
 const now = new Date('2025-03-10T12:00:00Z');
 const released = (installationType: 'SINGLE' | 'MULTI' = 'SINGLE') => {
-  const doc = seedDoc({ packs: [{ id: 'orders', name: 'Orders', installationType, componentIds: ['c1'] }] });
+  const doc = seedAccount({ packs: [{ id: 'orders', name: 'Orders', installationType, componentIds: ['c1'] }] });
   run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' });
   return doc;
 };
@@ -14,7 +13,7 @@ describe('INSTALL', () => {
     const doc = released();
     const first = run(doc, managedUser('acme'), now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' }, 'install-key-1');
     expect(first).toMatchObject({ status: 'SUCCESS', instanceId: 'in_install-key-1', releaseNumber: 1 });
-    expect(readInstances(doc)[0]).toEqual({
+    expect(doc.instances()[0]).toEqual({
       id: 'in_install-key-1',
       packId: 'orders',
       managedAccountId: 'acme',
@@ -28,7 +27,7 @@ describe('INSTALL', () => {
       code: 'ALREADY_INSTALLED',
     });
     expect(run(doc, managedUser('globex'), now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'globex' }).status).toBe('SUCCESS');
-    expect(readInstances(doc)).toHaveLength(2);
+    expect(doc.instances()).toHaveLength(2);
   });
 
   test('multiple attachments: many instances, each with its own name', () => {
@@ -46,7 +45,8 @@ describe('INSTALL', () => {
     expect(install()).toMatchObject({ status: 'ERROR', code: 'OVERRIDE_NAME_REQUIRED' });
     expect(install('eu')).toMatchObject({ status: 'ERROR', code: 'OVERRIDE_NAME_TAKEN' });
     expect(
-      readInstances(doc)
+      doc
+        .instances()
         .map((i) => i.overrideName)
         .sort(),
     ).toEqual(['EU', 'US']);
@@ -68,24 +68,24 @@ describe('INSTALL', () => {
       code: 'FORBIDDEN',
     });
     expect(run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'globex' }).status).toBe('SUCCESS');
-    expect(readInstances(doc).map((i) => i.managedAccountId)).toEqual(['globex']);
+    expect(doc.instances().map((i) => i.managedAccountId)).toEqual(['globex']);
   });
 
   test('unknown managed account, unknown pack, unreleased pack', () => {
     const doc = released();
     expect(run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'nobody' }).code).toBe('MANAGED_ACCOUNT_UNKNOWN');
     expect(run(doc, admin, now, { type: 'INSTALL', packId: 'ghost', managedAccountId: 'acme' }).code).toBe('PACK_NOT_FOUND');
-    const fresh = seedDoc();
+    const fresh = seedAccount();
     expect(run(fresh, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' }).code).toBe('NOT_RELEASED');
-    expect(readInstances(doc)).toHaveLength(0);
+    expect(doc.instances()).toHaveLength(0);
   });
 
   test('installed during a testing period: runs the release in effect and gets the pending update too', () => {
     const doc = released();
-    writeComponent(doc, { id: 'c1', name: 'Component c1', type: 'PROCESS', versions: [1, 2] }, SERVER);
+    doc.records.putComponent({ id: 'c1', name: 'Component c1', type: 'PROCESS', versions: [1, 2] });
     run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2025-03-20' });
     const result = run(doc, managedUser('acme'), now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' });
     expect(result.message).toContain('Release 2 is pending');
-    expect(readInstances(doc)[0]).toMatchObject({ releaseNumber: 1, pendingReleaseNumber: 2 });
+    expect(doc.instances()[0]).toMatchObject({ releaseNumber: 1, pendingReleaseNumber: 2 });
   });
 });

@@ -1,7 +1,6 @@
 /** INSTALL: a managed account installs a released pack (single attachment once; multiple attachments, each instance named). */
 import type { Command } from '../../shared/commands.ts';
 import { canActForManagedAccount, instanceLabel, planInstall } from '../../shared/release-instances.ts';
-import { readInstances, readManagedAccounts, readReleases, writeInstance } from '../../shared/schema.ts';
 import { findPack, refused, succeeded, type CommandHandler } from './outcome.ts';
 
 type InstallCommand = Extract<Command, { type: 'INSTALL' }>;
@@ -9,11 +8,11 @@ type InstallCommand = Extract<Command, { type: 'INSTALL' }>;
 export const instanceIdFor = (idempotencyKey: string): string => `in_${idempotencyKey}`;
 
 export const install: CommandHandler<InstallCommand> = (context, command) => {
-  const { doc } = context;
+  const { doc, records } = context;
   const base = { packId: command.packId, managedAccountId: command.managedAccountId };
-  const found = findPack(doc, command.packId);
+  const found = findPack(doc, records, command.packId);
   const named = found.ok ? found.value.name : command.packId;
-  const account = readManagedAccounts(doc).find((candidate) => candidate.id === command.managedAccountId);
+  const account = records.managedAccounts.get(command.managedAccountId);
   const summary = `Install ${named} in ${account?.name ?? command.managedAccountId}`;
   const allowed = canActForManagedAccount(context.actor, command.managedAccountId);
   if (!allowed.ok) return refused(summary, allowed.error, base);
@@ -30,13 +29,13 @@ export const install: CommandHandler<InstallCommand> = (context, command) => {
     pack: found.value,
     managedAccountId: command.managedAccountId,
     overrideName: command.integrationPackOverrideName,
-    releases: readReleases(doc, command.packId),
-    instances: readInstances(doc),
+    releases: records.releases(command.packId),
+    instances: records.instancesOfPack(command.packId),
     now: context.now,
   });
   if (!planned.ok) return refused(summary, planned.error, base);
   const instance = planned.value;
-  writeInstance(doc, instance, context.origin);
+  records.putInstance(instance);
   const pending = instance.pendingReleaseNumber === undefined ? '' : ` Release ${instance.pendingReleaseNumber} is pending for it.`;
   return succeeded(
     summary,

@@ -1,7 +1,6 @@
 /** The common frame of commands on one installation: find it, check the actor may touch it, name it. */
 import type { PackInstance } from '../../shared/model.ts';
 import { canActForManagedAccount, instanceLabel } from '../../shared/release-instances.ts';
-import { readManagedAccounts } from '../../shared/schema.ts';
 import type { CommandContext } from './execute.ts';
 import { findInstance, packName, refused, type Outcome } from './outcome.ts';
 
@@ -20,12 +19,11 @@ export function onInstance(
   verb: string,
   body: (scope: InstanceScope, summary: string) => Outcome,
 ): Outcome {
-  const found = findInstance(context.doc, instanceId);
+  const found = findInstance(context.records, instanceId);
   if (!found.ok) return refused(`${verb} installation ${instanceId}`, found.error, { instanceId });
   const instance = found.value;
-  const accountName =
-    readManagedAccounts(context.doc).find((account) => account.id === instance.managedAccountId)?.name ?? instance.managedAccountId;
-  const label = instanceLabel(instance, packName(context.doc, instance.packId));
+  const accountName = context.records.managedAccounts.get(instance.managedAccountId)?.name ?? instance.managedAccountId;
+  const label = instanceLabel(instance, packName(context.doc, context.records, instance.packId));
   const base = { packId: instance.packId, managedAccountId: instance.managedAccountId, instanceId };
   const summary = `${verb} ${label} in ${accountName}`;
   const allowed = canActForManagedAccount(context.actor, instance.managedAccountId);

@@ -1,21 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import { readHistory, readInstances, writeComponent } from '../../shared/schema.ts';
-import { admin, managedUser, run, SERVER, seedDoc } from './testing.ts';
+import { admin, managedUser, run, seedAccount } from './testing.ts';
 
 const now = new Date('2025-03-10T12:00:00Z');
 
 /** Orders released (1), installed in acme and globex, release 2 pending until 2025-03-20. */
 function withPendingUpdate() {
-  const doc = seedDoc({
+  const doc = seedAccount({
     components: [{ id: 'c1', name: 'Sync orders', versions: [1] }],
     packs: [{ id: 'orders', name: 'Orders', componentIds: ['c1'] }],
   });
   run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'IMMEDIATELY' });
   const acme = run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' }).instanceId!;
   const globex = run(doc, admin, now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'globex' }).instanceId!;
-  writeComponent(doc, { id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1, 2] }, SERVER);
+  doc.records.putComponent({ id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1, 2] });
   run(doc, admin, now, { type: 'RELEASE', packId: 'orders', releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2025-03-20' });
-  const instance = (id: string) => readInstances(doc).find((i) => i.id === id);
+  const instance = (id: string) => doc.instances().find((i) => i.id === id);
   return { doc, acme, globex, instance };
 }
 
@@ -43,13 +42,13 @@ describe('APPLY_UPDATE', () => {
 
   test('fails with the reason when a released version is missing from the catalog; the update stays pending', () => {
     const { doc, acme, instance } = withPendingUpdate();
-    writeComponent(doc, { id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1] }, SERVER); // catalog restored from an old backup
+    doc.records.putComponent({ id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1] }); // catalog restored from an old backup
     const result = run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme });
     expect(result).toMatchObject({ status: 'ERROR', code: 'COMPONENT_VERSION_MISSING' });
     expect(result.message).toBe("Sync orders version 2 is not published in the publisher's account.");
     expect(instance(acme)).toMatchObject({ releaseNumber: 1, pendingReleaseNumber: 2, failedReleaseNumber: 2, lastError: result.message });
     // Once the version is back, a retry succeeds and clears the failure.
-    writeComponent(doc, { id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1, 2] }, SERVER);
+    doc.records.putComponent({ id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1, 2] });
     expect(run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme }).status).toBe('SUCCESS');
     expect(instance(acme)?.lastError).toBeUndefined();
     expect(instance(acme)?.failedReleaseNumber).toBeUndefined();
@@ -87,14 +86,10 @@ describe('UNINSTALL', () => {
     const result = run(doc, managedUser('acme'), now, { type: 'UNINSTALL', instanceId: acme });
     expect(result.status).toBe('SUCCESS');
     expect(result.message).toContain('1 Atom and 0 environments were detached');
-    expect(readInstances(doc).map((i) => i.id)).toEqual([globex]);
+    expect(doc.instances().map((i) => i.id)).toEqual([globex]);
     expect(run(doc, managedUser('acme'), now, { type: 'UNINSTALL', instanceId: acme }).code).toBe('INSTANCE_NOT_FOUND');
     // Single attachment: after uninstalling, the account may install again.
     expect(run(doc, managedUser('acme'), now, { type: 'INSTALL', packId: 'orders', managedAccountId: 'acme' }).status).toBe('SUCCESS');
-    expect(
-      readHistory(doc)
-        .filter((record) => record.kind === 'UNINSTALL')
-        .map((r) => r.status),
-    ).toEqual(['ERROR', 'SUCCESS', 'ERROR']);
+    expect(doc.history.filter((record) => record.kind === 'UNINSTALL').map((r) => r.status)).toEqual(['ERROR', 'SUCCESS', 'ERROR']);
   });
 });

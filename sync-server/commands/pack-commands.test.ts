@@ -1,13 +1,13 @@
 /** CREATE_PACK and UPDATE_PACK: the reconcile rules of a page's edit, all or nothing, admins only. */
 import { expect, test } from 'vitest';
-import { readHistory, readPack } from '../../shared/schema.ts';
+import { readPack } from '../../shared/schema.ts';
 import { packIdFor } from './create-pack.ts';
-import { admin, managedUser, run, seedDoc, viewer } from './testing.ts';
+import { admin, managedUser, run, seedAccount, viewer } from './testing.ts';
 
 const now = new Date('2025-03-10T12:00:00Z');
 
 test('CREATE_PACK adds a pack with an id from the key, trimmed name, checked components; audited', () => {
-  const doc = seedDoc({
+  const doc = seedAccount({
     packs: [],
     components: [
       { id: 'c1', versions: [1] },
@@ -24,7 +24,7 @@ test('CREATE_PACK adds a pack with an id from the key, trimmed name, checked com
   expect(created).toMatchObject({ status: 'SUCCESS', message: 'Orders was added.' });
   const id = packIdFor('create-orders-1');
   expect(id).toMatch(/^[A-Za-z0-9_-]{21}$/);
-  expect(readPack(doc, id)).toEqual({
+  expect(readPack(doc.doc, id)).toEqual({
     id,
     name: 'Orders',
     description: '',
@@ -33,11 +33,11 @@ test('CREATE_PACK adds a pack with an id from the key, trimmed name, checked com
     createdAt: now.toISOString(),
     createdBy: 'Ada Admin',
   });
-  expect(readHistory(doc).at(-1)).toMatchObject({ kind: 'CREATE_PACK', packId: id, status: 'SUCCESS' });
+  expect(doc.history.at(-1)).toMatchObject({ kind: 'CREATE_PACK', packId: id, status: 'SUCCESS' });
 });
 
 test('CREATE_PACK refuses the whole pack for any rule a page edit would break, and roles other than admin', () => {
-  const doc = seedDoc({ packs: [], components: [{ id: 'api', type: 'API_SERVICE', versions: [1] }] });
+  const doc = seedAccount({ packs: [], components: [{ id: 'api', type: 'API_SERVICE', versions: [1] }] });
   const refusedWith = (command: Parameters<typeof run>[3], actor = admin) => {
     const result = run(doc, actor, now, command);
     expect(result.status).toBe('ERROR');
@@ -51,16 +51,16 @@ test('CREATE_PACK refuses the whole pack for any rule a page edit would break, a
   expect(refusedWith({ type: 'CREATE_PACK', name: 'X', installationType: 'SINGLE', componentIds: ['nope'] })).toBe('COMPONENT_UNKNOWN');
   expect(refusedWith({ type: 'CREATE_PACK', name: 'X', installationType: 'SINGLE' }, viewer)).toBe('FORBIDDEN');
   expect(refusedWith({ type: 'CREATE_PACK', name: 'X', installationType: 'SINGLE' }, managedUser('acme'))).toBe('FORBIDDEN');
-  expect(doc.getMap('packs').size).toBe(0);
+  expect(doc.doc.getMap('packs').size).toBe(0);
 });
 
 test('UPDATE_PACK changes what it names, replaces the component list, keeps the type', () => {
-  const doc = seedDoc({ packs: [{ id: 'orders', name: 'Orders', componentIds: ['c1'] }] });
+  const doc = seedAccount({ packs: [{ id: 'orders', name: 'Orders', componentIds: ['c1'] }] });
   const updated = run(doc, admin, now, { type: 'UPDATE_PACK', packId: 'orders', description: 'All orders', componentIds: ['c2'] });
   expect(updated.status).toBe('SUCCESS');
-  expect(readPack(doc, 'orders')).toMatchObject({ name: 'Orders', description: 'All orders', componentIds: ['c2'] });
+  expect(readPack(doc.doc, 'orders')).toMatchObject({ name: 'Orders', description: 'All orders', componentIds: ['c2'] });
   expect(run(doc, admin, now, { type: 'UPDATE_PACK', packId: 'orders', installationType: 'MULTI' }).code).toBe('TYPE_FIXED');
   expect(run(doc, admin, now, { type: 'UPDATE_PACK', packId: 'orders', name: '' }).code).toBe('NAME_REQUIRED');
   expect(run(doc, admin, now, { type: 'UPDATE_PACK', packId: 'nope', name: 'Y' }).code).toBe('PACK_NOT_FOUND');
-  expect(readPack(doc, 'orders')).toMatchObject({ name: 'Orders', installationType: 'SINGLE', componentIds: ['c2'] });
+  expect(readPack(doc.doc, 'orders')).toMatchObject({ name: 'Orders', installationType: 'SINGLE', componentIds: ['c2'] });
 });

@@ -1,34 +1,47 @@
 import { expect, test } from 'vitest';
-import * as Y from 'yjs';
 import { commandFingerprint, type Command, type CommandEnvelope } from '../../shared/commands.ts';
+import { quietLogger } from '../log.ts';
+import { RefusalAudit } from '../records/refusal-audit.ts';
 import { createMemoryStore } from '../storage/memory.ts';
 import type { CommandResultRecord } from '../storage/types.ts';
 import { runCommand, type CommandExecutor, type CommandPathDeps, type InflightCommand } from './path.ts';
-import { admin, managedUser, viewer } from './testing.ts';
+import { admin, managedUser, seedAccount, viewer } from './testing.ts';
 
 function harness() {
   const store = createMemoryStore();
-  const doc = new Y.Doc();
+  const account = seedAccount();
   const calls: string[] = [];
   const pending: CommandResultRecord[] = [];
   const execute: CommandExecutor = (context, command) => {
     calls.push(`${context.idempotencyKey} ${command.type}`);
-    return { idempotencyKey: context.idempotencyKey, status: 'SUCCESS', message: `run #${calls.length}` };
+    return {
+      result: { idempotencyKey: context.idempotencyKey, status: 'SUCCESS', message: `run #${calls.length}` },
+      record: {
+        kind: command.type,
+        actor: context.actor.personName,
+        at: context.now.toISOString(),
+        summary: command.type,
+        status: 'SUCCESS',
+      },
+    };
   };
+  const clock = { now: () => new Date('2025-03-10T12:00:00Z') };
   const deps: CommandPathDeps = {
     room: {
       name: 'pub',
       inflightCommands: new Map<string, InflightCommand>(),
-      // Like the room: run, then store the results gathered with the changes in one append.
+      // Like the room: run, then store the results and record changes gathered in one append.
       mutate: async (fn) => {
-        const value = fn(doc, 'server');
-        await store.docs.append('pub', [], { commandResults: pending.splice(0) });
+        const value = fn(account.doc, 'server', account.records);
+        await store.docs.append('pub', [], { commandResults: pending.splice(0), records: account.records.takeChanges() });
         return value;
       },
     },
     records: store.records,
-    clock: { now: () => new Date('2025-03-10T12:00:00Z') },
+    clock,
     executeCommand: execute,
+    refusals: new RefusalAudit(clock, { burst: 2, refillMs: 60_000 }),
+    log: quietLogger,
     recordResult: (record) => pending.push(record),
   };
   return { deps, calls, store };
@@ -53,6 +66,18 @@ test('the role rule, written once: viewers run nothing; managed-account users on
     'SUCCESS',
   );
   expect(calls).toEqual(['key-managed-2 UNINSTALL']);
+});
+
+test("refusals by role are audited at the person's rate, and bind no key", async () => {
+  const { deps, store } = harness();
+  for (let n = 0; n < 5; n++) await runCommand(deps, viewer, envelope(`key-viewer-${n}`));
+  await deps.room.mutate(() => undefined);
+  const trail = await store.records.history('pub', { limit: 10 });
+  expect(trail.map((record) => [record.kind, record.code, record.actorId])).toEqual([
+    ['RELEASE', 'FORBIDDEN', 'p-vic'],
+    ['RELEASE', 'FORBIDDEN', 'p-vic'],
+  ]);
+  expect(await store.records.getCommandResult('pub', 'key-viewer-0')).toBeUndefined();
 });
 
 test('a retry gets the first result, also while the first run is in flight; the result is stored with its fingerprint', async () => {

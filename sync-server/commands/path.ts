@@ -1,25 +1,32 @@
 /**
  * The one path every command takes, whichever way it came (the socket's type 102, POST
  * /api/accounts/:id/commands, the REST API, the scheduler): the role rule (shared/commands.ts), the
- * one idempotency store, the execution, and its result stored in the same transaction as the changes
- * it made. A key is bound to its command's fingerprint: a retry (same key, same command) gets the
- * first result, also while the first run is still being stored; the key sent with another command
- * is answered IDEMPOTENCY_KEY_REUSED and nothing runs.
+ * one idempotency store, the execution against the room's records, and the audit record and result
+ * stored in the same transaction as the changes it made.
+ *
+ * A key is bound to its command's fingerprint: a retry (same key, same command) gets the first result,
+ * also while the first run is still being stored; the key sent with another command is answered
+ * IDEMPOTENCY_KEY_REUSED and nothing runs. A command refused without changing anything binds nothing
+ * (a retry is checked afresh) and is audited at a bounded rate per person (refusal-audit.ts), never in
+ * the document; a command that changed something is audited and projected into its pack's recent history.
  */
 import type * as Y from 'yjs';
 import {
   commandFingerprint,
   idempotencyKeyReused,
   roleRefusal,
-  type Command,
-  type CommandEnvelope,
+  type AnyCommand,
+  type AnyCommandEnvelope,
   type CommandResult,
 } from '../../shared/index.ts';
 import type { Clock } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { AccountRecords, NewHistoryRecord } from '../records/account-records.ts';
+import type { RefusalAudit } from '../records/refusal-audit.ts';
 import type { CommandResultRecord, RecordStore, StoredCommandResult } from '../storage/types.ts';
-import type { Actor, CommandContext } from './execute.ts';
+import type { Actor, CommandContext, Execution } from './execute.ts';
 
-export type CommandExecutor = (context: CommandContext, command: Command) => CommandResult;
+export type CommandExecutor = (context: CommandContext, command: AnyCommand) => Execution;
 
 /** A command still being run or stored, by idempotency key. */
 export interface InflightCommand {
@@ -33,7 +40,7 @@ export interface InflightCommand {
 export interface CommandRoom {
   readonly name: string;
   readonly inflightCommands: Map<string, InflightCommand>;
-  mutate<T>(fn: (doc: Y.Doc, origin: unknown) => T): Promise<T>;
+  mutate<T>(fn: (doc: Y.Doc, origin: unknown, records: AccountRecords) => T): Promise<T>;
 }
 
 export interface CommandPathDeps {
@@ -41,6 +48,8 @@ export interface CommandPathDeps {
   records: Pick<RecordStore, 'getCommandResult'>;
   clock: Clock;
   executeCommand: CommandExecutor;
+  refusals: RefusalAudit;
+  log: Logger;
   /** Adds the result to the commit that stores the command's changes. */
   recordResult(record: CommandResultRecord): void;
 }
@@ -53,10 +62,67 @@ export const actorOf = (session: Actor): Actor => ({
   ...(session.managedAccountId === undefined ? {} : { managedAccountId: session.managedAccountId }),
 });
 
-export function runCommand(deps: CommandPathDeps, actor: Actor, envelope: CommandEnvelope): Promise<CommandResult> {
+/** The audit record of a command refused before it ran (its role may not send it). */
+function roleRefusalRecord(actor: Actor, key: string, command: AnyCommand, at: Date, message: string): NewHistoryRecord {
+  return {
+    idempotencyKey: key,
+    kind: command.type,
+    actor: actor.personName,
+    actorId: actor.personId,
+    at: at.toISOString(),
+    summary: `${command.type} by ${actor.personName}`,
+    status: 'ERROR',
+    code: 'FORBIDDEN',
+    message,
+    ...('packId' in command ? { packId: command.packId } : {}),
+    ...('instanceId' in command ? { instanceId: command.instanceId } : {}),
+    ...(actor.managedAccountId === undefined ? {} : { managedAccountId: actor.managedAccountId }),
+  };
+}
+
+/** The refusal as it is audited, when the person's rate allows it (undefined: counted, not recorded). */
+function admittedRefusal(refusals: RefusalAudit, actor: Actor, record: NewHistoryRecord): NewHistoryRecord | undefined {
+  const admitted = refusals.admit(actor.personId);
+  if (!admitted.record) return undefined;
+  return admitted.notRecorded > 0 ? { ...record, refusalsNotRecorded: admitted.notRecorded } : record;
+}
+
+/**
+ * Runs a command that passed the role and idempotency checks, inside the room's transaction, and
+ * audits it: a command that changed something (or succeeded) is recorded and projected, and its result
+ * is to be stored (`bindsKey`); one refused without a change is audited at the person's rate only.
+ */
+export function executeAudited(
+  context: CommandContext,
+  command: AnyCommand,
+  execute: CommandExecutor,
+  refusals: RefusalAudit,
+): { result: CommandResult; bindsKey: boolean } {
+  const { records } = context;
+  const before = records.changeCount;
+  const { result, record: executed } = execute(context, command);
+  const record: NewHistoryRecord = { ...executed, idempotencyKey: context.idempotencyKey };
+  const bindsKey = records.changeCount > before || result.status === 'SUCCESS';
+  if (bindsKey) records.audit(record, { projected: true });
+  else {
+    const refusal = admittedRefusal(refusals, context.actor, record);
+    if (refusal) records.audit(refusal, { projected: false });
+  }
+  return { result, bindsKey };
+}
+
+export function runCommand(deps: CommandPathDeps, actor: Actor, envelope: AnyCommandEnvelope): Promise<CommandResult> {
   const { idempotencyKey: key, command } = envelope;
   const refused = roleRefusal(actor.role, command.type);
-  if (refused) return Promise.resolve({ idempotencyKey: key, status: 'ERROR', ...refused });
+  if (refused) {
+    const result: CommandResult = { idempotencyKey: key, status: 'ERROR', ...refused };
+    const record = admittedRefusal(deps.refusals, actor, roleRefusalRecord(actor, key, command, deps.clock.now(), refused.message));
+    if (record)
+      void deps.room
+        .mutate((_doc, _origin, records) => records.audit(record, { projected: false }))
+        .catch((error: unknown) => deps.log.warn(`Auditing a refused ${command.type} in ${deps.room.name} failed: ${String(error)}`));
+    return Promise.resolve(result);
+  }
   const fingerprint = commandFingerprint(command);
   const answerEarlier = (earlier: StoredCommandResult) =>
     earlier.fingerprint === undefined || earlier.fingerprint === fingerprint ? earlier.result : idempotencyKeyReused(key, command.type);
@@ -71,19 +137,10 @@ export function runCommand(deps: CommandPathDeps, actor: Actor, envelope: Comman
   const result = (async (): Promise<CommandResult> => {
     const earlier = await earlierLookup;
     if (earlier) return answerEarlier(earlier);
-    return deps.room.mutate((doc, origin) => {
-      let outcome: CommandResult;
-      try {
-        outcome = deps.executeCommand({ doc, origin, now: deps.clock.now(), idempotencyKey: key, actor: actorOf(actor) }, command);
-      } catch (error) {
-        outcome = {
-          idempotencyKey: key,
-          status: 'ERROR',
-          code: 'INTERNAL',
-          message: `The server could not run ${command.type}: ${String(error)}`,
-        };
-      }
-      deps.recordResult({ accountId: deps.room.name, idempotencyKey: key, fingerprint, result: outcome });
+    return deps.room.mutate((doc, origin, records) => {
+      const context: CommandContext = { doc, origin, records, now: deps.clock.now(), idempotencyKey: key, actor: actorOf(actor) };
+      const { result: outcome, bindsKey } = executeAudited(context, command, deps.executeCommand, deps.refusals);
+      if (bindsKey) deps.recordResult({ accountId: deps.room.name, idempotencyKey: key, fingerprint, result: outcome });
       return outcome;
     });
   })();

@@ -2,8 +2,7 @@
 import { expect, test } from 'vitest';
 import type { Command } from '../../shared/commands.ts';
 import { pendingRelease } from '../../shared/releases.ts';
-import { readHistory, readInstances, readReleases } from '../../shared/schema.ts';
-import { admin, managedUser, run, seedDoc, viewer } from './testing.ts';
+import { admin, managedUser, run, seedAccount, viewer } from './testing.ts';
 
 const march10 = new Date('2025-03-10T12:00:00Z');
 const pendingOn = (releaseOnDate: string) =>
@@ -11,7 +10,7 @@ const pendingOn = (releaseOnDate: string) =>
 
 /** Orders released (1) and installed in acme and globex, then release 2 pending until 2025-03-20. */
 function withPendingRelease() {
-  const doc = seedDoc({
+  const doc = seedAccount({
     components: [
       { id: 'c1', versions: [1, 2, 3] },
       { id: 'c2', versions: [1, 2] },
@@ -39,14 +38,14 @@ test('UPDATE_RELEASE moves the date and changes versions; the installations keep
   });
   const versions = run(doc, admin, march10, { type: 'UPDATE_RELEASE', packId: 'orders', components: [{ componentId: 'c1', version: 2 }] });
   expect(versions.status).toBe('SUCCESS');
-  const pending = pendingRelease(readReleases(doc, 'orders'))!;
+  const pending = pendingRelease(doc.records.releases('orders'))!;
   expect(pending).toMatchObject({ number: 2, releaseOnDate: '2025-04-01', status: 'SCHEDULED' });
   expect(pending.components).toEqual([
     { componentId: 'c1', version: 2 },
     { componentId: 'c2', version: 2 },
   ]);
-  expect(readInstances(doc).map((instance) => instance.pendingReleaseNumber)).toEqual([2, 2]);
-  expect(readHistory(doc).filter((record) => record.kind === 'UPDATE_RELEASE')).toHaveLength(2);
+  expect(doc.instances().map((instance) => instance.pendingReleaseNumber)).toEqual([2, 2]);
+  expect(doc.history.filter((record) => record.kind === 'UPDATE_RELEASE')).toHaveLength(2);
 });
 
 test('UPDATE_RELEASE refuses a past date, an unknown version, a component not in the release, and nothing pending', () => {
@@ -81,19 +80,19 @@ test('once an installation applied it early its versions are fixed and it cannot
 
 test('CANCEL_RELEASE removes the pending release; the installations stay on the release they run and no longer wait', () => {
   const { doc } = withPendingRelease();
-  const requestId = pendingRelease(readReleases(doc, 'orders'))!.requestId;
+  const requestId = pendingRelease(doc.records.releases('orders'))!.requestId;
   const cancelled = run(doc, admin, march10, { type: 'CANCEL_RELEASE', packId: 'orders' });
   expect(cancelled).toMatchObject({
     status: 'SUCCESS',
     requestId,
     message: 'Pack orders release 2, pending until Mar 20, 2025 (UTC), was cancelled. 2 installations no longer wait for it.',
   });
-  expect(readReleases(doc, 'orders').map((release) => release.number)).toEqual([1]);
-  expect(readInstances(doc).map(({ releaseNumber, pendingReleaseNumber }) => ({ releaseNumber, pendingReleaseNumber }))).toEqual([
+  expect(doc.records.releases('orders').map((release) => release.number)).toEqual([1]);
+  expect(doc.instances().map(({ releaseNumber, pendingReleaseNumber }) => ({ releaseNumber, pendingReleaseNumber }))).toEqual([
     { releaseNumber: 1, pendingReleaseNumber: undefined },
     { releaseNumber: 1, pendingReleaseNumber: undefined },
   ]);
-  expect(readHistory(doc).at(-1)).toMatchObject({ kind: 'CANCEL_RELEASE', requestId, status: 'SUCCESS' });
+  expect(doc.history.at(-1)).toMatchObject({ kind: 'CANCEL_RELEASE', requestId, status: 'SUCCESS' });
   // A new release takes the next number again.
   expect(run(doc, admin, march10, pendingOn('2025-03-25')).releaseNumber).toBe(2);
 });

@@ -1,9 +1,21 @@
-/** Builds publisher documents for command and scheduler tests: an account, a catalog, managed accounts, packs. */
+/**
+ * Accounts for command and scheduler tests: a document with packs and the account's records (an
+ * account, a catalog, managed accounts), and `run`, which sends a command as the command path does
+ * inside the room (the role rule, the execution, the audit, the projection into the document),
+ * keeping every audit record and change it makes. Records changed directly in a test reach the
+ * document's projection at the next `run`.
+ */
 import * as Y from 'yjs';
-import { roleRefusal, type Command, type CommandResult } from '../../shared/commands.ts';
-import type { ComponentType, InstallationType } from '../../shared/model.ts';
-import { writeAccount, writeComponent, writeManagedAccount, writeNewPack } from '../../shared/schema.ts';
+import { roleRefusal, type AnyCommand, type CommandResult } from '../../shared/commands.ts';
+import type { HistoryRecord } from '../../shared/history.ts';
+import type { ComponentType, InstallationType, PackInstance } from '../../shared/model.ts';
+import { writeNewPack } from '../../shared/schema.ts';
+import { AccountRecords } from '../records/account-records.ts';
+import type { RecordChange } from '../records/changes.ts';
+import { projectChanges, rebuildProjection } from '../records/projection.ts';
+import { RefusalAudit } from '../records/refusal-audit.ts';
 import { executeCommand, type Actor } from './execute.ts';
+import { executeAudited } from './path.ts';
 
 export const SERVER = Symbol('server');
 
@@ -23,25 +35,38 @@ export interface SeedOptions {
   packs?: { id: string; name?: string; installationType?: InstallationType; componentIds: string[] }[];
 }
 
-export function seedDoc(options: SeedOptions = {}): Y.Doc {
+export interface TestAccount {
+  doc: Y.Doc;
+  records: AccountRecords;
+  /** Every audit record the commands made, oldest first. */
+  history: HistoryRecord[];
+  /** Every record change the commands made, in order (what the room would commit). */
+  changes: RecordChange[];
+  instances(): PackInstance[];
+}
+
+export function seedAccount(options: SeedOptions = {}): TestAccount {
   const doc = new Y.Doc();
-  writeAccount(doc, { id: 'pub', name: 'Publisher', multiInstallEnabled: true, timeZone: options.timeZone ?? 'UTC' }, SERVER);
-  for (const id of options.managedAccounts ?? ['acme', 'globex', 'initech'])
-    writeManagedAccount(doc, { id, name: id.toUpperCase() }, SERVER);
-  for (const component of options.components ?? [
-    { id: 'c1', versions: [1] },
-    { id: 'c2', versions: [1, 2] },
-  ])
-    writeComponent(
-      doc,
-      {
-        id: component.id,
-        name: component.name ?? `Component ${component.id}`,
-        type: component.type ?? 'PROCESS',
-        versions: component.versions,
-      },
-      SERVER,
-    );
+  const records = new AccountRecords({
+    account: { id: 'pub', name: 'Publisher', multiInstallEnabled: true, timeZone: options.timeZone ?? 'UTC' },
+    catalog: (
+      options.components ?? [
+        { id: 'c1', versions: [1] },
+        { id: 'c2', versions: [1, 2] },
+      ]
+    ).map((component) => ({
+      id: component.id,
+      name: component.name ?? `Component ${component.id}`,
+      type: component.type ?? 'PROCESS',
+      versions: component.versions,
+    })),
+    managedAccounts: (options.managedAccounts ?? ['acme', 'globex', 'initech']).map((id) => ({ id, name: id.toUpperCase() })),
+    releases: [],
+    instances: [],
+    tombstones: [],
+    recentHistory: [],
+    lastAuditSeq: 0,
+  });
   for (const pack of options.packs ?? [{ id: 'orders', componentIds: ['c1', 'c2'] }])
     writeNewPack(
       doc,
@@ -56,13 +81,35 @@ export function seedDoc(options: SeedOptions = {}): Y.Doc {
       },
       SERVER,
     );
-  return doc;
+  rebuildProjection(doc, records, SERVER);
+  return { doc, records, history: [], changes: [], instances: () => [...records.instances()].sort((a, b) => a.id.localeCompare(b.id)) };
 }
 
 let keys = 0;
-/** Runs a command with a fresh idempotency key unless one is given; the role rule first, as the command path does. */
-export function run(doc: Y.Doc, actor: Actor, now: Date, command: Command, idempotencyKey = `key-${++keys}-xxxxxxxx`): CommandResult {
+const refusals = new RefusalAudit({ now: () => new Date(0) }, { burst: Number.MAX_SAFE_INTEGER, refillMs: 1 });
+
+/** Runs a command with a fresh idempotency key unless one is given: the role rule, then as the path runs it in the room. */
+export function run(
+  account: TestAccount,
+  actor: Actor,
+  now: Date,
+  command: AnyCommand,
+  idempotencyKey = `key-${++keys}-xxxxxxxx`,
+): CommandResult {
   const refused = roleRefusal(actor.role, command.type);
-  if (refused) return { idempotencyKey, status: 'ERROR', ...refused };
-  return executeCommand({ doc, actor, now, idempotencyKey, origin: SERVER }, command);
+  let result: CommandResult;
+  if (refused) result = { idempotencyKey, status: 'ERROR', ...refused };
+  else
+    result = executeAudited(
+      { doc: account.doc, records: account.records, actor, now, idempotencyKey, origin: SERVER },
+      command,
+      executeCommand,
+      refusals,
+    ).result;
+  for (const change of account.records.takeChanges()) {
+    account.changes.push(change);
+    if (change.op === 'audit') account.history.push(change.record);
+  }
+  projectChanges(account.doc, account.records, account.records.takeDirty(), SERVER);
+  return result;
 }

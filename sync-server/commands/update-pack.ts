@@ -6,14 +6,13 @@
 import type { Command } from '../../shared/commands.ts';
 import { reconcilePack } from '../../shared/reconcile.ts';
 import { packsMap, readRawPack, repairPack, type RawPack } from '../../shared/schema.ts';
-import { reconcileContext } from '../sync/guard.ts';
 import { blockingViolation, uniqueSorted } from './create-pack.ts';
 import { findPack, refused, succeeded, type CommandHandler } from './outcome.ts';
 
 type UpdatePackCommand = Extract<Command, { type: 'UPDATE_PACK' }>;
 
 export const updatePack: CommandHandler<UpdatePackCommand> = (context, command) => {
-  const found = findPack(context.doc, command.packId);
+  const found = findPack(context.doc, context.records, command.packId);
   if (!found.ok) return refused(`Update integration pack ${command.packId}`, found.error, { packId: command.packId });
   const previous = found.value;
   const summary = `Update integration pack ${previous.name}`;
@@ -27,7 +26,7 @@ export const updatePack: CommandHandler<UpdatePackCommand> = (context, command) 
     createdBy: previous.createdBy,
     unknownKeys: [],
   };
-  const { accepted, violations } = reconcilePack(previous.id, previous, wanted, reconcileContext(context.doc));
+  const { accepted, violations } = reconcilePack(previous.id, previous, wanted, context.records.reconcileContext);
   const blocking = blockingViolation(violations);
   if (blocking || !accepted)
     return refused(

@@ -24,9 +24,9 @@ export const commands = defineRoute({
     422: { description: 'The idempotency key was already used for another command (IDEMPOTENCY_KEY_REUSED)' },
   },
   handler: async (request) => {
-    const refused = roleRefusal(request.session.role, request.body.command.type);
-    if (refused) throw new HttpError(403, refused.code, refused.message);
+    // The path checks the role (and audits the refusal); the same rule says which answer is a 403.
     const result = await request.deps.rooms.command(request.params.id!, request.session, request.body);
+    if (roleRefusal(request.session.role, request.body.command.type)) throw new HttpError(403, 'FORBIDDEN', result.message);
     if (result.code === 'IDEMPOTENCY_KEY_REUSED') throw new HttpError(422, result.code, result.message);
     return { status: 200, body: result };
   },

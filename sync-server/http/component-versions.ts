@@ -1,4 +1,4 @@
-import { nextVersionNumber, Root, writeComponent, type PublishedComponent } from '../../shared/index.ts';
+import { nextVersionNumber, type PublishedComponent } from '../../shared/index.ts';
 import { defineRoute, HttpError } from './route.ts';
 import { PublishedComponentSchema } from './schemas.ts';
 
@@ -16,11 +16,11 @@ export const componentVersions = defineRoute({
   handler: async (request) => {
     const accountId = request.params.id!;
     const componentId = request.params.cid!;
-    const updated = await request.deps.rooms.mutate(accountId, (doc, origin) => {
-      const current = doc.getMap<PublishedComponent>(Root.catalog).get(componentId);
+    const updated = await request.deps.rooms.mutate(accountId, (_doc, _origin, records) => {
+      const current = records.catalog.get(componentId);
       if (!current) return undefined;
       const next: PublishedComponent = { ...current, versions: [...current.versions, nextVersionNumber(current)] };
-      writeComponent(doc, next, origin);
+      records.putComponent(next);
       return next;
     });
     if (!updated) throw new HttpError(404, 'COMPONENT_NOT_FOUND', `No published component ${componentId} in account ${accountId}.`);

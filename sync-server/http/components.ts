@@ -1,6 +1,6 @@
 import { nanoid } from 'nanoid';
 import * as v from 'valibot';
-import { graphemeCount, Root, writeComponent, type PublishedComponent } from '../../shared/index.ts';
+import { graphemeCount, type PublishedComponent } from '../../shared/index.ts';
 import { defineRoute, HttpError } from './route.ts';
 import { PublishedComponentSchema } from './schemas.ts';
 
@@ -18,7 +18,7 @@ const NewComponentSchema = v.object({
 /**
  * POST /api/accounts/:id/components { name, type } → 201 PublishedComponent with versions [1]:
  * what the platform's build step does when a component is first published. Admins only. The catalog
- * lives in the account's document, so every open page shows it at once.
+ * is one of the account's records, projected into its document, so every open page shows it at once.
  */
 export const components = defineRoute({
   method: 'POST',
@@ -31,9 +31,9 @@ export const components = defineRoute({
   responses: { 201: { description: 'The new component', schema: PublishedComponentSchema } },
   handler: async (request) => {
     const component: PublishedComponent = { id: `cmp_${nanoid(12)}`, name: request.body.name, type: request.body.type, versions: [1] };
-    await request.deps.rooms.mutate(request.params.id!, (doc, origin) => {
-      if (doc.getMap(Root.catalog).has(component.id)) throw new HttpError(409, 'CONFLICT', 'Try again.');
-      writeComponent(doc, component, origin);
+    await request.deps.rooms.mutate(request.params.id!, (_doc, _origin, records) => {
+      if (records.catalog.has(component.id)) throw new HttpError(409, 'CONFLICT', 'Try again.');
+      records.putComponent(component);
     });
     return { status: 201, body: component };
   },

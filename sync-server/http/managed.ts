@@ -2,12 +2,13 @@
  * GET /api/managed → the managed account's view (ManagedView): its installations with the pack name,
  * the release each runs, a pending update with its date, Atoms and environments; and the released
  * packs it may install. For a managed-role token, its own managed account. An admin of the publisher
- * may look at one of its managed accounts with `?managedAccountId=`.
+ * may look at one of its managed accounts with `?managedAccountId=`. Read from the account's records
+ * (the installations live only there) and the document's packs.
  */
 import * as v from 'valibot';
 import { deriveManagedView } from '../../shared/rollout.ts';
 import { dateStyleOf } from '../../shared/date-format.ts';
-import { readAccount, readAllReleases, readInstances, readManagedAccounts, readPacks } from '../../shared/schema.ts';
+import { readPacks } from '../../shared/schema.ts';
 import { defineRoute, HttpError } from './route.ts';
 import { ManagedViewSchema } from './schemas.ts';
 
@@ -28,16 +29,16 @@ export const managed = defineRoute({
         'MANAGED_ACCOUNT_REQUIRED',
         session.role === 'managed' ? 'This token is not tied to a managed account.' : 'Name the managed account: ?managedAccountId=…',
       );
-    const view = await request.deps.rooms.read(session.accountId, (doc) => {
-      const accounts = readManagedAccounts(doc);
-      if (!accounts.some((account) => account.id === managedAccountId)) return undefined;
+    const view = await request.deps.rooms.read(session.accountId, (doc, records) => {
+      if (!records.managedAccounts.has(managedAccountId)) return undefined;
+      const mine = [...records.instances()].filter((instance) => instance.managedAccountId === managedAccountId);
       return deriveManagedView(
         managedAccountId,
         readPacks(doc),
-        readAllReleases(doc),
-        readInstances(doc),
-        accounts,
-        dateStyleOf(readAccount(doc)),
+        records.allReleases,
+        mine,
+        [...records.managedAccounts.values()],
+        dateStyleOf(records.account),
       );
     });
     if (!view) throw new HttpError(404, 'MANAGED_ACCOUNT_UNKNOWN', `${managedAccountId} is not a managed account of this publisher.`);

@@ -12,6 +12,7 @@ import type { Session } from '../auth.ts';
 import type { Clock, Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Role, Store } from '../storage/types.ts';
+import type { AccountRecords } from '../records/account-records.ts';
 import type { ServerOrigin } from '../sync/room.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,8 +21,9 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ApiDeps {
   store: Store;
   rooms: {
-    mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: ServerOrigin) => T): Promise<T>;
-    read<T>(accountId: string, fn: (doc: Y.Doc) => T): Promise<T>;
+    /** One transaction on the document and the account's records (account-records.ts: the truth; the document's roots but `packs` are its projection). */
+    mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: ServerOrigin, records: AccountRecords) => T): Promise<T>;
+    read<T>(accountId: string, fn: (doc: Y.Doc, records: AccountRecords) => T): Promise<T>;
     command(accountId: string, session: Session, envelope: CommandEnvelope): Promise<CommandResult>;
     isLoaded(accountId: string): boolean;
   };

@@ -44,3 +44,47 @@ export const ManagedViewSchema = v.looseObject({
   instances: v.array(v.looseObject({})),
   installable: v.array(v.looseObject({})),
 });
+
+export const HistoryPageSchema = v.object({
+  records: v.pipe(
+    v.array(
+      v.looseObject({
+        id: v.string(),
+        seq: v.number(),
+        kind: v.string(),
+        actor: v.string(),
+        at: v.string(),
+        summary: v.string(),
+        status: v.picklist(['SUCCESS', 'ERROR']),
+      }),
+    ),
+    v.description('Newest first (by seq). Refused commands are included, recorded at a bounded rate per person.'),
+  ),
+  nextCursor: v.optional(v.pipe(v.string(), v.description('Pass as ?cursor= for the next (older) page; absent on the last page.'))),
+});
+
+export const RolloutSummarySchema = v.object({
+  packId: v.string(),
+  instances: v.number(),
+  accounts: v.number(),
+  byRelease: v.array(v.object({ releaseNumber: v.number(), instances: v.number() })),
+  pending: v.number(),
+  failed: v.number(),
+});
+
+export const RolloutPageSchema = v.object({
+  rows: v.pipe(
+    v.array(
+      v.looseObject({
+        instanceId: v.string(),
+        managedAccountId: v.string(),
+        accountName: v.string(),
+        releaseNumber: v.number(),
+        state: v.picklist(['CURRENT', 'PENDING', 'FAILED', 'BEHIND']),
+      }),
+    ),
+    v.description('In (managed account id, instance id) order.'),
+  ),
+  nextCursor: v.optional(v.pipe(v.string(), v.description('Pass as ?cursor= for the next page; absent on the last page.'))),
+  summary: v.optional(RolloutSummarySchema),
+});

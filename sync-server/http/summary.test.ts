@@ -73,7 +73,7 @@ describe('who may read the summary', () => {
 
 test('the summary is the shared derivation of the room document at the server clock', async () => {
   const summary = await summaryOf('demo', tokens.demo!.viewer[0]!);
-  const expected = await server.rooms.read('demo', (doc) => summarizeAttention(attentionStateOf(doc, 'demo'), NOW));
+  const expected = await server.rooms.read('demo', (doc, records) => summarizeAttention(attentionStateOf(doc, records, 'demo'), NOW));
   expect(summary).toEqual(expected);
   expect(summary.accountName).toBe('Demo Publisher');
   expect(summary.generatedAt).toBe(NOW.toISOString());

@@ -1,31 +1,21 @@
-import {
-  readAccount,
-  readAllReleases,
-  readCatalog,
-  readInstances,
-  readManagedAccounts,
-  readPacks,
-  summarizeAttention,
-  type AccountSummary,
-  type AttentionState,
-} from '../../shared/index.ts';
+import { readPacks, summarizeAttention, type AccountSummary, type AttentionState } from '../../shared/index.ts';
 import { dateStyleOf } from '../../shared/date-format.ts';
 import type * as Y from 'yjs';
+import type { AccountRecords } from '../records/account-records.ts';
 import { defineRoute } from './route.ts';
 import { AccountSummarySchema } from './schemas.ts';
 
-/** The state the summary is derived from, as it stands in the account's document. */
-export function attentionStateOf(doc: Y.Doc, accountId: string): AttentionState {
-  const account = readAccount(doc);
+/** The state the summary is derived from: the document's packs and the account's records. */
+export function attentionStateOf(doc: Y.Doc, records: AccountRecords, accountId: string): AttentionState {
   return {
     accountId,
-    accountName: account?.name ?? accountId,
-    ...dateStyleOf(account),
+    accountName: records.account?.name ?? accountId,
+    ...dateStyleOf(records.account),
     packs: readPacks(doc),
-    catalog: readCatalog(doc),
-    releases: readAllReleases(doc),
-    instances: readInstances(doc),
-    managedAccounts: readManagedAccounts(doc),
+    catalog: records.catalog,
+    releases: records.allReleases,
+    instances: [...records.instances()],
+    managedAccounts: [...records.managedAccounts.values()],
   };
 }
 
@@ -44,8 +34,8 @@ export const summary = defineRoute({
   handler: async (request) => {
     const accountId = request.params.id!;
     const now = request.deps.clock.now();
-    const body: AccountSummary = await request.deps.rooms.read(accountId, (doc) =>
-      summarizeAttention(attentionStateOf(doc, accountId), now),
+    const body: AccountSummary = await request.deps.rooms.read(accountId, (doc, records) =>
+      summarizeAttention(attentionStateOf(doc, records, accountId), now),
     );
     return { status: 200, body };
   },

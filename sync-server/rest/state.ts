@@ -8,17 +8,7 @@ import { derivePackagedComponents } from '../../shared/publications.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
 import { deriveManagedView } from '../../shared/rollout.ts';
 import { currentRelease, isDue } from '../../shared/releases.ts';
-import {
-  catalogView,
-  readAccount,
-  readAllReleases,
-  readInstances,
-  readManagedAccounts,
-  readPack,
-  readPacks,
-  readReleases,
-  readHistory,
-} from '../../shared/schema.ts';
+import { catalogView, readAccount, readAllReleases, readManagedAccounts, readPack, readPacks, readReleases } from '../../shared/schema.ts';
 import { HttpError, type ApiDeps } from '../http/route.ts';
 import type { View } from './collection.ts';
 import type { PublisherIntegrationPackJson } from './schemas.ts';
@@ -84,13 +74,11 @@ export interface ReleaseState {
 
 /** The release a request made, wherever it is, and how far it got. */
 export const readReleaseState = (deps: ApiDeps, accountId: string, requestId: string): Promise<ReleaseState | undefined> =>
-  deps.rooms.read(accountId, (doc) => {
+  deps.rooms.read(accountId, (doc, records) => {
     for (const [packId, releases] of readAllReleases(doc)) {
       const release = releases.find((candidate) => candidate.requestId === requestId);
       if (!release) continue;
-      const failures = readInstances(doc).filter(
-        (instance) => instance.packId === packId && instance.failedReleaseNumber === release.number,
-      ).length;
+      const failures = records.instancesOfPack(packId).filter((instance) => instance.failedReleaseNumber === release.number).length;
       const applying = isDue(release, publisherTimeZone(readAccount(doc)), deps.clock.now());
       return { pack: readPack(doc, packId), release, applying, failures };
     }
@@ -113,13 +101,14 @@ export const withManagedScope = <R>(
   fn: (scope: ManagedScope) => R,
 ): Promise<R> =>
   deps.rooms
-    .read(accountId, (doc) => {
+    .read(accountId, (doc, records) => {
       if (!readManagedAccounts(doc).some((account) => account.id === managedAccountId)) return { missing: true as const };
       const packs = readPacks(doc);
-      const view = deriveManagedView(managedAccountId, packs, readAllReleases(doc), readInstances(doc), readManagedAccounts(doc));
+      const mine = [...records.instances()].filter((instance) => instance.managedAccountId === managedAccountId);
+      const view = deriveManagedView(managedAccountId, packs, readAllReleases(doc), mine, readManagedAccounts(doc));
       const installableIds = new Set(view.installable.map((entry) => entry.packId));
       const scope: ManagedScope = {
-        instances: readInstances(doc).filter((instance) => instance.managedAccountId === managedAccountId),
+        instances: mine,
         installable: packs.filter((pack) => installableIds.has(pack.id)),
         packName: (packId) => readPack(doc, packId)?.name ?? packId,
       };
@@ -131,8 +120,13 @@ export const withManagedScope = <R>(
       return answer.value;
     });
 
-/** The cancellation of the release a request made, from the audit trail. */
-export const readCancellation = (deps: ApiDeps, accountId: string, requestId: string) =>
-  deps.rooms.read(accountId, (doc) =>
-    readHistory(doc).find((record) => record.kind === 'CANCEL_RELEASE' && record.status === 'SUCCESS' && record.requestId === requestId),
-  );
+/** The cancellation of the release a request made, from the audit trail (cancellations are few: paged by kind). */
+export async function readCancellation(deps: ApiDeps, accountId: string, requestId: string) {
+  let before: number | undefined;
+  for (;;) {
+    const page = await deps.store.records.history(accountId, { kind: 'CANCEL_RELEASE', limit: 200, ...(before ? { before } : {}) });
+    const found = page.find((record) => record.status === 'SUCCESS' && record.requestId === requestId);
+    if (found || page.length < 200) return found;
+    before = page.at(-1)!.seq;
+  }
+}

@@ -4,7 +4,9 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import type { CommandResult } from '../../shared/index.ts';
+import type { CommandResult, HistoryRecord, PackInstance, Release } from '../../shared/index.ts';
+import { applyEffect, awaits, type InstanceEffect } from '../../shared/release-plan.ts';
+import type { AccountRecordsData, RecordChange } from '../records/changes.ts';
 import type { Store } from './types.ts';
 
 export interface StoreHarness {
@@ -25,6 +27,51 @@ function yUpdate(key: string, value: string, doc = new Y.Doc()): Uint8Array {
 }
 
 const result = (key: string, message: string): CommandResult => ({ idempotencyKey: key, status: 'SUCCESS', message });
+
+const instance = (id: string, packId: string, managedAccountId: string, extra: Partial<PackInstance> = {}): PackInstance => ({
+  id,
+  packId,
+  managedAccountId,
+  releaseNumber: 1,
+  atomIds: [],
+  environmentIds: [],
+  installedAt: '2025-03-01T00:00:00.000Z',
+  ...extra,
+});
+const release = (packId: string, number: number, extra: Partial<Release> = {}): Release => ({
+  packId,
+  number,
+  components: [{ componentId: 'c1', version: number }],
+  releaseSchedule: 'IMMEDIATELY',
+  status: 'SUCCESS',
+  releasedBy: 'Ann',
+  releasedAt: '2025-03-01T00:00:00.000Z',
+  requestId: `rq-${packId}-${number}`,
+  ...extra,
+});
+const audit = (seq: number, extra: Partial<HistoryRecord> = {}): HistoryRecord => ({
+  id: String(seq),
+  seq,
+  kind: 'INSTALL',
+  actor: 'Ann',
+  at: new Date(Date.UTC(2025, 2, 1, 0, 0, seq)).toISOString(),
+  summary: `record ${seq}`,
+  status: 'SUCCESS',
+  ...extra,
+});
+const byId = <T extends { id: string }>(items: readonly T[]) => [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** What a load says, in one order whatever the store's. */
+function normalized(data: AccountRecordsData) {
+  return {
+    ...data,
+    catalog: byId(data.catalog),
+    managedAccounts: byId(data.managedAccounts),
+    releases: [...data.releases].sort((a, b) => a.packId.localeCompare(b.packId) || a.number - b.number),
+    instances: byId(data.instances),
+    tombstones: [...data.tombstones].sort((a, b) => a.packId.localeCompare(b.packId)),
+    recentHistory: [...data.recentHistory].sort((a, b) => a.seq - b.seq),
+  };
+}
 
 export function describeStoreContract(name: string, setup: () => Promise<StoreHarness>): void {
   describe(`storage contract: ${name}`, () => {
@@ -171,11 +218,207 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       await store.accounts.putAccount({ id: 'a', name: 'A', multiInstallEnabled: false, timeZone: 'UTC' });
       await store.accounts.putPerson({ id: 'p1', accountId: 'a', name: 'Ann', role: 'viewer' });
       await store.accounts.putToken('h1', 'p1');
+      await store.docs.append('a', [], {
+        records: [
+          { op: 'instance', instance: instance('i1', 'p1', 'm1', { atomIds: ['a1'] }) },
+          { op: 'audit', record: audit(1, { packId: 'p1' }), projected: true },
+        ],
+      });
       const again = await harness.reopen();
       open.push(again);
       expect(await again.docs.load('a')).toEqual({ snapshot: bytes(5), updates: [bytes(2)], lastSeq: 2 });
       expect((await again.records.getCommandResult('a', 'key-0002'))?.result.message).toBe('kept');
       expect((await again.accounts.findPersonByTokenHash('h1'))?.role).toBe('viewer');
+      expect(await again.records.load('a')).toMatchObject({
+        instances: [instance('i1', 'p1', 'm1', { atomIds: ['a1'] })],
+        lastAuditSeq: 1,
+      });
+    });
+
+    test('15. record changes appended with an update are stored with it and load back as they were written', async () => {
+      const store = await start();
+      const changes: RecordChange[] = [
+        { op: 'account', account: { id: 'a', name: 'A', multiInstallEnabled: true, timeZone: 'Europe/Berlin' } },
+        { op: 'component', component: { id: 'c1', name: 'Orders', type: 'PROCESS', versions: [1, 2] } },
+        { op: 'component', component: { id: 'c2', name: 'Lookup', type: 'API_SERVICE', versions: [1] } },
+        { op: 'component', component: { id: 'c1', name: 'Orders sync', type: 'PROCESS', versions: [1, 2, 3] } },
+        { op: 'managedAccount', managedAccount: { id: 'm1', name: 'Acme' } },
+        {
+          op: 'releases',
+          packId: 'p1',
+          releases: [
+            release('p1', 1, {
+              components: [
+                { componentId: 'c2', version: 1 },
+                { componentId: 'c1', version: 2 },
+              ],
+            }),
+            release('p1', 2, {
+              releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
+              releaseOnDate: '2025-04-01',
+              status: 'SCHEDULED',
+              supersededBy: 3,
+            }),
+            release('p1', 3, { appliedAt: '2025-03-02T00:00:00.000Z' }),
+          ],
+          schedule: [],
+        },
+        {
+          op: 'instance',
+          instance: instance('i1', 'p1', 'm1', { overrideName: 'EU', atomIds: ['z-atom', 'a-atom'], environmentIds: ['prod'] }),
+        },
+        { op: 'instance', instance: instance('i2', 'p1', 'm1', { pendingReleaseNumber: 2, lastError: 'Missing', failedReleaseNumber: 2 }) },
+        { op: 'instance', instance: instance('i3', 'p1', 'm1') },
+        { op: 'deleteInstance', instanceId: 'i3' },
+        { op: 'tombstone', tombstone: { packId: 'gone', name: 'Gone', deletedAt: '2025-03-01T00:00:00.000Z', deletedBy: 'Ann' } },
+        { op: 'audit', record: audit(1, { packId: 'p1' }), projected: true },
+      ];
+      await store.docs.append('a', [bytes(1)], { records: changes });
+      expect(await store.docs.load('a')).toMatchObject({ updates: [bytes(1)], lastSeq: 1 });
+      expect(normalized(await store.records.load('a'))).toEqual({
+        account: { id: 'a', name: 'A', multiInstallEnabled: true, timeZone: 'Europe/Berlin' },
+        catalog: [
+          { id: 'c1', name: 'Orders sync', type: 'PROCESS', versions: [1, 2, 3] },
+          { id: 'c2', name: 'Lookup', type: 'API_SERVICE', versions: [1] },
+        ],
+        managedAccounts: [{ id: 'm1', name: 'Acme' }],
+        releases: (changes[5] as Extract<RecordChange, { op: 'releases' }>).releases,
+        instances: [(changes[6] as { instance: PackInstance }).instance, (changes[7] as { instance: PackInstance }).instance],
+        tombstones: [{ packId: 'gone', name: 'Gone', deletedAt: '2025-03-01T00:00:00.000Z', deletedBy: 'Ann' }],
+        recentHistory: [audit(1, { packId: 'p1' })],
+        lastAuditSeq: 1,
+      });
+      expect(await store.accounts.getAccount('a')).toMatchObject({ timeZone: 'Europe/Berlin' });
+      expect(normalized(await store.records.load('b'))).toMatchObject({ catalog: [], instances: [], lastAuditSeq: 0 });
+    });
+
+    test('16. an effect changes, in one operation, exactly the instances of its pack that await the release, as applyEffect does', async () => {
+      const store = await start();
+      const before = [
+        instance('i1', 'p1', 'm1', { releaseNumber: 1, pendingReleaseNumber: 2 }),
+        instance('i2', 'p1', 'm2', { releaseNumber: 1, lastError: 'Old', failedReleaseNumber: 1, atomIds: ['x'] }),
+        instance('i3', 'p1', 'm1', { releaseNumber: 2, pendingReleaseNumber: 3, lastError: 'Missing', failedReleaseNumber: 3 }),
+        instance('i4', 'p1', 'm2', { releaseNumber: 3 }),
+        instance('i5', 'p2', 'm1', { releaseNumber: 1 }),
+      ];
+      await store.docs.append('a', [], { records: before.map((i): RecordChange => ({ op: 'instance', instance: i })) });
+      let expected = before;
+      const effects: InstanceEffect[] = [
+        { packId: 'p1', releaseNumber: 3, change: 'pend' },
+        { packId: 'p1', releaseNumber: 3, change: 'fail', reason: 'Orders version 3 is not published.' },
+        { packId: 'p1', releaseNumber: 4, change: 'move' },
+        { packId: 'p2', releaseNumber: 2, change: 'move' },
+      ];
+      for (const effect of effects) {
+        await store.docs.append('a', [], { records: [{ op: 'effect', effect }] });
+        expected = expected.map((i) => (awaits(i, effect) ? applyEffect(i, effect) : i));
+        expect(byId((await store.records.load('a')).instances)).toEqual(expected);
+      }
+      await store.docs.append('a', [], { records: [{ op: 'deleteInstancesOfPack', packId: 'p1' }] });
+      expect((await store.records.load('a')).instances.map((i) => i.id)).toEqual(['i5']);
+    });
+
+    test("17. history pages newest first, by pack or managed account, from a cursor; a load carries each pack's newest projected records", async () => {
+      const store = await start();
+      const records: RecordChange[] = [];
+      for (let seq = 1; seq <= 30; seq++)
+        records.push({
+          op: 'audit',
+          record: audit(seq, {
+            packId: seq % 3 === 0 ? 'p2' : 'p1',
+            ...(seq % 2 === 0 ? { managedAccountId: 'm1' } : {}),
+            ...(seq % 5 === 0 ? { kind: 'INSTALL' } : { kind: 'RELEASE' }),
+          }),
+          projected: seq !== 29,
+        });
+      await store.docs.append('a', [], { records });
+      const seqs = (list: HistoryRecord[]) => list.map((r) => r.seq);
+      expect(seqs(await store.records.history('a', { limit: 3 }))).toEqual([30, 29, 28]);
+      expect(seqs(await store.records.history('a', { limit: 3, before: 28 }))).toEqual([27, 26, 25]);
+      expect(seqs(await store.records.history('a', { limit: 4, packId: 'p2' }))).toEqual([30, 27, 24, 21]);
+      expect(seqs(await store.records.history('a', { limit: 3, managedAccountId: 'm1', before: 20 }))).toEqual([18, 16, 14]);
+      expect(seqs(await store.records.history('a', { limit: 3, packId: 'p2', managedAccountId: 'm1' }))).toEqual([30, 24, 18]);
+      expect(seqs(await store.records.history('a', { limit: 2, kind: 'INSTALL', packId: 'p2' }))).toEqual([30, 15]);
+      expect(await store.records.history('a', { limit: 3, before: 1 })).toEqual([]);
+      expect(await store.records.history('b', { limit: 3 })).toEqual([]);
+      const loaded = await store.records.load('a');
+      expect(loaded.lastAuditSeq).toBe(30);
+      const recent = normalized(loaded).recentHistory;
+      // p1 holds 20 records (two thirds of 30), p2 ten; #29 (p1) was not projected.
+      expect(seqs(recent.filter((r) => r.packId === 'p2'))).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+      expect(seqs(recent.filter((r) => r.packId === 'p1'))).toEqual([1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20, 22, 23, 25, 26, 28]);
+    });
+
+    test('18. installations page in (managed account, id) order, by pack or managed account, after a cursor', async () => {
+      const store = await start();
+      const all = [
+        instance('i9', 'p1', 'm1'),
+        instance('i1', 'p1', 'm2'),
+        instance('i2', 'p2', 'm1'),
+        instance('i5', 'p1', 'm1', { atomIds: ['a1'] }),
+        instance('i3', 'p1', 'm3'),
+      ];
+      await store.docs.append('a', [], { records: all.map((i): RecordChange => ({ op: 'instance', instance: i })) });
+      const ids = (list: PackInstance[]) => list.map((i) => i.id);
+      expect(ids(await store.records.instances('a', { limit: 10 }))).toEqual(['i2', 'i5', 'i9', 'i1', 'i3']);
+      expect(ids(await store.records.instances('a', { limit: 2, packId: 'p1' }))).toEqual(['i5', 'i9']);
+      expect(ids(await store.records.instances('a', { limit: 2, packId: 'p1', after: { managedAccountId: 'm1', id: 'i9' } }))).toEqual([
+        'i1',
+        'i3',
+      ]);
+      expect(await store.records.instances('a', { limit: 1, packId: 'p1', managedAccountId: 'm1' })).toEqual([all[3]]);
+      expect(await store.records.instances('b', { limit: 10 })).toEqual([]);
+    });
+
+    test("19. the schedule: due releases over every account, the next one, and a pack's releases replace its entries", async () => {
+      const store = await start();
+      const scheduled = (packId: string, number: number, date: string) =>
+        release(packId, number, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: date, status: 'SCHEDULED' });
+      await store.docs.append('a', [], {
+        records: [
+          {
+            op: 'releases',
+            packId: 'p1',
+            releases: [scheduled('p1', 1, '2025-04-01')],
+            schedule: [{ releaseNumber: 1, appliesAt: '2025-04-01T00:00:00.000Z' }],
+          },
+        ],
+      });
+      await store.docs.append('b', [], {
+        records: [
+          {
+            op: 'releases',
+            packId: 'p9',
+            releases: [scheduled('p9', 2, '2025-03-20')],
+            schedule: [{ releaseNumber: 2, appliesAt: '2025-03-19T23:00:00.000Z' }],
+          },
+        ],
+      });
+      expect(await store.records.schedule(new Date('2025-03-01T00:00:00Z'))).toEqual({ due: [], next: '2025-03-19T23:00:00.000Z' });
+      expect(await store.records.schedule(new Date('2025-03-20T00:00:00Z'))).toEqual({
+        due: [{ accountId: 'b', packId: 'p9', releaseNumber: 2, appliesAt: '2025-03-19T23:00:00.000Z' }],
+        next: '2025-04-01T00:00:00.000Z',
+      });
+      await store.docs.append('b', [], {
+        records: [{ op: 'releases', packId: 'p9', releases: [release('p9', 2, { appliedAt: '2025-03-20T00:00:00.000Z' })], schedule: [] }],
+      });
+      await store.docs.append('a', [], { records: [{ op: 'releases', packId: 'p1', releases: [], schedule: [] }] });
+      expect(await store.records.schedule(new Date('2025-05-01T00:00:00Z'))).toEqual({ due: [] });
+      expect((await store.records.load('a')).releases).toEqual([]);
+      expect((await store.records.load('b')).releases).toEqual([release('p9', 2, { appliedAt: '2025-03-20T00:00:00.000Z' })]);
+    });
+
+    test('20. an append with a change the store cannot apply stores nothing of it: no update, no result, no record', async () => {
+      const store = await start();
+      await expect(
+        store.docs.append('a', [bytes(1)], {
+          commandResults: [{ accountId: 'a', idempotencyKey: 'key-0009', fingerprint: 'f', result: result('key-0009', 'lost') }],
+          records: [{ op: 'managedAccount', managedAccount: { id: 'm1', name: 'Acme' } }, { op: 'nonsense' } as unknown as RecordChange],
+        }),
+      ).rejects.toThrow();
+      expect(await store.docs.load('a')).toEqual({ snapshot: undefined, updates: [], lastSeq: 0 });
+      expect(await store.records.getCommandResult('a', 'key-0009')).toBeUndefined();
+      expect((await store.records.load('a')).managedAccounts).toEqual([]);
     });
 
     test('13. a closed store refuses work with an error instead of losing it silently', async () => {

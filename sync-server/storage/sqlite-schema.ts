@@ -42,6 +42,63 @@ CREATE TABLE client_ids (
   account_id TEXT NOT NULL, client_id INTEGER NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (account_id, client_id)
 ) WITHOUT ROWID;
 `),
+  // Server-owned records in tables (the document carries a projection of them; shared/schema.ts).
+  (db) =>
+    db.exec(`
+ALTER TABLE accounts ADD COLUMN locale TEXT;
+CREATE TABLE components (
+  account_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+  PRIMARY KEY (account_id, id)
+) WITHOUT ROWID;
+CREATE TABLE component_versions (
+  account_id TEXT NOT NULL, component_id TEXT NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (account_id, component_id, version)
+) WITHOUT ROWID;
+CREATE TABLE managed_accounts (
+  account_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (account_id, id)
+) WITHOUT ROWID;
+CREATE TABLE releases (
+  account_id TEXT NOT NULL, pack_id TEXT NOT NULL, number INTEGER NOT NULL,
+  release_schedule TEXT NOT NULL, release_on_date TEXT, status TEXT NOT NULL,
+  released_by TEXT NOT NULL, released_at TEXT NOT NULL, request_id TEXT NOT NULL,
+  superseded_by INTEGER, applied_at TEXT,
+  PRIMARY KEY (account_id, pack_id, number)
+) WITHOUT ROWID;
+CREATE TABLE release_components (
+  account_id TEXT NOT NULL, pack_id TEXT NOT NULL, number INTEGER NOT NULL, position INTEGER NOT NULL,
+  component_id TEXT NOT NULL, version INTEGER NOT NULL,
+  PRIMARY KEY (account_id, pack_id, number, position)
+) WITHOUT ROWID;
+CREATE TABLE instances (
+  account_id TEXT NOT NULL, id TEXT NOT NULL, pack_id TEXT NOT NULL, managed_account_id TEXT NOT NULL,
+  override_name TEXT, release_number INTEGER NOT NULL, pending_release_number INTEGER,
+  installed_at TEXT NOT NULL, last_error TEXT, failed_release_number INTEGER,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX instances_by_pack ON instances (account_id, pack_id, managed_account_id, id);
+CREATE INDEX instances_by_managed_account ON instances (account_id, managed_account_id, id);
+CREATE TABLE instance_attachments (
+  account_id TEXT NOT NULL, instance_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('atom', 'environment')),
+  position INTEGER NOT NULL, attachment_id TEXT NOT NULL,
+  PRIMARY KEY (account_id, instance_id, kind, position)
+) WITHOUT ROWID;
+CREATE TABLE tombstones (
+  account_id TEXT NOT NULL, pack_id TEXT NOT NULL, name TEXT NOT NULL, deleted_at TEXT NOT NULL, deleted_by TEXT NOT NULL,
+  PRIMARY KEY (account_id, pack_id)
+) WITHOUT ROWID;
+CREATE TABLE schedule (
+  account_id TEXT NOT NULL, pack_id TEXT NOT NULL, release_number INTEGER NOT NULL, applies_at TEXT NOT NULL,
+  PRIMARY KEY (account_id, pack_id, release_number)
+) WITHOUT ROWID;
+CREATE INDEX schedule_by_time ON schedule (applies_at);
+CREATE TABLE audit (
+  account_id TEXT NOT NULL, seq INTEGER NOT NULL, pack_id TEXT, managed_account_id TEXT, kind TEXT NOT NULL,
+  at TEXT NOT NULL, projected INTEGER NOT NULL, record TEXT NOT NULL,
+  PRIMARY KEY (account_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX audit_by_pack ON audit (account_id, pack_id, seq);
+CREATE INDEX audit_by_managed_account ON audit (account_id, managed_account_id, seq);
+`),
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -3,6 +3,7 @@
 // under tsx, vitest or plain node alike. Protocol: { id, op, ... } -> { id, ok, value | message }.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createRecordWriter } from './sqlite-records-write.mjs';
 
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -22,11 +23,14 @@ const upsertSnapshot = db.prepare(
 );
 const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
 
-const append = db.transaction((doc, updates, results, bindings) => {
+const writeRecords = createRecordWriter(db);
+
+const append = db.transaction((doc, updates, results, bindings, records) => {
   let seq = maxSeq.get(doc, doc)?.seq ?? 0;
   for (const update of updates) insertUpdate.run(doc, ++seq, update);
   for (const record of results) putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result), record.fingerprint);
   for (const binding of bindings) putClientId.run(binding.accountId, binding.clientId, binding.personId);
+  if (records.length > 0) writeRecords(doc, records);
   return seq;
 });
 const compact = db.transaction((doc, snapshot, throughSeq) => {
@@ -37,7 +41,8 @@ const compact = db.transaction((doc, snapshot, throughSeq) => {
 parentPort.on('message', (message) => {
   try {
     let value;
-    if (message.op === 'append') value = append(message.doc, message.updates, message.results ?? [], message.bindings ?? []);
+    if (message.op === 'append')
+      value = append(message.doc, message.updates, message.results ?? [], message.bindings ?? [], message.records ?? []);
     else if (message.op === 'compact') value = compact(message.doc, message.snapshot, message.throughSeq);
     else if (message.op === 'close') {
       db.close();

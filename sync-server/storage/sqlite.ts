@@ -12,6 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
+import { createRecordReader } from './sqlite-records-read.ts';
+import { createRecordWriter } from './sqlite-records-write.mjs';
 import { migrateSchema } from './sqlite-schema.ts';
 import type { AccountStore, AppendOptions, DocSizes, DocStore, Person, RecordStore, Role, Store, StoredDoc } from './types.ts';
 
@@ -34,6 +36,7 @@ interface AccountRow {
   name: string;
   multi_install: number;
   time_zone: string;
+  locale: string | null;
 }
 
 const toPerson = (row: PersonRow): Person => ({
@@ -48,6 +51,7 @@ const toAccount = (row: AccountRow): PublisherAccount => ({
   name: row.name,
   multiInstallEnabled: row.multi_install === 1,
   timeZone: row.time_zone,
+  ...(row.locale ? { locale: row.locale } : {}),
 });
 const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 
@@ -86,8 +90,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       'SELECT sum(length(data)) AS n, count(*) AS c FROM doc_updates WHERE doc = ?',
     ),
     getAccount: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
-    putAccount: db.prepare<[string, string, number, string]>(
-      'INSERT INTO accounts (id, name, multi_install, time_zone) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, multi_install = excluded.multi_install, time_zone = excluded.time_zone',
+    putAccount: db.prepare<[string, string, number, string, string | null]>(
+      'INSERT INTO accounts (id, name, multi_install, time_zone, locale) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, multi_install = excluded.multi_install, time_zone = excluded.time_zone, locale = excluded.locale',
     ),
     listAccounts: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY id'),
     putPerson: db.prepare<[string, string, string, string, string | null]>(
@@ -114,6 +118,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
 
   const lastSeqOf = (doc: string): number => q.maxSeq.get(doc, doc)?.seq ?? 0;
+  const writeRecords = options.readonly ? undefined : createRecordWriter(db);
+  const reader = createRecordReader(db);
 
   const appendTx = db.transaction((doc: string, updates: readonly Uint8Array[], options: AppendOptions | undefined): number => {
     let seq = lastSeqOf(doc);
@@ -121,6 +127,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     for (const record of options?.commandResults ?? [])
       q.putResult.run(record.accountId, record.idempotencyKey, JSON.stringify(record.result), record.fingerprint);
     for (const binding of options?.clientIdBindings ?? []) q.putClientId.run(binding.accountId, binding.clientId, binding.personId);
+    if (options?.records?.length) writeRecords!(doc, options.records);
     return seq;
   });
   const compactTx = db.transaction((doc: string, snapshot: Uint8Array, throughSeq: number) => {
@@ -146,6 +153,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
             updates,
             results: options?.commandResults ?? [],
             bindings: options?.clientIdBindings ?? [],
+            records: options?.records ?? [],
           })
         : settle(() => appendTx(doc, updates, options)),
     compact: (doc, snapshot, throughSeq) =>
@@ -165,7 +173,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }),
     putAccount: (a) =>
       settle(() => {
-        q.putAccount.run(a.id, a.name, a.multiInstallEnabled ? 1 : 0, a.timeZone || 'UTC');
+        q.putAccount.run(a.id, a.name, a.multiInstallEnabled ? 1 : 0, a.timeZone || 'UTC', a.locale ?? null);
       }),
     listAccounts: () => settle(() => q.listAccounts.all().map(toAccount)),
     putPerson: (p) =>
@@ -197,6 +205,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }),
     clientIdBindings: (accountId) =>
       settle(() => q.clientIds.all(accountId).map((row) => ({ accountId, clientId: row.client_id, personId: row.person_id }))),
+    load: (accountId) => settle(() => reader.load(accountId)),
+    history: (accountId, query) => settle(() => reader.history(accountId, query)),
+    instances: (accountId, query) => settle(() => reader.instances(accountId, query)),
+    schedule: (through) => settle(() => reader.schedule(through)),
   };
 
   return {

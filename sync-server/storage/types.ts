@@ -3,8 +3,9 @@
  * PostgreSQL store (several server instances) can replace SQLite without touching them.
  * Every method is async for that reason, even though better-sqlite3 answers synchronously.
  */
-import type { CommandResult, PublisherAccount } from '../../shared/index.ts';
+import type { CommandResult, HistoryRecord, PackInstance, PublisherAccount } from '../../shared/index.ts';
 import type { Role } from '../../shared/identity.ts';
+import type { AccountRecordsData, RecordChange } from '../records/changes.ts';
 
 export type { Role };
 
@@ -67,6 +68,8 @@ export interface AppendOptions {
   clientIdBindings?: readonly ClientIdBinding[];
   /** Several instances: the writer's lease fence; the write fails (FencedError) unless it is still current. */
   fence?: number;
+  /** Changes to the document's account's server-owned records, applied in order in the same transaction. */
+  records?: readonly RecordChange[];
 }
 
 export interface CompactOptions {
@@ -104,6 +107,45 @@ export interface RecordStore {
   getCommandResult(accountId: string, idempotencyKey: string): Promise<StoredCommandResult | undefined>;
   /** Every client id of the account's document that is bound to a person (loaded with the room). */
   clientIdBindings(accountId: string): Promise<ClientIdBinding[]>;
+  /** What the account's room loads: the records commands need and the recent history the document carries. */
+  load(accountId: string): Promise<AccountRecordsData>;
+  /** Audit records, newest first (by seq), at most `limit`. */
+  history(accountId: string, query: HistoryQuery): Promise<HistoryRecord[]>;
+  /** Installations in (managedAccountId, id) order, at most `limit`. */
+  instances(accountId: string, query: InstanceQuery): Promise<PackInstance[]>;
+  /** Over every account: the scheduled releases whose date began by `through`, and when the next one does. */
+  schedule(through: Date): Promise<ScheduleAnswer>;
+}
+
+export interface HistoryQuery {
+  packId?: string;
+  managedAccountId?: string;
+  /** Only records of this kind (a command type, or AUTO_APPLY). */
+  kind?: string;
+  /** Only records with a lower seq (the cursor: the last seq of the previous page). */
+  before?: number;
+  limit: number;
+}
+
+export interface InstanceQuery {
+  packId?: string;
+  managedAccountId?: string;
+  /** Only instances after this one in the order (the cursor: the last row of the previous page). */
+  after?: { managedAccountId: string; id: string };
+  limit: number;
+}
+
+export interface DueRelease {
+  accountId: string;
+  packId: string;
+  releaseNumber: number;
+  appliesAt: string;
+}
+
+export interface ScheduleAnswer {
+  due: DueRelease[];
+  /** ISO instant the next scheduled release (after `through`) takes effect. */
+  next?: string;
 }
 
 /** The holder of an account's lease (several instances: the one instance that serves the account). */

@@ -1,5 +1,5 @@
 /**
- * Group commit for one room. Every document update (and command result) gathered in one turn of
+ * Group commit for one room. Every document update, record change and command result gathered in one turn of
  * the event loop is appended in ONE store transaction, and only then handed on to be sent. Answers
  * to sync step 1 wait for the commit of everything already applied, so a client is only ever given
  * stored state. One commit at a time, in order; the log is compacted into a snapshot past a size.
@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import type { RoomOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { RecordChange } from '../records/changes.ts';
 import type { ClientIdBinding, CommandResultRecord, DocStore } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 
@@ -50,6 +51,7 @@ export class CommitPipeline {
   private updates: PendingUpdate[] = [];
   private results: CommandResultRecord[] = [];
   private bindings: ClientIdBinding[] = [];
+  private records: RecordChange[] = [];
   private answers: { connection: Connection; stateVector: Uint8Array }[] = [];
   private waiters: Waiter[] = [];
   private scheduled = false;
@@ -95,9 +97,16 @@ export class CommitPipeline {
     this.bindings.push(binding);
   }
 
+  /** Adds changes to the account's records to the commit that stores the document update of their projection. */
+  addRecords(changes: readonly RecordChange[]): void {
+    if (changes.length === 0) return;
+    for (const change of changes) this.records.push(change);
+    this.schedule();
+  }
+
   /** Everything applied is stored (nothing waits, nothing is being written). */
   get settled(): boolean {
-    return this.updates.length === 0 && this.results.length === 0 && !this.committing;
+    return this.updates.length === 0 && this.results.length === 0 && this.records.length === 0 && !this.committing;
   }
 
   get busy(): boolean {
@@ -146,7 +155,14 @@ export class CommitPipeline {
 
   private schedule(): void {
     if (this.scheduled || !this.running) return;
-    if (this.updates.length === 0 && this.results.length === 0 && this.answers.length === 0 && this.waiters.length === 0) return;
+    if (
+      this.updates.length === 0 &&
+      this.results.length === 0 &&
+      this.records.length === 0 &&
+      this.answers.length === 0 &&
+      this.waiters.length === 0
+    )
+      return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
@@ -160,9 +176,10 @@ export class CommitPipeline {
     const { doc } = this.deps;
     const updates = this.updates.splice(0);
     const results = this.results.splice(0);
+    const records = this.records.splice(0);
     const answers = this.answers.splice(0);
     const waiters = this.waiters.splice(0);
-    if (updates.length === 0 && results.length === 0) {
+    if (updates.length === 0 && results.length === 0 && records.length === 0) {
       for (const { connection, stateVector } of answers) this.deps.answerNow(connection, stateVector);
       for (const waiter of waiters) waiter.resolve();
       return;
@@ -179,6 +196,7 @@ export class CommitPipeline {
       this.lastSeq = await this.deps.docs.append(this.deps.name, merged ? [merged] : [], {
         commandResults: results,
         clientIdBindings: bindings,
+        records,
       });
     } catch (error) {
       this.committing = false;

@@ -16,7 +16,6 @@ import {
   readPacks,
   validatePack,
   writeAddComponents,
-  writeComponent,
   writeNewPack,
   writePackDescription,
 } from '../../shared/index.ts';
@@ -74,9 +73,9 @@ test('fuzzed frames never break the room or the rules', async () => {
     log: quietLogger,
     executeCommand,
   });
-  await rooms.mutate('demo', (doc, origin) => {
-    writeComponent(doc, { id: 'api', name: 'API', type: 'API_SERVICE', versions: [1] }, origin);
-    writeComponent(doc, { id: 'proc', name: 'Proc', type: 'PROCESS', versions: [1] }, origin);
+  await rooms.mutate('demo', (_doc, _origin, records) => {
+    records.putComponent({ id: 'api', name: 'API', type: 'API_SERVICE', versions: [1] });
+    records.putComponent({ id: 'proc', name: 'Proc', type: 'PROCESS', versions: [1] });
   });
   const valid = seedFrames();
   const frameArb = fc.oneof(

@@ -11,21 +11,24 @@ import {
   encodeCommandResult,
   encodeNotice,
   encodeStored,
-  readAccount,
   readPack,
   readPacks,
   SERVER_OWNED_ROOTS,
-  writeAccount,
-  type CommandEnvelope,
+  type AnyCommandEnvelope,
   type CommandResult,
   type IntegrationPack,
   type Notice,
 } from '../../shared/index.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { Session } from '../auth.ts';
+import type { Actor } from '../commands/execute.ts';
 import { AwarenessRelay } from './awareness-relay.ts';
 import { ClientIds } from './client-ids.ts';
 import { runCommand, type InflightCommand } from '../commands/path.ts';
+import { AccountRecords } from '../records/account-records.ts';
+import { projectChanges, rebuildProjection } from '../records/projection.ts';
+import { migrateLegacyRoots, needsMigration } from '../records/migrate.ts';
+import { RefusalAudit } from '../records/refusal-audit.ts';
 import { commandFromFrame } from './command-channel.ts';
 import { CommitPipeline, type CommittedBatch, type PendingUpdate } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
@@ -77,12 +80,16 @@ export class Room {
   private buffered: [Connection, Uint8Array][] = [];
   private busy = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The account's server-owned records (the truth the projection is written from), once loaded. */
+  private loadedRecords: AccountRecords | undefined;
+  private readonly refusals: RefusalAudit;
 
   constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
   ) {
     this.origin = new ServerOrigin(name);
+    this.refusals = new RefusalAudit(deps.clock);
     defineRoots(this.doc);
     this.clientIds = new ClientIds(name, (binding) => this.pipeline.addBinding(binding));
     this.answers = new SyncAnswers(this.doc);
@@ -111,9 +118,10 @@ export class Room {
 
   private async load(): Promise<void> {
     try {
-      const [stored, bindings] = await Promise.all([
+      const [stored, bindings, records] = await Promise.all([
         this.deps.store.docs.load(this.name),
         this.deps.store.records.clientIdBindings(this.name),
+        this.deps.store.records.load(this.name),
       ]);
       this.doc.transact(() => {
         if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
@@ -129,8 +137,19 @@ export class Room {
         );
       this.lastValid = new Map(readPacks(this.doc).map((pack) => [pack.id, pack]));
       this.listen();
-      const account = await this.deps.store.accounts.getAccount(this.name);
-      if (account && JSON.stringify(readAccount(this.doc)) !== JSON.stringify(account)) writeAccount(this.doc, account, this.origin);
+      // The projection is rebuilt from the tables: whatever the stored document says there is not trusted.
+      this.loadedRecords = new AccountRecords(records);
+      if (needsMigration(records, this.doc)) {
+        const moved = migrateLegacyRoots(this.doc, this.loadedRecords, this.deps.clock.now());
+        this.deps.log.info(`Account ${this.name}: records moved from the document into tables: ${JSON.stringify(moved)}.`, {
+          accountId: this.name,
+        });
+      }
+      // Stored with the first commit, in the transaction that stores the projection's rewrite.
+      this.loadedRecords.takeDirty();
+      this.pipeline.addRecords(this.loadedRecords.takeChanges());
+      const rewritten = rebuildProjection(this.doc, this.loadedRecords, this.origin);
+      if (rewritten > 0) this.deps.log.info(`Account ${this.name}: ${rewritten} projection entries rewritten from the records on load.`);
       if (this.state !== 'loading') return;
       this.state = 'ready';
       const logBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
@@ -360,8 +379,17 @@ export class Room {
   // ------------------------------------------------------------------------------------------
   // Server-side changes
 
-  /** Runs fn in one server-origin transaction; resolves once its changes are stored and sent. */
-  async mutate<T>(fn: (doc: Y.Doc, origin: ServerOrigin) => T): Promise<T> {
+  /** The account's records (after `ready`). */
+  get records(): AccountRecords {
+    if (!this.loadedRecords) throw new Error(`Account ${this.name} is not loaded.`);
+    return this.loadedRecords;
+  }
+
+  /**
+   * Runs fn in one server-origin transaction, with the document and the account's records; their
+   * changes and the projection's update are stored in one commit. Resolves once stored and sent.
+   */
+  async mutate<T>(fn: (doc: Y.Doc, origin: ServerOrigin, records: AccountRecords) => T): Promise<T> {
     this.busy++;
     this.clearIdle();
     try {
@@ -370,13 +398,16 @@ export class Room {
       let result: T | undefined;
       let thrown: unknown;
       let threw = false;
+      const records = this.records;
       this.doc.transact(() => {
         try {
-          result = fn(this.doc, this.origin);
+          result = fn(this.doc, this.origin, records);
         } catch (error) {
           threw = true;
           thrown = error;
         }
+        projectChanges(this.doc, records, records.takeDirty(), this.origin);
+        this.pipeline.addRecords(records.takeChanges());
       }, this.origin);
       await this.pipeline.committed();
       if (threw) throw thrown;
@@ -393,7 +424,7 @@ export class Room {
   }
 
   /** Runs a command once per idempotency key (the one command path, commands/path.ts). */
-  async command(session: Session, envelope: CommandEnvelope): Promise<CommandResult> {
+  async command(session: Session | Actor, envelope: AnyCommandEnvelope): Promise<CommandResult> {
     this.busy++;
     this.clearIdle();
     try {
@@ -401,6 +432,8 @@ export class Room {
         {
           room: this,
           records: this.deps.store.records,
+          refusals: this.refusals,
+          log: this.deps.log,
           clock: this.deps.clock,
           executeCommand: this.deps.executeCommand,
           recordResult: (record) => this.pipeline.addResult(record),

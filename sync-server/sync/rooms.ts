@@ -3,8 +3,10 @@
  * API for server-side changes (REST routes, commands, the auto-apply scheduler).
  */
 import type * as Y from 'yjs';
-import type { CommandEnvelope, CommandResult } from '../../shared/index.ts';
+import type { AnyCommandEnvelope, CommandResult } from '../../shared/index.ts';
 import type { Session } from '../auth.ts';
+import type { Actor } from '../commands/execute.ts';
+import type { AccountRecords } from '../records/account-records.ts';
 import { Connection, type SyncSocket } from './connection.ts';
 import type { RoomDeps } from './room-deps.ts';
 import { Room, type ServerOrigin } from './room.ts';
@@ -63,18 +65,19 @@ export class Rooms {
    * it; resolves with fn's result once the changes are stored and sent to every connection. For large
    * batches, call it once per chunk (each chunk is one transaction and one commit).
    */
-  mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: ServerOrigin) => T): Promise<T> {
+  mutate<T>(accountId: string, fn: (doc: Y.Doc, origin: ServerOrigin, records: AccountRecords) => T): Promise<T> {
     return this.room(accountId).mutate(fn);
   }
 
-  /** Reads the document without changing it (after loading it). */
-  async read<T>(accountId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  /** Reads the document and the account's records without changing them (after loading them). */
+  async read<T>(accountId: string, fn: (doc: Y.Doc, records: AccountRecords) => T): Promise<T> {
     const room = this.room(accountId);
     await room.ready;
-    return fn(room.doc);
+    return fn(room.doc, room.records);
   }
 
-  command(accountId: string, session: Session, envelope: CommandEnvelope): Promise<CommandResult> {
+  /** The one command path (commands/path.ts), for every channel and the scheduler. */
+  command(accountId: string, session: Session | Actor, envelope: AnyCommandEnvelope): Promise<CommandResult> {
     return this.room(accountId).command(session, envelope);
   }
 

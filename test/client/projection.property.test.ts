@@ -9,19 +9,17 @@ import { expect, test, vi } from 'vitest';
 vi.mock('solid-js', async () => await import('../../node_modules/solid-js/dist/solid.js'));
 import * as Y from 'yjs';
 import {
-  deletePackWithTombstone,
   packsMap,
   readPacks,
+  Root,
   writeAddComponents,
   writeComponent,
-  writeHistory,
-  writeInstance,
-  deleteInstance,
   writeManagedAccount,
   writeNewPack,
   writePackDescription,
   writePackName,
   writeReleases,
+  writeProjected,
   writeRemoveComponent,
   type Release,
 } from '../../shared/index.ts';
@@ -41,9 +39,9 @@ type Op =
   | { kind: 'redo'; pack: number }
   | { kind: 'publish'; component: number; versions: number; api: boolean }
   | { kind: 'releases'; pack: number; count: number }
-  | { kind: 'instance'; id: number; pack: number; remove: boolean }
+  | { kind: 'rollout'; instances: number; pack: number }
   | { kind: 'managedAccount'; id: number; name: number }
-  | { kind: 'history'; id: number; pack: number }
+  | { kind: 'history'; id: number; pack: number; remove: boolean }
   | { kind: 'serverDeletesPack'; pack: number }
   | { kind: 'peerEdit'; pack: number; name: number; component: number; add: boolean }
   | { kind: 'peerAddsPack'; name: number }
@@ -62,9 +60,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('redo' as const), pack: index }),
   fc.record({ kind: fc.constant('publish' as const), component: index, versions: fc.integer({ min: 1, max: 4 }), api: fc.boolean() }),
   fc.record({ kind: fc.constant('releases' as const), pack: index, count: fc.integer({ min: 0, max: 3 }) }),
-  fc.record({ kind: fc.constant('instance' as const), id: fc.nat({ max: 4 }), pack: index, remove: fc.boolean() }),
+  fc.record({ kind: fc.constant('rollout' as const), instances: fc.nat({ max: 3 }), pack: index }),
   fc.record({ kind: fc.constant('managedAccount' as const), id: fc.nat({ max: 3 }), name: index }),
-  fc.record({ kind: fc.constant('history' as const), id: fc.nat({ max: 5 }), pack: index }),
+  fc.record({ kind: fc.constant('history' as const), id: fc.nat({ max: 5 }), pack: index, remove: fc.boolean() }),
   fc.record({ kind: fc.constant('serverDeletesPack' as const), pack: index }),
   fc.record({ kind: fc.constant('peerEdit' as const), pack: index, name: index, component: index, add: fc.boolean() }),
   fc.record({ kind: fc.constant('peerAddsPack' as const), name: index }),
@@ -158,22 +156,23 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
         writeReleases(server, id, releases, SERVER_ORIGIN);
         break;
       }
-      case 'instance': {
-        const id = `i${op.id}`;
+      case 'rollout': {
         const packId = pick(packIds(server), op.pack);
-        if (op.remove) deleteInstance(server, id, SERVER_ORIGIN);
-        else if (packId)
-          writeInstance(
+        if (packId)
+          writeProjected(
             server,
-            {
-              id,
-              packId,
-              managedAccountId: 'm1',
-              releaseNumber: 1,
-              atomIds: [],
-              environmentIds: [],
-              installedAt: '2026-01-01T00:00:00.000Z',
-            },
+            Root.rollout,
+            packId,
+            op.instances === 0
+              ? undefined
+              : {
+                  packId,
+                  instances: op.instances,
+                  accounts: 1,
+                  byRelease: [{ releaseNumber: 1, instances: op.instances }],
+                  pending: 0,
+                  failed: 0,
+                },
             SERVER_ORIGIN,
           );
         break;
@@ -183,17 +182,22 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
         break;
       case 'history': {
         const packId = pick(packIds(server), op.pack);
-        writeHistory(
+        writeProjected(
           server,
-          {
-            id: `h${op.id}`,
-            kind: 'RELEASE',
-            actor: 'Bob',
-            at: `2026-01-0${op.id + 1}T00:00:00.000Z`,
-            summary: 'released',
-            status: 'SUCCESS',
-            ...(packId ? { packId } : {}),
-          },
+          Root.recentHistory,
+          String(op.id + 1),
+          op.remove
+            ? undefined
+            : {
+                id: String(op.id + 1),
+                seq: op.id + 1,
+                kind: 'RELEASE',
+                actor: 'Bob',
+                at: `2026-01-0${op.id + 1}T00:00:00.000Z`,
+                summary: 'released',
+                status: 'SUCCESS',
+                ...(packId ? { packId } : {}),
+              },
           SERVER_ORIGIN,
         );
         break;
@@ -201,11 +205,18 @@ async function runOn(workspace: LocalWorkspace, ops: Op[]): Promise<void> {
       case 'serverDeletesPack': {
         const pack = pick(readPacks(server), op.pack);
         if (pack)
-          deletePackWithTombstone(
-            server,
-            { packId: pack.id, name: pack.name, deletedAt: '2026-02-01T00:00:00.000Z', deletedBy: 'Bob' },
-            SERVER_ORIGIN,
-          );
+          server.transact(() => {
+            packsMap(server).delete(pack.id);
+            writeProjected(server, Root.releases, pack.id, undefined, SERVER_ORIGIN);
+            writeProjected(server, Root.rollout, pack.id, undefined, SERVER_ORIGIN);
+            writeProjected(
+              server,
+              Root.deletedPacks,
+              pack.id,
+              { packId: pack.id, name: pack.name, deletedAt: '2026-02-01T00:00:00.000Z', deletedBy: 'Bob' },
+              SERVER_ORIGIN,
+            );
+          }, SERVER_ORIGIN);
         break;
       }
       case 'peerEdit': {

@@ -43,7 +43,7 @@ const server = await createSyncServer({
   quiet: true,
   store,
   clock: { now: () => new Date(now) },
-  scheduler: { chunkSize: Number(process.env.CHUNK_SIZE ?? 3), maxDelayMs: 200 },
+  scheduler: { maxDelayMs: 200 },
   cluster: { leaseTtlMs: Number(process.env.LEASE_TTL_MS ?? 2000) },
 });
 process.on('message', (message: { type: string; iso?: string }) => {

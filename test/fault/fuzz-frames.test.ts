@@ -30,6 +30,7 @@ import {
   readPack,
   readPacks,
   Root,
+  SERVER_OWNED_ROOTS,
   validatePack,
   writeAddComponents,
   writeNewPack,
@@ -99,7 +100,10 @@ function validFrames(server: Y.Doc): Frame[] {
   writeAddComponents(fork, someId, [apiService]);
   fork.getMap<Y.Map<unknown>>(Root.packs).get(someId)?.set('installationType', 'OTHER');
   fork.getMap(Root.catalog).set('fuzz-component', { id: 'fuzz-component', name: 'x', type: 'PROCESS', versions: [1] });
-  fork.getMap(Root.instances).delete([...fork.getMap(Root.instances).keys()][0] ?? 'none');
+  fork.getMap(Root.rollout).delete([...fork.getMap(Root.rollout).keys()][0] ?? 'none');
+  fork
+    .getMap(Root.recentHistory)
+    .set('fuzz-record', { id: 'fuzz-record', seq: 1, kind: 'RELEASE', actor: 'x', at: 'x', summary: 'x', status: 'SUCCESS' });
   fork.getText('stray').insert(0, 'stray text');
   fork.getMap<Y.Map<unknown>>(Root.packs).delete(someId);
 
@@ -449,8 +453,7 @@ test('10,000 fuzzed frames before and after auth: the server stays up and both a
   const catalog = readCatalog(demoReader.doc);
   for (const pack of readPacks(demoReader.doc)) expect(validatePack(pack, account, catalog), failure(pack.id)).toMatchObject({ ok: true });
   const ownedAfter = docJson(demoReader.doc);
-  for (const root of [Root.account, Root.catalog, Root.releases, Root.managedAccounts, Root.instances, Root.deletedPacks])
-    expect(ownedAfter[root], failure(`server-owned ${root}`)).toEqual(ownedBefore[root]);
+  for (const root of SERVER_OWNED_ROOTS) expect(ownedAfter[root], failure(`server-owned ${root}`)).toEqual(ownedBefore[root]);
   // Roots a fuzzed update named exist now (Yjs keeps the name) but hold nothing.
   for (const name of Object.keys(ownedAfter).filter((name) => !(name in ownedBefore) && !(Object.values(Root) as string[]).includes(name)))
     expect(ownedAfter[name], failure(`root "${name}" created by the fuzz`)).toEqual({ map: {}, list: [] });

@@ -20,14 +20,12 @@ import {
   limits,
   readAccount,
   readCatalog,
-  readInstances,
+  readRollout,
   readPack,
   readPacks,
   readReleases,
   validatePack,
   validateTypeUnchanged,
-  writeComponent,
-  writeManagedAccount,
   type InstallationType,
   type PublishedComponent,
 } from '../../shared/index.ts';
@@ -173,9 +171,9 @@ test('two admins offline for 7 days with random edits on both sides converge, an
     versions: [1, 2],
   }));
   const apis: PublishedComponent[] = [0, 1].map((i) => ({ id: `api-${i}`, name: `API ${i}`, type: 'API_SERVICE', versions: [1] }));
-  await t.server.rooms.mutate('demo', (doc, origin) => {
-    for (const component of [...processes, ...apis]) writeComponent(doc, component, origin);
-    writeManagedAccount(doc, { id: 'm1', name: 'Managed One' }, origin);
+  await t.server.rooms.mutate('demo', (_doc, _origin, records) => {
+    for (const component of [...processes, ...apis]) records.putComponent(component);
+    records.putManagedAccount({ id: 'm1', name: 'Managed One' });
   });
 
   // Day 0, online: Ann sets the scene.
@@ -223,7 +221,7 @@ test('two admins offline for 7 days with random edits on both sides converge, an
     ok(await ann.release(pending, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: dayThree }), 'release 2'),
   ).toMatchObject({ queued: false, result: { status: 'SUCCESS' } });
   await waitFor(
-    () => isSaved(ann) && isSaved(bob) && sameState(ann.doc, bob.doc) && readInstances(bob.doc).length === 1,
+    () => isSaved(ann) && isSaved(bob) && sameState(ann.doc, bob.doc) && readRollout(bob.doc, pending)?.instances === 1,
     'both have day 0',
     [ann.doc, bob.doc],
   );
@@ -255,9 +253,9 @@ test('two admins offline for 7 days with random edits on both sides converge, an
   expect(ann.status().state).toBe('offline');
   expect(readPack(ann.doc, big)?.componentIds).toHaveLength(limits.componentsPerPack);
   expect(readPack(bob.doc, big)?.componentIds).toHaveLength(limits.componentsPerPack);
-  await t.server.rooms.read('demo', (doc) => {
+  await t.server.rooms.read('demo', (doc, records) => {
     expect(readReleases(doc, pending).find((r) => r.number === 2)?.status, 'the day-3 release took effect offline').toBe('SUCCESS');
-    expect(readInstances(doc)[0]?.releaseNumber).toBe(2);
+    expect([...records.instances()][0]?.releaseNumber).toBe(2);
   });
   const queued = ann.pendingCommands().length + bob.pendingCommands().length;
   expect(queued).toBeGreaterThanOrEqual(1);
@@ -303,7 +301,7 @@ test('two admins offline for 7 days with random edits on both sides converge, an
       .map((n) => n.code),
     'Bob is told his edits to the deleted pack were dropped',
   ).toContain('OFFLINE_EDITS_DROPPED');
-  expect(readInstances(ann.doc)).toMatchObject([{ packId: pending, releaseNumber: 2 }]);
+  expect(readRollout(ann.doc, pending)).toMatchObject({ instances: 1, byRelease: [{ releaseNumber: 2, instances: 1 }] });
   console.log(
     `offline week: ${applied} edits applied, ${refused} refused by the client's own rules, ${queued} commands queued, ${readPacks(ann.doc).length} packs`,
   );

@@ -9,8 +9,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type * as Y from 'yjs';
-import { readInstances, type CommandResult } from '../../shared/index.ts';
+import type { CommandResult } from '../../shared/index.ts';
+import type { AccountRecords } from '../../sync-server/records/account-records.ts';
 import { seedDemo, type DemoTokens } from '../../sync-server/seed.ts';
 import { createSyncServer, databaseFile, type SyncServer } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
@@ -224,7 +224,8 @@ test('what a socket receives holds nothing of the other account; a managed user 
     // demo-m1's user tries to install a pack into demo-m2.
     const user = Object.values(demoTokens.demo!.managed)[0]![0]!;
     const target = Object.keys(demoTokens.demo!.managed)[1]!;
-    const before = readInstances(demo.doc).filter((i) => i.managedAccountId === target).length;
+    const installedIn = (records: AccountRecords) => [...records.instances()].filter((i) => i.managedAccountId === target).length;
+    const before = await server.rooms.read('demo', (_doc, records) => installedIn(records));
     const packId = 'demo-p01';
     const answer = await call('POST', '/api/accounts/demo/commands', user, {
       idempotencyKey: 'tenant-cross-install',
@@ -232,9 +233,7 @@ test('what a socket receives holds nothing of the other account; a managed user 
     });
     expect(answer.status).toBe(200);
     expect((answer.body as unknown as CommandResult).status).toBe('ERROR');
-    await server.rooms.read('demo', (doc: Y.Doc) =>
-      expect(readInstances(doc).filter((i) => i.managedAccountId === target).length).toBe(before),
-    );
+    expect(await server.rooms.read('demo', (_doc, records) => installedIn(records))).toBe(before);
   } finally {
     demo.destroy();
     acme.destroy();

@@ -6,7 +6,7 @@
  *   npx tsx test/releases/measure-auto-apply.ts 20000 100000
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { writeComponent, writeInstance, writeManagedAccount, writeNewPack, writeReleases } from '../../shared/schema.ts';
+import { writeNewPack } from '../../shared/schema.ts';
 import { fakeClock, removeDir, startServer, tempDataDir } from './support.ts';
 
 async function measure(count: number, durability: 'full' | 'normal') {
@@ -16,50 +16,41 @@ async function measure(count: number, durability: 'full' | 'normal') {
   try {
     await server.store.accounts.putAccount({ id: 'big', name: 'Big', multiInstallEnabled: true, timeZone: 'UTC' });
     await server.store.accounts.putAccount({ id: 'other', name: 'Other', multiInstallEnabled: true, timeZone: 'UTC' });
-    await server.rooms.mutate('big', (doc, origin) => {
-      writeManagedAccount(doc, { id: 'm', name: 'M' }, origin);
-      writeComponent(doc, { id: 'c1', name: 'C', type: 'PROCESS', versions: [1, 2] }, origin);
+    await server.rooms.mutate('big', (doc, origin, records) => {
+      records.putManagedAccount({ id: 'm', name: 'M' });
+      records.putComponent({ id: 'c1', name: 'C', type: 'PROCESS', versions: [1, 2] });
       writeNewPack(
         doc,
         { id: 'p', name: 'P', description: '', installationType: 'MULTI', componentIds: ['c1'], createdAt: '', createdBy: '' },
         origin,
       );
       const base = { packId: 'p', releaseSchedule: 'IMMEDIATELY' as const, releasedBy: 'x', releasedAt: '', requestId: 'r' };
-      writeReleases(
-        doc,
-        'p',
-        [
-          { ...base, number: 1, components: [{ componentId: 'c1', version: 1 }], status: 'SUCCESS' },
-          {
-            ...base,
-            number: 2,
-            components: [{ componentId: 'c1', version: 2 }],
-            status: 'SCHEDULED',
-            releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
-            releaseOnDate: '2025-03-20',
-          },
-        ],
-        origin,
-      );
+      records.putReleases('p', [
+        { ...base, number: 1, components: [{ componentId: 'c1', version: 1 }], status: 'SUCCESS' },
+        {
+          ...base,
+          number: 2,
+          components: [{ componentId: 'c1', version: 2 }],
+          status: 'SCHEDULED',
+          releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE',
+          releaseOnDate: '2025-03-20',
+        },
+      ]);
     });
     for (let start = 0; start < count; start += 5_000)
-      await server.rooms.mutate('big', (doc, origin) => {
+      await server.rooms.mutate('big', (_doc, _origin, records) => {
         for (let i = start; i < Math.min(count, start + 5_000); i += 1)
-          writeInstance(
-            doc,
-            {
-              id: `i${i}`,
-              packId: 'p',
-              managedAccountId: 'm',
-              overrideName: `n${i}`,
-              releaseNumber: 1,
-              pendingReleaseNumber: 2,
-              atomIds: [],
-              environmentIds: [],
-              installedAt: '',
-            },
-            origin,
-          );
+          records.putInstance({
+            id: `i${i}`,
+            packId: 'p',
+            managedAccountId: 'm',
+            overrideName: `n${i}`,
+            releaseNumber: 1,
+            pendingReleaseNumber: 2,
+            atomIds: [],
+            environmentIds: [],
+            installedAt: '',
+          });
       });
 
     let slowest = 0;
@@ -81,10 +72,10 @@ async function measure(count: number, durability: 'full' | 'normal') {
     let slowestStep = 0;
     const mutate = server.rooms.mutate.bind(server.rooms);
     server.rooms.mutate = (accountId, fn) =>
-      mutate(accountId, (doc, origin) => {
+      mutate(accountId, (doc, origin, records) => {
         const stepBegan = performance.now();
         try {
-          return fn(doc, origin);
+          return fn(doc, origin, records);
         } finally {
           if (accountId === 'big') slowestStep = Math.max(slowestStep, performance.now() - stepBegan);
         }
@@ -98,7 +89,7 @@ async function measure(count: number, durability: 'full' | 'normal') {
     console.log(
       `${count} instances (durability ${durability}): applied ${report.instancesUpdated} in ${elapsed.toFixed(0)} ms ` +
         `(${((report.instancesUpdated / elapsed) * 1000).toFixed(0)}/s); other account: ${writes} writes meanwhile, slowest ${slowest.toFixed(1)} ms; ` +
-        `slowest chunk transaction ${slowestStep.toFixed(1)} ms; event loop blocked at most ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+        `slowest transaction ${slowestStep.toFixed(1)} ms; event loop blocked at most ${(loopDelay.max / 1e6).toFixed(0)} ms`,
     );
   } finally {
     await server.close();

@@ -6,17 +6,18 @@ import { afterEach, expect, test } from 'vitest';
 import type { HistoryRecord } from '../../shared/history.ts';
 import type { Release } from '../../shared/model.ts';
 import type { ManagedView } from '../../shared/rollout.ts';
-import { readHistory, readInstances, readReleases, Root } from '../../shared/schema.ts';
 import type { SyncServer } from '../../sync-server/server.ts';
 import {
   ACCOUNT,
   connect,
   fakeClock,
   getJson,
+  historyRecords,
   MANAGED,
+  movesTo,
   post,
-  recordTransitions,
   removeDir,
+  rolloutRows,
   seedPublisher,
   startServer,
   tempDataDir,
@@ -71,7 +72,6 @@ test('pending re-release to 3 managed accounts: one applies early, the other two
 
   const watcher = await connect(server, tokens.admin);
   cleanups.push(watcher.close);
-  const moves = recordTransitions(watcher.doc);
 
   // The managed account sees the pending update and its date, and applies it early.
   const acmeView = await getJson<ManagedView>(server, tokens.managed.acme!, '/api/managed');
@@ -101,15 +101,20 @@ test('pending re-release to 3 managed accounts: one applies early, the other two
   expect(await server.scheduler.tick()).toMatchObject({ releasesApplied: 0, instancesUpdated: 0 });
 
   await watcher.until(
-    (doc) => [...doc.getMap<{ releaseNumber: number }>(Root.instances).values()].every((i) => i.releaseNumber === 2),
+    () => JSON.stringify(watcher.rollout('orders')?.byRelease) === JSON.stringify([{ releaseNumber: 2, instances: 3 }]),
     'every instance on release 2',
   );
-  expect(Object.fromEntries(moves)).toEqual({ [instanceIds.acme!]: [2], [instanceIds.globex!]: [2], [instanceIds.initech!]: [2] });
+  // Exactly once: acme applied early (one instance changed), then one set-based move of the two left on the date.
+  const applied = server.store.changes.filter((change) => change.op === 'instance' && change.instance.releaseNumber === 2);
+  expect(applied.map((change) => change.op === 'instance' && change.instance.id)).toEqual([instanceIds.acme]);
+  expect(movesTo(server.store, 2)).toEqual([{ op: 'effect', effect: { packId: 'orders', releaseNumber: 2, change: 'move' } }]);
+  const rows = await rolloutRows(server, tokens.admin, 'orders');
+  expect(rows.map((row) => [row.instanceId, row.releaseNumber, row.state]).sort()).toEqual(
+    MANAGED.map((id) => [instanceIds[id], 2, 'CURRENT']).sort(),
+  );
 
-  const { releases, history } = await server.rooms.read(ACCOUNT, (doc) => ({
-    releases: readReleases(doc, 'orders'),
-    history: readHistory(doc),
-  }));
+  const releases = await server.rooms.read(ACCOUNT, (_doc, records) => records.releases('orders'));
+  const history = await historyRecords(server, tokens.admin, { packId: 'orders' });
   expect(releases.map((r: Release) => [r.number, r.status])).toEqual([
     [1, 'SUCCESS'],
     [2, 'SUCCESS'],
@@ -136,14 +141,14 @@ test('a server restarted between scheduling and the date catches up on start', a
   cleanups.push(watcher.close);
   // No tick from the test: the start-up pass applies it.
   await watcher.until(
-    (doc) => [...doc.getMap<{ releaseNumber: number }>(Root.instances).values()].filter((i) => i.releaseNumber === 2).length === 3,
+    () => watcher.rollout('orders')?.byRelease[0]?.instances === 3 && watcher.rollout('orders')?.byRelease[0]?.releaseNumber === 2,
     'catch-up on start',
   );
-  const { instances, history, releases } = await second.server.rooms.read(ACCOUNT, (doc) => ({
-    instances: readInstances(doc),
-    history: readHistory(doc),
-    releases: readReleases(doc, 'orders'),
+  const { instances, releases } = await second.server.rooms.read(ACCOUNT, (_doc, records) => ({
+    instances: [...records.instances()],
+    releases: records.releases('orders'),
   }));
+  const history = await historyRecords(second.server, tokens.admin);
   expect(instances.every((instance) => instance.pendingReleaseNumber === undefined)).toBe(true);
   expect(releases[1]).toMatchObject({ status: 'SUCCESS', appliedAt: '2025-03-22T08:00:00.000Z' });
   expect(history.filter((record) => record.kind === 'AUTO_APPLY')).toEqual([expect.objectContaining({ instancesUpdated: 3 })]);
@@ -162,10 +167,8 @@ test('a command sent twice with one idempotency key releases once', async () => 
   expect(a).toMatchObject({ status: 'SUCCESS', releaseNumber: 1 });
   expect(b).toEqual(a);
   expect(c).toEqual(a);
-  const { releases, history } = await server.rooms.read(ACCOUNT, (doc) => ({
-    releases: readReleases(doc, 'orders'),
-    history: readHistory(doc),
-  }));
+  const releases = await server.rooms.read(ACCOUNT, (_doc, records) => records.releases('orders'));
+  const history = await historyRecords(server, tokens.admin);
   expect(releases).toHaveLength(1);
   expect(history.filter((record) => record.kind === 'RELEASE')).toHaveLength(1);
 });

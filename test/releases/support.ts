@@ -10,11 +10,15 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { Command, CommandResult } from '../../shared/commands.ts';
-import type { PackInstance } from '../../shared/model.ts';
-import { Root, writeComponent, writeManagedAccount, writeNewPack } from '../../shared/schema.ts';
+import type { HistoryPage, HistoryRecord } from '../../shared/history.ts';
+import type { RolloutPage, RolloutRow } from '../../shared/rollout.ts';
+import { readRollout, writeNewPack } from '../../shared/schema.ts';
+import type { RecordChange } from '../../sync-server/records/changes.ts';
 import { mintToken } from '../../sync-server/auth.ts';
 import type { Timer } from '../../sync-server/scheduler.ts';
-import { createSyncServer, type SyncServer } from '../../sync-server/server.ts';
+import { createSyncServer, databaseFile, type SyncServer } from '../../sync-server/server.ts';
+import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
+import type { Store } from '../../sync-server/storage/types.ts';
 
 export const ACCOUNT = 'pub-releases';
 export const MANAGED = ['acme', 'globex', 'initech'] as const;
@@ -36,8 +40,29 @@ export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: 
 /** A timer that never fires: the tests call scheduler.tick() themselves (the start-up pass still runs). */
 export const manualTimer: Timer = { set: () => undefined, clear: () => undefined };
 
-export async function startServer(dataDir: string, clock: FakeClock, durability: 'full' | 'normal' = 'normal'): Promise<SyncServer> {
-  return createSyncServer({ port: 0, dataDir, clock, quiet: true, durability, scheduler: { timer: manualTimer } });
+/** The store as the server opens it, remembering every record change it stores, in order (to count moves). */
+export function recordingStore(dataDir: string, durability: 'full' | 'normal'): Store & { changes: RecordChange[] } {
+  const store = openSqliteStore(databaseFile(dataDir), { durability });
+  const changes: RecordChange[] = [];
+  return {
+    ...store,
+    changes,
+    docs: {
+      ...store.docs,
+      append: async (name, updates, options) => {
+        const seq = await store.docs.append(name, updates, options);
+        changes.push(...(options?.records ?? []));
+        return seq;
+      },
+    },
+  };
+}
+
+export type ReleasesServer = SyncServer & { store: ReturnType<typeof recordingStore> };
+
+export async function startServer(dataDir: string, clock: FakeClock, durability: 'full' | 'normal' = 'normal'): Promise<ReleasesServer> {
+  const store = recordingStore(dataDir, durability);
+  return (await createSyncServer({ port: 0, dataDir, clock, quiet: true, store, scheduler: { timer: manualTimer } })) as ReleasesServer;
 }
 
 /** Account, people and tokens, the managed accounts, one component and the pack "Orders". */
@@ -54,9 +79,9 @@ export async function seedPublisher(server: SyncServer): Promise<Tokens> {
       role: 'managed',
       managedAccountId: id,
     });
-  await server.rooms.mutate(ACCOUNT, (doc, origin) => {
-    for (const id of MANAGED) writeManagedAccount(doc, { id, name: id.toUpperCase() }, origin);
-    writeComponent(doc, { id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1] }, origin);
+  await server.rooms.mutate(ACCOUNT, (doc, origin, records) => {
+    for (const id of MANAGED) records.putManagedAccount({ id, name: id.toUpperCase() });
+    records.putComponent({ id: 'c1', name: 'Sync orders', type: 'PROCESS', versions: [1] });
     writeNewPack(
       doc,
       {
@@ -126,7 +151,8 @@ export async function connect(server: SyncServer, token: string) {
   return {
     doc,
     until,
-    instances: () => [...doc.getMap<PackInstance>(Root.instances).values()],
+    /** The pack's rollout counts as the client's document carries them. */
+    rollout: (packId: string) => readRollout(doc, packId),
     close: () => {
       provider.destroy();
       doc.destroy();
@@ -134,17 +160,36 @@ export async function connect(server: SyncServer, token: string) {
   };
 }
 
-/** Every move of an instance to another release, as a connected client sees it. */
-export function recordTransitions(doc: Y.Doc): Map<string, number[]> {
-  const moves = new Map<string, number[]>();
-  const instances = doc.getMap<PackInstance>(Root.instances);
-  instances.observe((event) => {
-    for (const [id, change] of event.changes.keys) {
-      if (change.action !== 'update') continue;
-      const before = (change.oldValue as PackInstance).releaseNumber;
-      const after = instances.get(id)!.releaseNumber;
-      if (before !== after) moves.set(id, [...(moves.get(id) ?? []), after]);
-    }
-  });
-  return moves;
+/** The set-based changes that moved instances to a release (each one statement over every instance awaiting it). */
+export const movesTo = (store: ReturnType<typeof recordingStore>, releaseNumber: number) =>
+  store.changes.filter(
+    (change) => change.op === 'effect' && change.effect.releaseNumber === releaseNumber && change.effect.change === 'move',
+  );
+
+/** Every page of a pack's rollout over HTTP. */
+export async function rolloutRows(server: SyncServer, token: string, packId: string) {
+  const rows: RolloutRow[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1_000; page++) {
+    const query = new URLSearchParams({ packId, limit: '2', ...(cursor ? { cursor } : {}) });
+    const { body } = await getJson<RolloutPage>(server, token, `/api/accounts/${ACCOUNT}/rollout?${query}`);
+    rows.push(...body.rows);
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return rows;
+}
+
+/** Every page of the history over HTTP, newest first. */
+export async function historyRecords(server: SyncServer, token: string, query: Record<string, string> = {}) {
+  const records: HistoryRecord[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1_000; page++) {
+    const params = new URLSearchParams({ ...query, limit: '3', ...(cursor ? { cursor } : {}) });
+    const { body } = await getJson<HistoryPage>(server, token, `/api/accounts/${ACCOUNT}/history?${params}`);
+    records.push(...body.records);
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return records;
 }

@@ -23,8 +23,20 @@ test('every operation outside /api/rest answers as documented, on success and on
   expect((await rest.call('POST', '/api/accounts/demo/commands', { ...admin, body: command })).body.status).toBe('ERROR');
   expect((await rest.call('POST', '/api/accounts/demo/commands', { ...admin, body: { idempotencyKey: 'x' } })).status).toBe(400);
   expect((await rest.call('POST', '/api/accounts/demo/commands', { token: w.t.tokens.viewer, body: command })).status).toBe(403);
-  const reused = { ...command, command: { ...command.command, packId: 'other' } };
+  // A refusal binds no key (it changed nothing); a key that ran a command cannot run another one.
+  const create = {
+    idempotencyKey: 'documented-create-1',
+    command: { type: 'CREATE_PACK', name: 'Documented', installationType: 'SINGLE' },
+  };
+  expect((await rest.call('POST', '/api/accounts/demo/commands', { ...admin, body: create })).body.status).toBe('SUCCESS');
+  const reused = { ...create, command: { ...create.command, name: 'Other' } };
   expect((await rest.call('POST', '/api/accounts/demo/commands', { ...admin, body: reused })).status).toBe(422);
+  const page = await rest.call('GET', '/api/accounts/demo/history?limit=2', admin);
+  expect(page.status).toBe(200);
+  expect((await rest.call('GET', `/api/accounts/demo/history?cursor=${page.body.nextCursor}&packId=x`, admin)).status).toBe(200);
+  expect((await rest.call('GET', '/api/accounts/demo/history?cursor=bogus', admin)).status).toBe(400);
+  expect((await rest.call('GET', '/api/accounts/demo/rollout?limit=1', admin)).status).toBe(200);
+  expect((await rest.call('GET', '/api/accounts/demo/rollout', { token: w.t.tokens.managed })).status).toBe(403);
   expect(
     (await rest.call('POST', '/api/accounts/demo/components', { ...admin, body: { name: 'Documented', type: 'PROCESS' } })).status,
   ).toBe(201);

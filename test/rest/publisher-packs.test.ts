@@ -1,6 +1,6 @@
 /** PublisherIntegrationPack over real HTTP: create, get, update, delete, idempotent retries, errors, live on open pages. */
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { readHistory, readInstances, readPack } from '../../shared/schema.ts';
+import { readPack } from '../../shared/schema.ts';
 import { connectClient, synced, waitFor } from '../server/helpers.ts';
 import { packBody, startRestWorld, V1, type RestWorld } from './support.ts';
 
@@ -158,7 +158,7 @@ test('idempotent retries: the same Idempotency-Key creates one pack and answers 
   expect(first.body.id).toBe(second.body.id);
   expect(third.body).toEqual(first.body);
   expect((await w.rest.call('POST', `${PACKS}/query`, { ...admin(), body: {} })).body.numberOfResults).toBe(1);
-  const history = await w.t.server.rooms.read('demo', (doc) => readHistory(doc).filter((record) => record.kind === 'CREATE_PACK'));
+  const history = (await w.t.server.store.records.history('demo', { limit: 1_000 })).filter((record) => record.kind === 'CREATE_PACK');
   expect(history).toHaveLength(1);
   expect(history[0]).toMatchObject({ actor: 'ann', status: 'SUCCESS', packId: first.body.id });
 
@@ -205,7 +205,7 @@ test('delete uninstalls the pack everywhere and detaches its Atoms and environme
     message: 'Doomed was deleted. It was uninstalled from 1 instance in 1 managed account; 1 Atom and 0 environments were detached.',
   });
   expect((await w.rest.call('GET', `${PACKS}/${id}`, admin())).status).toBe(404);
-  expect(await w.t.server.rooms.read('demo', (doc) => readInstances(doc).length)).toBe(0);
+  expect(await w.t.server.rooms.read('demo', (_doc, records) => [...records.instances()].length)).toBe(0);
   expect((await w.rest.call('GET', `${m1}/IntegrationPackInstance/${instance.body.id}`, { token: w.t.tokens.managed })).status).toBe(404);
   const again = await w.rest.call('DELETE', `${PACKS}/${id}`, admin());
   expect(again.status).toBe(404);

@@ -4,7 +4,6 @@
  * the test), 202 while its update is being applied, cancel, idempotent retries and the errors.
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { readInstances } from '../../shared/schema.ts';
 import { packBody, startRestWorld, V1, type RestWorld } from './support.ts';
 
 let w: RestWorld;
@@ -119,7 +118,9 @@ test('a scheduled release is updated (date and versions), answers 202 while its 
     releasedVersion: 2,
   });
   expect(seen.every((status) => status === 202 || status === 200)).toBe(true);
-  expect(await w.t.server.rooms.read('demo', (doc) => readInstances(doc).map((instance) => instance.releaseNumber))).toEqual([2, 2]);
+  expect(
+    await w.t.server.rooms.read('demo', (_doc, records) => [...records.instances()].map((instance) => instance.releaseNumber)),
+  ).toEqual([2, 2]);
   // Once applied it is no longer scheduled: it cannot be updated or cancelled.
   const late = await w.rest.call('POST', `${RELEASE}/${id}`, { ...admin(), body: { releaseOnDate: '2026-04-01' } });
   expect(late.status).toBe(409);
@@ -137,9 +138,12 @@ test('a scheduled release is cancelled: its status says CANCELED, the installati
   expect(cancelled.status).toBe(200);
   expect(cancelled.body).toMatchObject({ releaseStatus: 'CANCELED', requestId: scheduled.body.requestId, releaseNumber: 2 });
   expect((await w.rest.call('GET', `${STATUS}/${scheduled.body.requestId}`, admin())).body).toMatchObject({ releaseStatus: 'CANCELED' });
-  expect(await w.t.server.rooms.read('demo', (doc) => readInstances(doc).filter((instance) => instance.pendingReleaseNumber).length)).toBe(
-    0,
-  );
+  expect(
+    await w.t.server.rooms.read(
+      'demo',
+      (_doc, records) => [...records.instances()].filter((instance) => instance.pendingReleaseNumber).length,
+    ),
+  ).toBe(0);
   expect((await w.rest.call('DELETE', `${RELEASE}/${id}`, admin())).status).toBe(409);
   const again = await w.rest.call('POST', RELEASE, {
     ...admin(),

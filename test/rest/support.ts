@@ -4,7 +4,6 @@
  * an injected clock and a scheduler that runs only when a test ticks it. Every answer goes through
  * the OpenAPI-checking client.
  */
-import { writeManagedAccount } from '../../shared/schema.ts';
 import { mintToken } from '../../sync-server/auth.ts';
 import type { Timer } from '../../sync-server/scheduler.ts';
 import { startTestServer, type TestServer } from '../server/helpers.ts';
@@ -34,7 +33,7 @@ export const V1 = '/api/rest/v1/demo';
 
 export async function startRestWorld({ pageSize = 100, now = '2026-03-10T12:00:00Z' } = {}): Promise<RestWorld> {
   const clock = fakeClock(now);
-  const t = await startTestServer({ clock, limits: { restPageSize: pageSize }, scheduler: { timer: manualTimer, chunkSize: 1 } });
+  const t = await startTestServer({ clock, limits: { restPageSize: pageSize }, scheduler: { timer: manualTimer } });
   const managed2 = await mintToken(t.server.store.accounts, {
     id: 'mia',
     accountId: 'demo',
@@ -42,9 +41,9 @@ export async function startRestWorld({ pageSize = 100, now = '2026-03-10T12:00:0
     role: 'managed',
     managedAccountId: 'm2',
   });
-  await t.server.rooms.mutate('demo', (doc, origin) => {
-    writeManagedAccount(doc, { id: 'm1', name: 'Fabrikam' }, origin);
-    writeManagedAccount(doc, { id: 'm2', name: 'Contoso' }, origin);
+  await t.server.rooms.mutate('demo', (_doc, _origin, records) => {
+    records.putManagedAccount({ id: 'm1', name: 'Fabrikam' });
+    records.putManagedAccount({ id: 'm2', name: 'Contoso' });
   });
   const publishNew = async (name: string, type: string) => {
     const answer = await fetch(`${t.server.url}/api/accounts/demo/components`, {

@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
-import { readHistory, writeHistory, type CommandEnvelope, type CommandResult } from '../../shared/index.ts';
+import { readRecentHistory, type CommandEnvelope, type CommandResult } from '../../shared/index.ts';
 import type { CommandExecutor } from '../../sync-server/commands/path.ts';
 import { connectClient, startTestServer, synced, tempDir, waitFor, type TestClient, type TestServer } from './helpers.ts';
 import { createSyncServer } from '../../sync-server/server.ts';
@@ -19,19 +19,19 @@ function countingExecutor() {
   const calls: string[] = [];
   const execute: CommandExecutor = (context, command) => {
     calls.push(context.idempotencyKey);
-    writeHistory(
-      context.doc,
-      {
-        id: context.idempotencyKey,
+    // A change to the records, so the run leaves something to store and project.
+    context.records.putManagedAccount({ id: `m-${context.idempotencyKey}`, name: `run #${calls.length}` });
+    return {
+      result: { idempotencyKey: context.idempotencyKey, status: 'SUCCESS', message: `run #${calls.length}`, releaseNumber: calls.length },
+      record: {
+        packId: 'p1',
         kind: command.type,
         actor: context.actor.personName,
         at: context.now.toISOString(),
         summary: `fake ${command.type}`,
         status: 'SUCCESS',
       },
-      context.origin,
-    );
-    return { idempotencyKey: context.idempotencyKey, status: 'SUCCESS', message: `run #${calls.length}`, releaseNumber: calls.length };
+    };
   };
   return { calls, execute };
 }
@@ -69,7 +69,11 @@ test('over the socket: a command sent twice at once runs once; both replies carr
   expect(calls).toEqual(['key-socket-1']);
   expect(sender.results[0]).toEqual({ idempotencyKey: 'key-socket-1', status: 'SUCCESS', message: 'run #1', releaseNumber: 1 });
   expect(sender.results[1]).toEqual(sender.results[0]);
-  await waitFor([watcher], () => readHistory(watcher.doc).some((r) => r.id === 'key-socket-1'), 'the watcher sees the history record');
+  await waitFor(
+    [watcher],
+    () => readRecentHistory(watcher.doc).some((r) => r.idempotencyKey === 'key-socket-1'),
+    'the watcher sees the history record',
+  );
 
   // A retry on a new connection, and over HTTP, still gets the first result.
   const again = client(t, t.tokens.admin);
@@ -110,7 +114,8 @@ test('over HTTP: concurrent retries run once; the result is stored with the chan
   });
   expect(await retry.json()).toEqual(b1);
   expect(second.calls).toEqual([]);
-  expect(await restarted.rooms.read('demo', (doc) => readHistory(doc).map((r) => r.id))).toEqual(['key-http-1']);
+  expect(await restarted.rooms.read('demo', (doc) => readRecentHistory(doc).map((r) => r.idempotencyKey))).toEqual(['key-http-1']);
+  expect((await restarted.store.records.history('demo', { limit: 10 })).map((r) => r.idempotencyKey)).toEqual(['key-http-1']);
 });
 
 test('roles: viewers run nothing; managed-account users run only their commands; keys are per account', async () => {

@@ -11,7 +11,6 @@ import {
   packsMap,
   readPack,
   writeAddComponents,
-  writeComponent,
   writeNewPack,
   writePackDescription,
   writePackName,
@@ -36,9 +35,9 @@ const pack = (id: string, installationType: 'SINGLE' | 'MULTI' = 'SINGLE'): Inte
 
 beforeEach(async () => {
   t = await startTestServer();
-  await t.server.rooms.mutate('demo', (doc, origin) => {
-    writeComponent(doc, { id: 'proc', name: 'Salesforce Account Sync', type: 'PROCESS', versions: [1] }, origin);
-    writeComponent(doc, { id: 'api', name: 'Customer Lookup API', type: 'API_SERVICE', versions: [1, 2] }, origin);
+  await t.server.rooms.mutate('demo', (doc, origin, records) => {
+    records.putComponent({ id: 'proc', name: 'Salesforce Account Sync', type: 'PROCESS', versions: [1] });
+    records.putComponent({ id: 'api', name: 'Customer Lookup API', type: 'API_SERVICE', versions: [1, 2] });
     writeNewPack(doc, pack('single'), origin);
     writeNewPack(doc, pack('multi', 'MULTI'), origin);
   });

@@ -10,7 +10,7 @@ import type { Workspace } from '../../core/api.ts';
 import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { ReleaseSchedule } from '../../../shared/model.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
-import { publisherTimeZone, releaseReach } from '../../../shared/release-plan.ts';
+import { publisherTimeZone } from '../../../shared/release-plan.ts';
 import { type Outcome, outcomeText, reachText } from '../format.ts';
 import { openPicker } from './date-picker.ts';
 import { Dialog } from './Dialog.tsx';
@@ -55,7 +55,10 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
     }),
   );
   const changes = createMemo(() => releaseChanges(props.workspace.publications(props.packId)()));
-  const reach = createMemo(() => releaseReach(props.workspace.instances(props.packId)(), props.packId));
+  const reach = createMemo(() => {
+    const summary = props.workspace.rollout(props.packId)();
+    return { instances: summary?.instances ?? 0, accounts: summary?.accounts ?? 0 };
+  });
   const isFirstRelease = () => releases().length === 0;
   const dateError = () => (state().error?.field === 'releaseOnDate' ? state().error?.message : undefined);
   const otherError = () => (state().error && state().error?.field !== 'releaseOnDate' ? state().error?.message : undefined);

@@ -8,8 +8,7 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
   const [open, setOpen] = createSignal(false);
   const [message, setMessage] = createSignal<string>();
   const name = () => props.workspace.pack(props.packId)()?.name ?? 'this integration pack';
-  const instances = () => props.workspace.instances(props.packId)();
-  const accountCount = () => new Set(instances().map((instance) => instance.managedAccountId)).size;
+  const reach = () => props.workspace.rollout(props.packId)();
 
   const confirm = async (): Promise<string | undefined> => {
     const result = await props.workspace.deletePack(props.packId);
@@ -41,9 +40,12 @@ export function DeletePack(props: { workspace: Workspace; packId: string; onDele
             Delete <strong>{name()}</strong>?
           </p>
           <p>
-            <Show when={instances().length > 0} fallback={<>It is not installed in any managed account, so no installation is affected.</>}>
-              It will be uninstalled from every managed account where it is installed ({reachText(instances().length, accountCount())}), and
-              any Atoms or environments attached to it are detached.
+            <Show
+              when={(reach()?.instances ?? 0) > 0}
+              fallback={<>It is not installed in any managed account, so no installation is affected.</>}
+            >
+              It will be uninstalled from every managed account where it is installed (
+              {reachText(reach()?.instances ?? 0, reach()?.accounts ?? 0)}), and any Atoms or environments attached to it are detached.
             </Show>
           </p>
           <p>

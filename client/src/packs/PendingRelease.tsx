@@ -26,11 +26,11 @@ export default function PendingRelease(props: { workspace: Workspace; packId: st
   const [outcome, setOutcome] = createSignal<Outcome>();
   const style = () => dateStyleOf(props.workspace.account());
   const releases = () => props.workspace.releases(props.packId)();
-  const instances = () => props.workspace.instances(props.packId)();
+  const rollout = () => props.workspace.rollout(props.packId)();
   const pending = createMemo(() => pendingRelease(releases()));
-  const waiting = () => instances().filter((instance) => instance.pendingReleaseNumber === pending()?.number).length;
+  const waiting = () => rollout()?.pendingByRelease.find((entry) => entry.releaseNumber === pending()?.number)?.instances ?? 0;
   const cancelRefusal = () => {
-    const planned = planReleaseCancel({ releases: releases(), instances: instances() });
+    const planned = planReleaseCancel({ releases: releases(), rollout: rollout() });
     return planned.ok ? undefined : planned.error.message;
   };
   const queued = () =>
@@ -56,7 +56,7 @@ export default function PendingRelease(props: { workspace: Workspace; packId: st
             </h3>
             <p>
               Release {release().number} is pending until <strong>{formatDate(release().releaseOnDate ?? '', style())}</strong>
-              {instances().length > 0
+              {(rollout()?.instances ?? 0) > 0
                 ? `: ${countOf(waiting(), Noun.installation)} ${agree(waiting(), { one: 'has', other: 'have' })} not applied it yet.`
                 : '.'}
             </p>

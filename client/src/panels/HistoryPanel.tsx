@@ -1,20 +1,31 @@
-/** Per-pack history of commands: who, when, what, and the result. Newest first. */
+/**
+ * Per-pack history of commands: who, when, what, and the result. Newest first. The newest records
+ * come with the synced document (offline too); older ones are paged from the server ("Show more
+ * history") and kept on this device.
+ */
 import { createMemo, createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { Workspace } from '../../core/api.ts';
 import '../managed/managed.css';
 import { dateStyleOf, formatDateTime } from '../../../shared/date-format.ts';
 import { historyTimeline } from './history-timeline.ts';
 
-const SHOWN_AT_FIRST = 20;
+const STEP = 20;
 
 export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
   const titleId = createUniqueId();
-  const [showAll, setShowAll] = createSignal(false);
+  const [shownCount, setShownCount] = createSignal(STEP);
   const style = () => dateStyleOf(props.workspace.account());
   const records = createMemo(() =>
     historyTimeline(props.workspace.history(props.packId)(), props.workspace.releases(props.packId)(), style()),
   );
-  const shown = () => (showAll() ? records() : records().slice(0, SHOWN_AT_FIRST));
+  const pages = () => props.workspace.pageState('history', props.packId)();
+  const shown = () => records().slice(0, shownCount());
+  const more = () => records().length > shownCount() || !pages().complete;
+
+  const showMore = async () => {
+    if (records().length <= shownCount()) await props.workspace.loadMore('history', props.packId);
+    setShownCount((count) => count + STEP * 2);
+  };
 
   return (
     <section class="card history" aria-labelledby={titleId}>
@@ -42,11 +53,15 @@ export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
             )}
           </For>
         </ol>
-        <Show when={records().length > SHOWN_AT_FIRST}>
-          <button type="button" class="link-button" onClick={() => setShowAll(!showAll())}>
-            {showAll() ? 'Show fewer' : `Show all ${records().length}`}
-          </button>
-        </Show>
+      </Show>
+      <p class="muted page-status" aria-live="polite">
+        <Show when={pages().loading}>Loading older history…</Show>
+        <Show when={!pages().loading && pages().error}>{pages().error}</Show>
+      </p>
+      <Show when={more() && (records().length > 0 || !pages().loaded)}>
+        <button type="button" class="link-button" disabled={pages().loading} onClick={() => void showMore()}>
+          Show more history
+        </button>
       </Show>
     </section>
   );

@@ -37,6 +37,7 @@ describe('historyTimeline', () => {
   it('does not repeat a release that has its own record', () => {
     const record: HistoryRecord = {
       id: 'k1',
+      seq: 1,
       packId: 'p1',
       kind: 'RELEASE',
       actor: 'Avery',

@@ -10,11 +10,12 @@ interface PersonRow {
   role: Role;
   managed_account_id: string | null;
 }
-interface AccountRow {
+export interface AccountRow {
   id: string;
   name: string;
   multi_install: boolean;
   time_zone: string;
+  locale: string | null;
 }
 
 const toPerson = (row: PersonRow): Person => ({
@@ -24,11 +25,12 @@ const toPerson = (row: PersonRow): Person => ({
   role: row.role,
   ...(row.managed_account_id === null ? {} : { managedAccountId: row.managed_account_id }),
 });
-const toAccount = (row: AccountRow): PublisherAccount => ({
+export const toAccount = (row: AccountRow): PublisherAccount => ({
   id: row.id,
   name: row.name,
   multiInstallEnabled: row.multi_install,
   timeZone: row.time_zone,
+  ...(row.locale ? { locale: row.locale } : {}),
 });
 
 export function postgresAccounts(sql: Sql): AccountStore {
@@ -38,8 +40,10 @@ export function postgresAccounts(sql: Sql): AccountStore {
       return row && toAccount(row);
     },
     async putAccount(a) {
-      await sql`INSERT INTO accounts (id, name, multi_install, time_zone) VALUES (${a.id}, ${a.name}, ${a.multiInstallEnabled}, ${a.timeZone || 'UTC'})
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, multi_install = excluded.multi_install, time_zone = excluded.time_zone`;
+      await sql`INSERT INTO accounts (id, name, multi_install, time_zone, locale)
+        VALUES (${a.id}, ${a.name}, ${a.multiInstallEnabled}, ${a.timeZone || 'UTC'}, ${a.locale ?? null})
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, multi_install = excluded.multi_install, time_zone = excluded.time_zone,
+          locale = excluded.locale`;
     },
     async listAccounts() {
       return (await sql<AccountRow[]>`SELECT * FROM accounts ORDER BY id COLLATE "C"`).map(toAccount);

@@ -5,6 +5,7 @@
  */
 import type { Sql, TransactionSql } from 'postgres';
 import { FencedError, type DocStore, type StoredDoc } from '../types.ts';
+import { writeRecords } from './records.ts';
 
 const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 const param = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -48,6 +49,7 @@ export function postgresDocs(sql: Sql): DocStore {
           await tx`INSERT INTO command_results (account_id, idempotency_key, result, fingerprint)
             VALUES (${record.accountId}, ${record.idempotencyKey}, ${tx.json(JSON.parse(JSON.stringify(record.result)))}, ${record.fingerprint})
             ON CONFLICT DO NOTHING`;
+        if (options?.records?.length) await writeRecords(tx, doc, options.records);
         for (const binding of options?.clientIdBindings ?? [])
           await tx`INSERT INTO client_ids (account_id, client_id, person_id) VALUES (${binding.accountId}, ${binding.clientId}, ${binding.personId})
             ON CONFLICT DO NOTHING`;

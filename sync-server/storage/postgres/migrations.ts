@@ -47,6 +47,66 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX account_leases_by_owner ON account_leases (owner_id);`,
   },
+  {
+    version: 3,
+    name: 'server-owned records in tables (the document carries a projection of them)',
+    sql: `
+      ALTER TABLE accounts ADD COLUMN locale text;
+      CREATE TABLE components (
+        account_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, name text NOT NULL, type text NOT NULL,
+        PRIMARY KEY (account_id, id)
+      );
+      CREATE TABLE component_versions (
+        account_id text COLLATE "C" NOT NULL, component_id text COLLATE "C" NOT NULL, version integer NOT NULL,
+        PRIMARY KEY (account_id, component_id, version)
+      );
+      CREATE TABLE managed_accounts (
+        account_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, name text NOT NULL, PRIMARY KEY (account_id, id)
+      );
+      CREATE TABLE releases (
+        account_id text COLLATE "C" NOT NULL, pack_id text COLLATE "C" NOT NULL, number integer NOT NULL,
+        release_schedule text NOT NULL, release_on_date text, status text NOT NULL,
+        released_by text NOT NULL, released_at text NOT NULL, request_id text NOT NULL,
+        superseded_by integer, applied_at text,
+        PRIMARY KEY (account_id, pack_id, number)
+      );
+      CREATE TABLE release_components (
+        account_id text COLLATE "C" NOT NULL, pack_id text COLLATE "C" NOT NULL, number integer NOT NULL, position integer NOT NULL,
+        component_id text NOT NULL, version integer NOT NULL,
+        PRIMARY KEY (account_id, pack_id, number, position)
+      );
+      CREATE TABLE instances (
+        account_id text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, pack_id text COLLATE "C" NOT NULL,
+        managed_account_id text COLLATE "C" NOT NULL, override_name text, release_number integer NOT NULL,
+        pending_release_number integer, installed_at text NOT NULL, last_error text, failed_release_number integer,
+        PRIMARY KEY (account_id, id)
+      );
+      CREATE INDEX instances_by_pack ON instances (account_id, pack_id, managed_account_id, id);
+      CREATE INDEX instances_by_managed_account ON instances (account_id, managed_account_id, id);
+      CREATE TABLE instance_attachments (
+        account_id text COLLATE "C" NOT NULL, instance_id text COLLATE "C" NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('atom', 'environment')), position integer NOT NULL, attachment_id text NOT NULL,
+        PRIMARY KEY (account_id, instance_id, kind, position)
+      );
+      CREATE TABLE tombstones (
+        account_id text COLLATE "C" NOT NULL, pack_id text COLLATE "C" NOT NULL, name text NOT NULL,
+        deleted_at text NOT NULL, deleted_by text NOT NULL,
+        PRIMARY KEY (account_id, pack_id)
+      );
+      CREATE TABLE schedule (
+        account_id text COLLATE "C" NOT NULL, pack_id text COLLATE "C" NOT NULL, release_number integer NOT NULL,
+        applies_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (account_id, pack_id, release_number)
+      );
+      CREATE INDEX schedule_by_time ON schedule (applies_at);
+      CREATE TABLE audit (
+        account_id text COLLATE "C" NOT NULL, seq bigint NOT NULL, pack_id text, managed_account_id text, kind text NOT NULL,
+        at text NOT NULL, projected boolean NOT NULL, record text NOT NULL,
+        PRIMARY KEY (account_id, seq)
+      );
+      CREATE INDEX audit_by_pack ON audit (account_id, pack_id, seq);
+      CREATE INDEX audit_by_managed_account ON audit (account_id, managed_account_id, seq);`,
+  },
 ];
 
 export async function migrate(sql: Sql, list: readonly Migration[] = migrations): Promise<number[]> {
