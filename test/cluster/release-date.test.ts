@@ -115,8 +115,7 @@ test('two instances see a release date at once, the applying one is killed mid-r
     LEASE_TTL_MS: '1500',
     CLOCK_START: '2025-03-19T23:59:00Z',
     KILL_MARKER: marker,
-    KILL_AFTER_COMMITS: '2',
-    CHUNK_SIZE: '3',
+    KILL_AFTER_COMMITS: '1',
   };
   const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
   const exits = [a, b].map(
