@@ -106,7 +106,7 @@ export interface AnyCommandEnvelope {
 }
 
 /** Who may send commands: the roles of tokens, and the server itself ('system', the scheduler). */
-export type CommandRole = 'admin' | 'viewer' | 'managed' | 'system';
+export type CommandRole = Role | 'system';
 
 export interface CommandResult {
   idempotencyKey: string;
