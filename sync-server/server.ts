@@ -182,14 +182,17 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
-  await migrateStoredAccounts({
-    store,
-    loadAndSettle: async (accountId) => {
-      await rooms.read(accountId, () => undefined);
-      await rooms.room(accountId).committed();
-    },
-    log,
-  });
+  // Several instances: an account moves to the tables when its owner first loads it (the eager pass
+  // here would make this instance take every such account, before it even listens).
+  if (!cluster)
+    await migrateStoredAccounts({
+      store,
+      loadAndSettle: async (accountId) => {
+        await rooms.read(accountId, () => undefined);
+        await rooms.room(accountId).committed();
+      },
+      log,
+    });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, host, () => {

@@ -1,13 +1,14 @@
 /**
  * A release date passes while two instances run on one PostgreSQL; both see it at the same moment
- * (their injected clocks move together); the one that applies it is killed (kill -9) in the middle.
- * The apply is one set-based write with its audit and projection, so the store holds it whole or not
- * at all; the other takes the account over once the lease lapses and finishes: every installation
- * moves to the release, the release is marked applied, and it is audited once.
+ * (their injected clocks move together). The one that applies it is killed (kill -9) in the middle of
+ * its auto-apply: its transaction has written the document update and is held at the set-based
+ * UPDATE of the installations (the test holds a lock on that table). Nothing of it is stored; the
+ * other instance takes the account over once the lease lapses and applies the release: every
+ * installation moves to it, by exactly one AUTO_APPLY, once.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, expect, test } from 'vitest';
 import { writeNewPack } from '../../shared/index.ts';
 import { mintToken } from '../../sync-server/auth.ts';
@@ -19,11 +20,10 @@ import { freshDatabase } from '../support/postgres-db.ts';
 const ACCOUNT = 'pub';
 const MANAGED = ['m1', 'm2', 'm3'];
 const PER_ACCOUNT = 4;
+const INSTALLED = MANAGED.length * PER_ACCOUNT;
 const children: ChildProcess[] = [];
-const dirs: string[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 async function post(url: string, token: string, command: unknown, key: string) {
@@ -64,10 +64,11 @@ async function seed(databaseUrl: string): Promise<void> {
           `install-${id}-${n}-0001`,
         );
     }
-    await fetch(`${server.url}/api/accounts/${ACCOUNT}/components/c1/versions`, {
+    const published = await fetch(`${server.url}/api/accounts/${ACCOUNT}/components/c1/versions`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${admin}` },
     });
+    expect(published.status).toBeLessThan(300);
     await post(
       server.url,
       admin,
@@ -79,7 +80,7 @@ async function seed(databaseUrl: string): Promise<void> {
   }
 }
 
-function startInstance(env: Record<string, string>): Promise<ChildProcess> {
+function startInstance(env: Record<string, string>): Promise<{ child: ChildProcess; id: string }> {
   const child = fork(join(import.meta.dirname, 'instance-entry.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env },
@@ -87,64 +88,88 @@ function startInstance(env: Record<string, string>): Promise<ChildProcess> {
   });
   children.push(child);
   return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
+    child.once('message', (message: { id: string }) => resolve({ child, id: message.id }));
     child.once('exit', (code, signal) => reject(new Error(`instance exited (${code ?? signal}) before listening`)));
   });
 }
 
-/** The stored records: installations, the pack's releases, and the AUTO_APPLY audit rows. */
+/** What PostgreSQL holds of the release: the installations' releases, release 2's status, the AUTO_APPLY records. */
 async function stored(databaseUrl: string) {
   const store = await openPostgresStore(databaseUrl);
   try {
     const records = await store.records.load(ACCOUNT);
-    const autoApply = await store.records.history(ACCOUNT, { kind: 'AUTO_APPLY', limit: 100 });
-    return { instances: records.instances, releases: records.releases.filter((r) => r.packId === 'fleet'), autoApply };
+    return {
+      onRelease: (number: number) => records.instances.filter((instance) => instance.releaseNumber === number).length,
+      status: records.releases.find((release) => release.packId === 'fleet' && release.number === 2)?.status,
+      autoApplies: await store.records.history(ACCOUNT, { kind: 'AUTO_APPLY', limit: 10 }),
+    };
   } finally {
     await store.close();
   }
 }
 
-test('two instances see a release date at once, the applying one is killed mid-run: every installation moves exactly once', async () => {
+test('two instances see a release date at once, the applying one is killed mid-apply: every installation moves exactly once', async () => {
   const databaseUrl = await freshDatabase();
   await seed(databaseUrl);
-  const dir = tempDir('ip-kill-marker-');
-  dirs.push(dir);
-  const marker = join(dir, 'killed');
-  const env = {
-    DATABASE_URL: databaseUrl,
-    LEASE_TTL_MS: '1500',
-    CLOCK_START: '2025-03-19T23:59:00Z',
-    KILL_MARKER: marker,
-    KILL_AFTER_COMMITS: '1',
-  };
-  const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-  const exits = [a, b].map(
-    (child) => new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal))),
-  );
   const before = await stored(databaseUrl);
-  expect(before.instances.filter((i) => i.releaseNumber === 1)).toHaveLength(MANAGED.length * PER_ACCOUNT);
+  expect(before.onRelease(1)).toBe(INSTALLED);
+  expect(before.status).toBe('SCHEDULED');
 
-  // The date begins for both at the same moment.
-  for (const child of [a, b]) child.send({ type: 'now', iso: '2025-03-20T00:00:01Z' });
-  const killedSignal = await Promise.race(exits);
-  expect(killedSignal).toBe('SIGKILL');
-  expect(existsSync(marker)).toBe(true);
-  const midway = await stored(databaseUrl);
-  const movedMidway = midway.instances.filter((i) => i.releaseNumber === 2).length;
-  expect([0, MANAGED.length * PER_ACCOUNT], 'the apply is stored whole or not at all').toContain(movedMidway);
+  const env = { DATABASE_URL: databaseUrl, LEASE_TTL_MS: '1500', CLOCK_START: '2025-03-19T23:59:00Z' };
+  const instances = await Promise.all([startInstance(env), startInstance(env)]);
+  const sql = postgres(databaseUrl, { max: 3, onnotice: () => {} });
+  try {
+    // Hold the installations table: the auto-apply that gets there first waits inside its transaction.
+    let unlock!: () => void;
+    const released = new Promise<void>((resolve) => (unlock = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const lock = sql.begin(async (tx) => {
+      await tx`LOCK TABLE instances IN SHARE MODE`;
+      locked();
+      await released;
+    });
+    await holding;
 
-  // The survivor takes the account over when the lease lapses and finishes the release (bounded wait).
-  let after = midway;
-  for (let i = 0; i < 150 && after.releases.find((r) => r.number === 2)?.status !== 'SUCCESS'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    after = await stored(databaseUrl);
+    // The date begins for both at the same moment.
+    for (const { child } of instances) child.send({ type: 'now', iso: '2025-03-20T00:00:01Z' });
+    let waiting = false;
+    for (let i = 0; i < 600 && !waiting; i++) {
+      waiting = (await sql`SELECT 1 FROM pg_locks WHERE relation = 'instances'::regclass AND NOT granted`).length > 0;
+      if (!waiting) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(waiting, "an instance's auto-apply waits at the installations' UPDATE").toBe(true);
+    const [lease] = await sql<{ owner_id: string }[]>`SELECT owner_id FROM account_leases WHERE account_id = ${ACCOUNT}`;
+    const applying = instances.find((instance) => instance.id === lease?.owner_id);
+    expect(applying, 'the instance applying it holds the lease').toBeDefined();
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => applying!.child.once('exit', (_code, signal) => resolve(signal)));
+    applying!.child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    unlock();
+    await lock;
+
+    // Its transaction never committed: nothing of its apply is stored.
+    const midway = await stored(databaseUrl);
+    expect(midway.onRelease(2)).toBe(0);
+    expect(midway.autoApplies).toEqual([]);
+
+    // The survivor takes the account over when the lease lapses and applies the release (bounded wait).
+    let after = midway;
+    for (let i = 0; i < 300 && after.status !== 'SUCCESS'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await stored(databaseUrl);
+    }
+    expect(after.status).toBe('SUCCESS');
+    expect(after.onRelease(2)).toBe(INSTALLED);
+    expect(after.autoApplies).toEqual([expect.objectContaining({ instancesUpdated: INSTALLED, instancesFailed: 0 })]);
+    const [survivor] = await sql<
+      { owner_id: string; fence: number }[]
+    >`SELECT owner_id, fence FROM account_leases WHERE account_id = ${ACCOUNT}`;
+    expect(survivor?.owner_id).not.toBe(applying!.id);
+    // Passes after it find nothing due: still one AUTO_APPLY.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await stored(databaseUrl)).autoApplies).toHaveLength(1);
+  } finally {
+    await sql.end();
   }
-  const { instances } = after;
-  expect(instances).toHaveLength(MANAGED.length * PER_ACCOUNT);
-  expect(instances.every((i) => i.releaseNumber === 2)).toBe(true);
-  expect([...after.releases].sort((x, y) => x.number - y.number).map((r) => [r.number, r.status])).toEqual([
-    [1, 'SUCCESS'],
-    [2, 'SUCCESS'],
-  ]);
-  expect(after.autoApply).toEqual([expect.objectContaining({ instancesUpdated: MANAGED.length * PER_ACCOUNT, instancesFailed: 0 })]);
-}, 120_000);
+}, 150_000);
