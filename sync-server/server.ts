@@ -17,7 +17,7 @@ import { migrateStoredAccounts } from './records/migrate.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { consoleLogger, quietLogger, type Logger } from './log.ts';
 import { healthRoutes } from './ops/health.ts';
-import { createMetrics, instrumentStore, type MetricsOptions, type ServerMetrics } from './ops/metrics.ts';
+import { createMetrics, instrumentStore, measureStoredAccounts, type MetricsOptions, type ServerMetrics } from './ops/metrics.ts';
 import { createRequestLog } from './ops/request-log.ts';
 import { watchSchedule } from './ops/schedule-watch.ts';
 import { createClusterNode, NotOwnerError, type ClusterConfig, type ClusterNode } from './cluster/node.ts';
@@ -193,6 +193,7 @@ export async function createSyncServer(config: SyncServerConfig): Promise<SyncSe
       },
       log,
     });
+  await measureStoredAccounts(store);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, host, () => {

@@ -86,7 +86,9 @@ test('/metrics counts connections, rooms, applied and refused updates, commits, 
   expect(sample(text, 'ipack_commit_duration_seconds_bucket', '{le="+Inf"}')).toBe(sample(text, 'ipack_commit_duration_seconds_count'));
   expect(sample(text, 'ipack_scheduler_lag_seconds')).toBeGreaterThanOrEqual(0);
   expect(sample(text, 'ipack_account_stored_bytes', '{account="demo"}')).toBeGreaterThan(1000);
-  expect(sample(text, 'ipack_account_stored_bytes', '{account="acme"}')).toBeGreaterThan(1000);
+  // acme is never opened in this test: its figure comes from the start-up size pass (its document is
+  // the projection alone, under 1 kB, since the records moved to tables).
+  expect(sample(text, 'ipack_account_stored_bytes', '{account="acme"}')).toBeGreaterThan(100);
   // Node's own, once per process.
   expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
