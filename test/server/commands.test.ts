@@ -114,8 +114,10 @@ test('over HTTP: concurrent retries run once; the result is stored with the chan
   });
   expect(await retry.json()).toEqual(b1);
   expect(second.calls).toEqual([]);
-  expect(await restarted.rooms.read('demo', (doc) => readRecentHistory(doc).map((r) => r.idempotencyKey))).toEqual(['key-http-1']);
-  expect((await restarted.store.records.history('demo', { limit: 10 })).map((r) => r.idempotencyKey)).toEqual(['key-http-1']);
+  // Under the cluster project the account's store is shared by the file's tests: look at this test's keys.
+  const ours = (keys: (string | undefined)[]) => keys.filter((key) => key?.startsWith('key-http-'));
+  expect(ours(await restarted.rooms.read('demo', (doc) => readRecentHistory(doc).map((r) => r.idempotencyKey)))).toEqual(['key-http-1']);
+  expect(ours((await restarted.store.records.history('demo', { limit: 10 })).map((r) => r.idempotencyKey))).toEqual(['key-http-1']);
 });
 
 test('roles: viewers run nothing; managed-account users run only their commands; keys are per account', async () => {
