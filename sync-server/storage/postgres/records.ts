@@ -6,83 +6,15 @@
  */
 import type { Sql, TransactionSql } from 'postgres';
 import { RECENT_HISTORY_PER_PACK, type HistoryRecord } from '../../../shared/history.ts';
-import type { CommandResult, PackInstance, PackTombstone, PublishedComponent, Release } from '../../../shared/index.ts';
-import type { ComponentType, ReleaseSchedule, ReleaseStatus } from '../../../shared/model.ts';
+import type { CommandResult, PackInstance, PackTombstone, PublishedComponent } from '../../../shared/index.ts';
+import type { ComponentType } from '../../../shared/model.ts';
 import { checkChanges, type RecordChange } from '../../records/changes.ts';
 import type { RecordStore } from '../types.ts';
 import { toAccount, type AccountRow } from './accounts.ts';
 
-interface ReleaseRow {
-  pack_id: string;
-  number: number;
-  release_schedule: ReleaseSchedule;
-  release_on_date: string | null;
-  status: ReleaseStatus;
-  released_by: string;
-  released_at: string;
-  request_id: string;
-  superseded_by: number | null;
-  applied_at: string | null;
-}
-interface InstanceRow {
-  id: string;
-  pack_id: string;
-  managed_account_id: string;
-  override_name: string | null;
-  release_number: number;
-  pending_release_number: number | null;
-  installed_at: string;
-  last_error: string | null;
-  failed_release_number: number | null;
-}
-interface AttachmentRow {
-  instance_id: string;
-  kind: 'atom' | 'environment';
-  attachment_id: string;
-}
+import { type AttachmentRow, groupBy, type InstanceRow, type ReleaseRow, toInstance, toRelease } from '../record-rows.ts';
 
-const present = <K extends string, V>(key: K, value: V | null): { [P in K]?: V } =>
-  (value === null ? {} : { [key]: value }) as { [P in K]?: V };
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
-
-const toRelease = (row: ReleaseRow, components: Release['components']): Release => ({
-  packId: row.pack_id,
-  number: row.number,
-  components,
-  releaseSchedule: row.release_schedule,
-  ...present('releaseOnDate', row.release_on_date),
-  status: row.status,
-  releasedBy: row.released_by,
-  releasedAt: row.released_at,
-  requestId: row.request_id,
-  ...present('supersededBy', row.superseded_by),
-  ...present('appliedAt', row.applied_at),
-});
-
-const toInstance = (row: InstanceRow, attachments: readonly AttachmentRow[]): PackInstance => ({
-  id: row.id,
-  packId: row.pack_id,
-  managedAccountId: row.managed_account_id,
-  ...present('overrideName', row.override_name),
-  releaseNumber: row.release_number,
-  ...present('pendingReleaseNumber', row.pending_release_number),
-  atomIds: attachments.filter((a) => a.kind === 'atom').map((a) => a.attachment_id),
-  environmentIds: attachments.filter((a) => a.kind === 'environment').map((a) => a.attachment_id),
-  installedAt: row.installed_at,
-  ...present('lastError', row.last_error),
-  ...present('failedReleaseNumber', row.failed_release_number),
-});
-
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
 
 async function writeInstance(tx: TransactionSql, accountId: string, i: PackInstance): Promise<void> {
   await tx`INSERT INTO instances (account_id, id, pack_id, managed_account_id, override_name, release_number, pending_release_number,
