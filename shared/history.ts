@@ -32,6 +32,10 @@ export interface HistoryRecord {
   instancesFailed?: number;
   /** Refusals of the same person before this one that were not recorded one by one (over the audit rate). */
   refusalsNotRecorded?: number;
+  /** For an edit of a pack's Name or Description (kind EDIT_PACK, shared/pack-edits.ts): the field, its value before and after. */
+  field?: 'name' | 'description';
+  oldValue?: string;
+  newValue?: string;
 }
 
 /** How many of a pack's newest history records the document carries (the rest is paged over HTTP). */

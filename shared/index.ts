@@ -17,3 +17,4 @@ export * from './words.ts';
 export * from './names.ts';
 export * from './account-settings.ts';
 export * from './identity.ts';
+export * from './pack-edits.ts';

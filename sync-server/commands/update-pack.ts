@@ -4,6 +4,7 @@
  * written with the server's origin (only what differs).
  */
 import type { Command } from '../../shared/commands.ts';
+import { editRecord, packEdits } from '../../shared/pack-edits.ts';
 import { reconcilePack } from '../../shared/reconcile.ts';
 import { packsMap, readRawPack, repairPack, type RawPack } from '../../shared/schema.ts';
 import { blockingViolation, uniqueSorted } from './create-pack.ts';
@@ -35,6 +36,9 @@ export const updatePack: CommandHandler<UpdatePackCommand> = (context, command) 
       base(previous.id),
     );
   repairPack(context.doc, previous.id, readRawPack(packsMap(context.doc).get(previous.id)), accepted, context.origin);
+  // The pack's edit history has the API's edits too (a page's edits are recorded where its updates are applied).
+  for (const edit of packEdits(previous, accepted))
+    context.records.audit(editRecord(previous.id, edit, context.actor, context.now.toISOString()), { projected: false });
   return succeeded(`Update integration pack ${accepted.name}`, `${accepted.name} was updated.`, base(previous.id));
 };
 

@@ -10,7 +10,10 @@ import * as Y from 'yjs';
 import {
   encodeCommandResult,
   encodeNotice,
+  editRecord,
   encodeStored,
+  packEdits,
+  packsMap,
   readPack,
   readPacks,
   SERVER_OWNED_ROOTS,
@@ -49,6 +52,14 @@ import type { RoomDeps } from './room-deps.ts';
 import { SERVER_PERSON } from '../storage/types.ts';
 import { SyncAnswers } from './sync-answers.ts';
 import { checkClientUpdate, MalformedUpdate, voidUpdate, type Refusal } from './update-check.ts';
+
+/** The Yjs client id whose item holds a pack's field now. */
+function fieldWriter(doc: Y.Doc, packId: string, field: string): number | undefined {
+  const pack = packsMap(doc).get(packId);
+  if (!(pack instanceof Y.Map)) return undefined;
+  const item = (pack as AnyType)._map.get(field);
+  return item && !item.deleted ? item.id.client : undefined;
+}
 
 /** The origin of every transaction the server makes (repairs, mutations, commands). */
 export class ServerOrigin {
@@ -308,6 +319,7 @@ export class Room {
       for (const id of parts.packIds) packIds.add(id);
       for (const [name, type] of parts.strayRoots) stray.set(name, type);
     }
+    const packsBefore = new Map([...packIds].map((id) => [id, this.lastValid.get(id)]));
     const notices = [
       ...revertOutsidePacks(this.doc, owned, stray, this.origin),
       ...enforcePacks(
@@ -319,6 +331,7 @@ export class Room {
         lateValues(this.doc, verdict.fieldWrites, (client) => this.clientIds.ownerOf(client) === SERVER_PERSON),
       ),
     ];
+    this.recordEdits(packsBefore, session);
     if (notices.length > 0) {
       this.deps.metrics?.updatesRefused.inc({ reason: 'rule' });
       this.deps.log.info(`Reverted ${notices.length} change(s) by ${connection.session.personId} in account ${this.name}.`, {
@@ -328,6 +341,28 @@ export class Room {
       this.notify(connection, notices);
     }
     if (failure) throw new FrameError(CloseCode.protocolError, `The update could not be applied: ${String(failure)}`);
+  }
+
+  /**
+   * Audits each Name and Description the update changed (as merged and repaired: `lastValid` is the
+   * state after enforcePacks), in the commit that stores the update. Who: the person the winning
+   * value's client id is bound to (the sender's, since an update under someone else's id is refused;
+   * a server repair that kept the sender's value counts as theirs). Not projected into the document:
+   * edits are many, and each would add a server update for every client to receive.
+   */
+  private recordEdits(packsBefore: ReadonlyMap<string, IntegrationPack | undefined>, session: Session): void {
+    const records = this.loadedRecords;
+    if (!records) return;
+    const at = this.deps.clock.now().toISOString();
+    for (const [packId, before] of packsBefore) {
+      const edits = packEdits(before, this.lastValid.get(packId));
+      for (const edit of edits) {
+        const owner = this.clientIds.ownerOf(fieldWriter(this.doc, packId, edit.field) ?? this.doc.clientID);
+        const bySender = owner === undefined || owner === SERVER_PERSON || owner === session.personId;
+        records.audit(editRecord(packId, edit, bySender ? session : { personId: owner, personName: owner }, at), { projected: false });
+      }
+    }
+    this.pipeline.addRecords(records.takeChanges());
   }
 
   /** Nothing of a refused update is applied, stored or sent on; the sender is told why and, when it lacked something, asked to resync. */

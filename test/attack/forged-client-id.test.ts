@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { readPack, writePackDescription, writePackName } from '../../shared/index.ts';
+import { readPack, writePackDescription, writePackName, type HistoryPage } from '../../shared/index.ts';
 import { synced, waitFor } from '../server/helpers.ts';
 import {
   ACCOUNT,
@@ -85,4 +85,36 @@ test("nobody may write under the server's own client id", async () => {
   expect(readPack(room.doc, PACK)?.description).not.toBe('Written as the server');
   expect(attacker.notices().map((n) => n.code)).toContain('CLIENT_ID_TAKEN');
   await expectIntact(arena, owned, (packs) => expect(packs[PACK]?.map.description).not.toBe('Written as the server'));
+});
+
+test('an edit under another admin’s client id is not recorded in the edit history as theirs (nor at all)', async () => {
+  const bob = arena.client(arena.bob);
+  await synced(bob);
+  writePackName(bob.doc, PACK, 'Bob’s name');
+  const room = arena.server.rooms.room(ACCOUNT);
+  await waitFor([bob], () => readPack(room.doc, PACK)?.name === 'Bob’s name', 'the server has bob’s edit');
+  await room.committed();
+
+  const attacker = rawClient(arena, arena.ann);
+  await greeted(attacker);
+  attacker.sendUpdate(editOf(await serverState(arena), (doc) => writePackName(doc, PACK, 'Forged as Bob'), bob.doc.clientID));
+  await barrier(attacker);
+  await room.committed();
+
+  expect(attacker.notices().map((n) => n.code)).toContain('CLIENT_ID_TAKEN');
+  const response = await fetch(`${arena.server.url}/api/accounts/${ACCOUNT}/history?packId=${PACK}&kind=EDIT_PACK`, {
+    headers: { Authorization: `Bearer ${arena.ann}` },
+  });
+  const { records } = (await response.json()) as HistoryPage;
+  const me = (token: string) =>
+    fetch(`${arena.server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } }).then(
+      async (r) => ((await r.json()) as { personId: string }).personId,
+    );
+  const [annId, bobId] = [await me(arena.ann), await me(arena.bob)];
+  expect(annId).not.toBe(bobId);
+  // Only Bob's own edit, as his: the forged one changed nothing and is recorded as nobody's.
+  expect(records.map(({ actorId, field, newValue }) => ({ actorId, field, newValue }))).toEqual([
+    { actorId: bobId, field: 'name', newValue: 'Bob’s name' },
+  ]);
+  expect(readPack(room.doc, PACK)?.name).toBe('Bob’s name');
 });
