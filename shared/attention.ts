@@ -37,6 +37,8 @@ export interface PendingReleaseSummary {
   isUpdate: boolean;
   /** Installed instances that have not applied it yet. */
   instancesPending: number;
+  /** The release notes (Release.notes), for the extension's reminder. */
+  notes?: string;
 }
 
 export interface PackAttention {
@@ -109,6 +111,7 @@ function summarizePendingRelease(
     isUpdate: releases.some((release) => release.number < pending.number),
     instancesPending: instances.filter((instance) => instance.packId === pack.id && instance.pendingReleaseNumber === pending.number)
       .length,
+    ...(pending.notes ? { notes: pending.notes } : {}),
   };
 }
 

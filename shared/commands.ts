@@ -51,6 +51,8 @@ export const CommandSchema = v.variant('type', [
     releaseOnDate: v.optional(calendarDate),
     /** Versions chosen for some of the pack's components (an older one rolls back); the rest get the table's. */
     components: v.optional(releasedComponents),
+    /** Release notes (shared/release-notes.ts checks the length). */
+    notes: v.optional(v.pipe(v.string(), v.maxLength(20_000))),
   }),
   /** Changes a release pending its date: a new date (after today), or other versions of its components. */
   v.object({

@@ -88,6 +88,8 @@ export interface Release {
   supersededBy?: number;
   /** When a scheduled release took effect (its date began and its update was applied everywhere). */
   appliedAt?: string;
+  /** What the admin wrote about it in the release dialog (shared/release-notes.ts). */
+  notes?: string;
 }
 
 export interface ManagedAccount {

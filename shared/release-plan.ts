@@ -22,6 +22,7 @@ import {
   validateReleaseSchedule,
   type ReleaseRequest,
 } from './releases.ts';
+import { validateReleaseNotes } from './release-notes.ts';
 import { fail, ok, okVoid, type Result } from './result.ts';
 
 export interface ReleasePlanInput {
@@ -39,6 +40,8 @@ export interface ReleasePlanInput {
   requestId: string;
   /** Versions chosen for some of the pack's components (e.g. an older one, to roll back); the rest get what the table shows. */
   components?: readonly ReleasedComponent[] | undefined;
+  /** Release notes as the admin wrote them. */
+  notes?: string | undefined;
 }
 
 export interface ReleasePlan {
@@ -108,6 +111,8 @@ export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
         ? fail('NOTHING_TO_RELEASE', 'The release would hold the same versions as the current release.')
         : validateReleaseSchedule(input.request, input.releases, zoneOf(input), input.now);
   if (!checked.ok) return checked;
+  const notes = validateReleaseNotes(input.notes);
+  if (!notes.ok) return notes;
   const immediate = checked.value.releaseSchedule === ReleaseSchedule.IMMEDIATELY;
   const number = (currentRelease(input.releases)?.number ?? 0) + 1;
   const release: Release = {
@@ -120,6 +125,7 @@ export function planRelease(input: ReleasePlanInput): Result<ReleasePlan> {
     releasedBy: input.releasedBy,
     releasedAt: input.now.toISOString(),
     requestId: input.requestId,
+    ...(notes.value === undefined ? {} : { notes: notes.value }),
   };
 
   const pending = immediate ? pendingRelease(input.releases) : undefined;

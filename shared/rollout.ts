@@ -154,6 +154,8 @@ export interface ManagedInstanceView {
   /** "Pending Version" and the date it will be applied. */
   pendingReleaseNumber?: number;
   pendingDate?: string;
+  /** The release notes of the pending update (Release.notes). */
+  pendingReleaseNotes?: string;
   lastError?: string;
   atomIds: string[];
   environmentIds: string[];
@@ -166,6 +168,8 @@ export interface InstallablePackView {
   description: string;
   installationType: IntegrationPack['installationType'];
   releaseNumber: number;
+  /** The release notes of the release an install gets. */
+  releaseNotes?: string;
   /** Single attachment packs install once per account. */
   canInstall: boolean;
 }
@@ -206,6 +210,7 @@ export function deriveManagedView(
       releaseNumber: instance.releaseNumber,
       ...(instance.pendingReleaseNumber !== undefined ? { pendingReleaseNumber: instance.pendingReleaseNumber } : {}),
       ...(pending?.status === 'SCHEDULED' && pending.releaseOnDate ? { pendingDate: pending.releaseOnDate } : {}),
+      ...(pending?.notes ? { pendingReleaseNotes: pending.notes } : {}),
       ...(instance.lastError ? { lastError: instance.lastError } : {}),
       atomIds: [...instance.atomIds],
       environmentIds: [...instance.environmentIds],
@@ -226,6 +231,7 @@ export function deriveManagedView(
       description: pack.description,
       installationType: pack.installationType,
       releaseNumber: release.number,
+      ...(release.notes ? { releaseNotes: release.notes } : {}),
       canInstall: pack.installationType === 'MULTI' || !installed,
     });
   }

@@ -31,6 +31,7 @@ import {
   type Result,
 } from '../../shared/index.ts';
 import { type AccountSettings, validateAccountSettings } from '../../shared/account-settings.ts';
+import { validateReleaseNotes } from '../../shared/release-notes.ts';
 import { planReleaseCancel, planReleaseUpdate } from '../../shared/release-changes.ts';
 import { publisherTimeZone } from '../../shared/release-plan.ts';
 import { catalogView, readRollout } from '../../shared/schema.ts';
@@ -205,11 +206,14 @@ export function planRelease(ctx: EditContext, packId: string, input: ReleaseInpu
   const rows = derivePublications({ componentIds: pack.value.componentIds, currentRelease: current, catalog: catalogSubset(ctx.doc, ids) });
   const request = validateReleaseRequest(input, rows, releases, publisherTimeZone(readAccount(ctx.doc)), ctx.now());
   if (!request.ok) return request;
+  const notes = validateReleaseNotes(input.notes);
+  if (!notes.ok) return notes;
   return ok({
     type: 'RELEASE',
     packId,
     releaseSchedule: request.value.releaseSchedule,
     ...(request.value.releaseOnDate ? { releaseOnDate: request.value.releaseOnDate } : {}),
+    ...(notes.value === undefined ? {} : { notes: notes.value }),
   });
 }
 

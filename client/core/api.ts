@@ -88,6 +88,8 @@ export interface UndoSteps {
 export interface ReleaseInput {
   releaseSchedule: ReleaseSchedule;
   releaseOnDate?: string;
+  /** Release notes (shared/release-notes.ts). */
+  notes?: string;
 }
 
 export interface Workspace {

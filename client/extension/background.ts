@@ -30,14 +30,15 @@ function reminderText(release: PendingReleaseSummary, cache: CachedSummary): chr
   const style = dateStyleOf(cache.summary);
   const when = formatDateTime(release.autoApplyAt, style);
   const day = formatDate(release.releaseOnDate, style);
+  const notesLine = release.notes ? `\nRelease notes: ${release.notes}` : '';
   const waiting = release.instancesPending === 1 ? '1 installation has' : `${release.instancesPending} installations have`;
   return {
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-192.png'),
     title: release.isUpdate ? `${release.packName}: update applied tomorrow` : `${release.packName}: released tomorrow`,
     message: release.isUpdate
-      ? `Release ${release.releaseNumber} is applied automatically on ${day} (${when}); ${waiting} not applied it yet.`
-      : `Release ${release.releaseNumber} becomes installable on ${day} (${when}).`,
+      ? `Release ${release.releaseNumber} is applied automatically on ${day} (${when}); ${waiting} not applied it yet.${notesLine}`
+      : `Release ${release.releaseNumber} becomes installable on ${day} (${when}).${notesLine}`,
     contextMessage: cache.summary?.accountName ?? cache.serverUrl,
     priority: 1,
   };

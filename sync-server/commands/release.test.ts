@@ -202,3 +202,15 @@ test('RELEASE with chosen versions: an older version rolls back one component; t
   });
   expect(unknown.code).toBe('VERSION_NOT_PUBLISHED');
 });
+
+describe('release notes', () => {
+  test('kept with the release (trimmed); too long is refused and releases nothing', () => {
+    const doc = releasedAndInstalled(['acme']);
+    writeComponent(doc, { id: 'c1', name: 'Orders Sync', type: 'PROCESS', versions: [1, 2] }, SERVER);
+    const tooLong = run(doc, admin, march10, { ...pendingOn('2025-03-20'), notes: 'x'.repeat(2001) });
+    expect(tooLong).toMatchObject({ status: 'ERROR', code: 'RELEASE_NOTES_TOO_LONG' });
+    expect(readReleases(doc, 'orders')).toHaveLength(1);
+    expect(run(doc, admin, march10, { ...pendingOn('2025-03-20'), notes: '  Retries NetSuite calls.\n' }).status).toBe('SUCCESS');
+    expect(pendingRelease(readReleases(doc, 'orders'))?.notes).toBe('Retries NetSuite calls.');
+  });
+});

@@ -39,6 +39,7 @@ export const release: CommandHandler<ReleaseCommand> = (context, command) => {
   const planned = planRelease({
     packId: pack.id,
     request: { releaseSchedule: command.releaseSchedule, releaseOnDate: command.releaseOnDate },
+    notes: command.notes,
     rows,
     releases,
     catalog,

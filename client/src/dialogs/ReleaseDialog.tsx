@@ -10,6 +10,7 @@ import type { Workspace } from '../../core/api.ts';
 import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { ReleaseSchedule } from '../../../shared/model.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
+import { RELEASE_NOTES_MAX, validateReleaseNotes } from '../../../shared/release-notes.ts';
 import { publisherTimeZone } from '../../../shared/release-plan.ts';
 import { type Outcome, outcomeText, reachText } from '../format.ts';
 import { openPicker } from './date-picker.ts';
@@ -36,9 +37,15 @@ function changeText(change: ReleaseChange): string {
 }
 
 export default function ReleaseDialog(props: ReleaseDialogProps) {
-  const ids = { schedule: createUniqueId(), date: createUniqueId(), preview: createUniqueId() };
+  const ids = { schedule: createUniqueId(), date: createUniqueId(), preview: createUniqueId(), notes: createUniqueId() };
   const [schedule, setSchedule] = createSignal<ReleaseSchedule>(ReleaseSchedule.IMMEDIATELY);
   const [date, setDate] = createSignal('');
+  const [notes, setNotes] = createSignal('');
+  const checkedNotes = createMemo(() => validateReleaseNotes(notes()));
+  const notesError = () => {
+    const checked = checkedNotes();
+    return checked.ok ? undefined : checked.error.message;
+  };
   const [failure, setFailure] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
   const pending = () => schedule() === ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE;
@@ -64,13 +71,15 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
   const otherError = () => (state().error && state().error?.field !== 'releaseOnDate' ? state().error?.message : undefined);
 
   const release = async () => {
-    if (!state().canRelease) return;
+    if (!state().canRelease || notesError()) return;
     setBusy(true);
     setFailure(undefined);
     try {
+      const written = checkedNotes();
+      const withNotes = written.ok && written.value !== undefined ? { notes: written.value } : {};
       const result = await props.workspace.release(
         props.packId,
-        pending() ? { releaseSchedule: schedule(), releaseOnDate: date() } : { releaseSchedule: schedule() },
+        pending() ? { releaseSchedule: schedule(), releaseOnDate: date(), ...withNotes } : { releaseSchedule: schedule(), ...withNotes },
       );
       if (!result.ok) return setFailure(result.error.message);
       const outcome = outcomeText(result.value);
@@ -160,6 +169,31 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         </p>
       </div>
 
+      <div class="field">
+        <div class="label-row">
+          <label for={ids.notes}>Release notes</label>
+          <span class="counter" aria-hidden="true">
+            {[...notes().trim()].length} / {RELEASE_NOTES_MAX}
+          </span>
+        </div>
+        <textarea
+          id={ids.notes}
+          rows={3}
+          value={notes()}
+          onInput={(event) => setNotes(event.currentTarget.value)}
+          aria-invalid={notesError() ? 'true' : undefined}
+          aria-describedby={`${ids.notes}-hint${notesError() ? ` ${ids.notes}-error` : ''}`}
+        />
+        <Show when={notesError()}>
+          <p id={`${ids.notes}-error`} class="field-error" role="alert">
+            {notesError()}
+          </p>
+        </Show>
+        <p id={`${ids.notes}-hint`} class="hint">
+          Optional. Shown in History and Rollout, to managed accounts with the update, and in the browser extension's reminder.
+        </p>
+      </div>
+
       <section class="release-preview" aria-labelledby={ids.preview}>
         <h3 id={ids.preview}>This release</h3>
         <ul>
@@ -177,7 +211,12 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         <p class="hint">A release cannot be undone: to roll back, release again with the older versions.</p>
       </section>
 
-      <DialogActions error={failure() ?? otherError()} okDisabled={busy() || !state().canRelease} onOk={release} onCancel={props.onClose} />
+      <DialogActions
+        error={failure() ?? otherError()}
+        okDisabled={busy() || !state().canRelease || notesError() !== undefined}
+        onOk={release}
+        onCancel={props.onClose}
+      />
     </Dialog>
   );
 }

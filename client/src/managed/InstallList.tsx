@@ -57,6 +57,7 @@ function InstallRow(props: {
         <Show when={props.pack.description}>
           <p class="hint">{props.pack.description}</p>
         </Show>
+        <Show when={props.pack.releaseNotes}>{(notes) => <p class="hint release-notes">Release notes: {notes()}</p>}</Show>
       </div>
       <form class="install-form" onSubmit={install}>
         <Show when={multi()}>

@@ -51,6 +51,7 @@ export function InstalledTable(props: {
                   </td>
                   <td classList={{ 'empty-cell': !instance.pendingDate }} data-label="Applied automatically on">
                     {instance.pendingDate ? props.formatDate(instance.pendingDate) : ''}
+                    <Show when={instance.pendingReleaseNotes}>{(notes) => <p class="release-notes">Release notes: {notes()}</p>}</Show>
                   </td>
                   <td data-label="Atoms">
                     <Attached

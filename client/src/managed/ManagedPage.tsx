@@ -172,6 +172,7 @@ export function ManagedPage(props: { workspace: ManagedWorkspace }) {
                 Apply version {pending().instance.pendingReleaseNumber} of {instanceName(pending().instance)} now
                 {pending().instance.pendingDate ? `, before ${date(pending().instance.pendingDate)}` : ''}?
               </p>
+              <Show when={pending().instance.pendingReleaseNotes}>{(notes) => <p class="release-notes">Release notes: {notes()}</p>}</Show>
               <p>
                 <strong>Applying an update cannot be undone.</strong>
               </p>

@@ -46,6 +46,13 @@ export function HistoryPanel(props: { workspace: Workspace; packId: string }) {
                 <Show when={record.message && record.message !== record.summary}>
                   <span>{record.message}</span>
                 </Show>
+                <Show when={record.notes}>
+                  {(notes) => (
+                    <span class="release-notes">
+                      <span class="release-notes-label">Release notes:</span> {notes()}
+                    </span>
+                  )}
+                </Show>
                 <span class="history-meta">
                   {record.actor} · <time datetime={record.at}>{formatDateTime(record.at, style())}</time>
                 </span>

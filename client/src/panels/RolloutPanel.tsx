@@ -6,7 +6,8 @@
  */
 import { createEffect, createUniqueId, For, Show } from 'solid-js';
 import { type DateStyle, dateStyleOf, formatDate } from '../../../shared/date-format.ts';
-import { pendingRelease } from '../../../shared/releases.ts';
+import type { Release } from '../../../shared/model.ts';
+import { currentRelease, pendingRelease } from '../../../shared/releases.ts';
 import type { RolloutRow } from '../../../shared/rollout.ts';
 import { countOf, Noun } from '../../../shared/words.ts';
 import type { Workspace } from '../../core/api.ts';
@@ -41,12 +42,31 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
     if (installed() > 0 && !pages().loaded && !pages().loading && !pages().error) void props.workspace.loadMore('rollout', props.packId);
   });
   const more = () => !pages().complete || pages().stale;
+  // The notes of the newest release and of the last one in effect (they differ while one is pending).
+  const notes = () => {
+    const shown = new Map<number, Release>();
+    const inEffect = releases().filter((release) => release.status === 'SUCCESS');
+    for (const release of [currentRelease(releases()), currentRelease(inEffect)]) if (release?.notes) shown.set(release.number, release);
+    return [...shown.values()];
+  };
 
   return (
     <section class="card rollout" aria-labelledby={titleId}>
       <h3 id={titleId} class="section-title">
         Rollout
       </h3>
+      <Show when={notes().length > 0}>
+        <dl class="rollout-notes">
+          <For each={notes()}>
+            {(release) => (
+              <>
+                <dt>Release {release.number} notes</dt>
+                <dd class="release-notes">{release.notes}</dd>
+              </>
+            )}
+          </For>
+        </dl>
+      </Show>
       <Show
         when={summary()}
         fallback={

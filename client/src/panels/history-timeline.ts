@@ -7,7 +7,10 @@ import { type DateStyle, formatDate } from '../../../shared/date-format.ts';
 import type { HistoryRecord } from '../../../shared/history.ts';
 import { ReleaseSchedule, type Release } from '../../../shared/model.ts';
 
-export type TimelineEntry = Pick<HistoryRecord, 'id' | 'kind' | 'actor' | 'at' | 'summary' | 'status' | 'message'>;
+export type TimelineEntry = Pick<HistoryRecord, 'id' | 'kind' | 'actor' | 'at' | 'summary' | 'status' | 'message'> & {
+  /** The release notes of the release the entry made (found by its requestId). */
+  notes?: string;
+};
 
 export function releaseSummary(release: Release, style: DateStyle): string {
   return release.releaseSchedule === ReleaseSchedule.IMMEDIATELY
@@ -17,7 +20,11 @@ export function releaseSummary(release: Release, style: DateStyle): string {
 
 export function historyTimeline(records: readonly HistoryRecord[], releases: readonly Release[], style: DateStyle): TimelineEntry[] {
   const recorded = new Set(records.filter((record) => record.requestId !== undefined).map((record) => record.requestId));
-  const entries: TimelineEntry[] = [...records];
+  const notesOf = new Map(releases.filter((release) => release.notes).map((release) => [release.requestId, release.notes!]));
+  const entries: TimelineEntry[] = records.map((record) => {
+    const notes = record.kind === 'RELEASE' && record.requestId !== undefined ? notesOf.get(record.requestId) : undefined;
+    return notes === undefined ? record : { ...record, notes };
+  });
   for (const release of releases) {
     if (recorded.has(release.requestId)) continue;
     entries.push({
@@ -27,6 +34,7 @@ export function historyTimeline(records: readonly HistoryRecord[], releases: rea
       at: release.releasedAt,
       summary: releaseSummary(release, style),
       status: 'SUCCESS',
+      ...(release.notes ? { notes: release.notes } : {}),
     });
   }
   return entries.sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
