@@ -100,7 +100,8 @@ export function RolloutPanel(props: { workspace: Workspace; packId: string }) {
               </Show>
             </div>
             <Show when={rows().length > 0}>
-              <div class="table-scroll">
+              {/* Focusable: on a phone the table may scroll sideways, and a keyboard must reach it. */}
+              <div class="table-scroll" tabindex="0" role="region" aria-label="Installations by managed account">
                 <table class="publications-table rollout-table">
                   <thead>
                     <tr>
