@@ -36,6 +36,7 @@ const ReleaseSchema = v.object({
   requestId: text,
   supersededBy: v.optional(count),
   appliedAt: v.optional(text),
+  notes: v.optional(text),
 });
 const InstanceSchema = v.object({
   id: text,

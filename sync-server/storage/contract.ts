@@ -421,6 +421,26 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       expect((await store.records.load('a')).managedAccounts).toEqual([]);
     });
 
+    test('21. release notes round-trip exactly (lines, non-ASCII); a release without notes loads without a notes field; replacing changes them', async () => {
+      const store = await start();
+      const notes = 'Retries NetSuite calls.\n\n– Fixes the “EU” mapping 🇪🇺';
+      const write = (releases: Release[]) =>
+        store.docs.append('a', [], { records: [{ op: 'releases', packId: 'p1', releases, schedule: [] }] });
+      await write([release('p1', 1), release('p1', 2, { notes })]);
+      const loaded = async (target: Store) => (await target.records.load('a')).releases.sort((x, y) => x.number - y.number);
+      const [first, second] = await loaded(store);
+      expect(first).toStrictEqual(release('p1', 1));
+      expect('notes' in first!).toBe(false);
+      expect(second).toStrictEqual(release('p1', 2, { notes }));
+      // UPDATE_RELEASE rewrites the pack's releases: notes changed on one, dropped from the other.
+      await write([release('p1', 1, { notes: 'Later notes.' }), release('p1', 2)]);
+      expect(await loaded(store)).toStrictEqual([release('p1', 1, { notes: 'Later notes.' }), release('p1', 2)]);
+      if (!harness.reopen) return;
+      const again = await harness.reopen();
+      open.push(again);
+      expect(await loaded(again)).toStrictEqual([release('p1', 1, { notes: 'Later notes.' }), release('p1', 2)]);
+    });
+
     test('13. a closed store refuses work with an error instead of losing it silently', async () => {
       const store = await start();
       await store.close();

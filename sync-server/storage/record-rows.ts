@@ -15,6 +15,7 @@ export interface ReleaseRow {
   request_id: string;
   superseded_by: number | null;
   applied_at: string | null;
+  notes: string | null;
 }
 export interface InstanceRow {
   id: string;
@@ -49,6 +50,7 @@ export function toRelease(row: ReleaseRow, components: Release['components']): R
     requestId: row.request_id,
     ...present('supersededBy', row.superseded_by),
     ...present('appliedAt', row.applied_at),
+    ...present('notes', row.notes),
   };
 }
 

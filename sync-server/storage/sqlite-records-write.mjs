@@ -22,7 +22,7 @@ export function createRecordWriter(db) {
     deleteReleaseComponents: db.prepare('DELETE FROM release_components WHERE account_id = ? AND pack_id = ?'),
     deleteSchedule: db.prepare('DELETE FROM schedule WHERE account_id = ? AND pack_id = ?'),
     release: db.prepare(
-      'INSERT INTO releases (account_id, pack_id, number, release_schedule, release_on_date, status, released_by, released_at, request_id, superseded_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO releases (account_id, pack_id, number, release_schedule, release_on_date, status, released_by, released_at, request_id, superseded_by, applied_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     releaseComponent: db.prepare(
       'INSERT INTO release_components (account_id, pack_id, number, position, component_id, version) VALUES (?, ?, ?, ?, ?, ?)',
@@ -113,6 +113,7 @@ export function createRecordWriter(db) {
               r.requestId,
               orNull(r.supersededBy),
               orNull(r.appliedAt),
+              orNull(r.notes),
             );
             r.components.forEach(
               (c, position) => void q.releaseComponent.run(accountId, change.packId, r.number, position, c.componentId, c.version),

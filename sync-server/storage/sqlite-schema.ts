@@ -99,6 +99,8 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_pack ON audit (account_id, pack_id, seq);
 CREATE INDEX audit_by_managed_account ON audit (account_id, managed_account_id, seq);
 `),
+  // Release notes (shared/release-notes.ts); NULL: none, or written before this step.
+  (db) => db.exec('ALTER TABLE releases ADD COLUMN notes TEXT'),
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

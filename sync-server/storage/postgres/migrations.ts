@@ -107,6 +107,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_by_pack ON audit (account_id, pack_id, seq);
       CREATE INDEX audit_by_managed_account ON audit (account_id, managed_account_id, seq);`,
   },
+  {
+    version: 4,
+    name: 'release notes (NULL: none, or written before this migration)',
+    sql: 'ALTER TABLE releases ADD COLUMN notes text',
+  },
 ];
 
 export async function migrate(sql: Sql, list: readonly Migration[] = migrations): Promise<number[]> {

@@ -1,9 +1,10 @@
 /** What only the PostgreSQL store has: migrations safe under concurrent starts, leases with fences, fenced writes. */
 import { afterEach, expect, test } from 'vitest';
+import type { Release } from '../../../shared/model.ts';
 import { freshDatabase } from '../../../test/support/postgres-db.ts';
 import { FencedError, type Store } from '../types.ts';
 import { connectPostgres, openPostgresStore } from './index.ts';
-import { migrations } from './migrations.ts';
+import { migrate, migrations } from './migrations.ts';
 
 const open: Store[] = [];
 afterEach(async () => {
@@ -30,6 +31,37 @@ test('instances starting at the same moment run each migration once', async () =
   // Opening again applies nothing and keeps working.
   const again = await store(url);
   expect(await again.docs.load('x')).toEqual({ snapshot: undefined, updates: [], lastSeq: 0 });
+});
+
+test('a database from before release notes (migration 4) opens: its releases load as they were, new ones keep their notes', async () => {
+  const url = await freshDatabase();
+  const sql = connectPostgres(url);
+  try {
+    await migrate(
+      sql,
+      migrations.filter((m) => m.version < 4),
+    );
+    await sql`INSERT INTO releases (account_id, pack_id, number, release_schedule, release_on_date, status, released_by, released_at,
+      request_id, superseded_by, applied_at) VALUES ('a', 'p1', 1, 'IMMEDIATELY', NULL, 'SUCCESS', 'Ann', '2025-03-01T00:00:00.000Z', 'rq-1', NULL, NULL)`;
+    await sql`INSERT INTO release_components VALUES ('a', 'p1', 1, 0, 'c1', 1)`;
+  } finally {
+    await sql.end();
+  }
+  const opened = await store(url);
+  const old: Release = {
+    packId: 'p1',
+    number: 1,
+    components: [{ componentId: 'c1', version: 1 }],
+    releaseSchedule: 'IMMEDIATELY',
+    status: 'SUCCESS',
+    releasedBy: 'Ann',
+    releasedAt: '2025-03-01T00:00:00.000Z',
+    requestId: 'rq-1',
+  };
+  expect((await opened.records.load('a')).releases).toStrictEqual([old]);
+  const next: Release = { ...old, number: 2, requestId: 'rq-2', notes: 'Retries NetSuite calls.' };
+  await opened.docs.append('a', [], { records: [{ op: 'releases', packId: 'p1', releases: [old, next], schedule: [] }] });
+  expect((await opened.records.load('a')).releases).toStrictEqual([old, next]);
 });
 
 test('a lease has one live holder; a released or lapsed lease is taken with a larger fence', async () => {

@@ -62,8 +62,10 @@ export async function writeRecords(tx: TransactionSql, accountId: string, change
         await tx`DELETE FROM release_components WHERE account_id = ${accountId} AND pack_id = ${change.packId}`;
         await tx`DELETE FROM schedule WHERE account_id = ${accountId} AND pack_id = ${change.packId}`;
         for (const r of change.releases) {
-          await tx`INSERT INTO releases VALUES (${accountId}, ${change.packId}, ${r.number}, ${r.releaseSchedule}, ${orNull(r.releaseOnDate)},
-            ${r.status}, ${r.releasedBy}, ${r.releasedAt}, ${r.requestId}, ${orNull(r.supersededBy)}, ${orNull(r.appliedAt)})`;
+          await tx`INSERT INTO releases (account_id, pack_id, number, release_schedule, release_on_date, status, released_by, released_at,
+              request_id, superseded_by, applied_at, notes)
+            VALUES (${accountId}, ${change.packId}, ${r.number}, ${r.releaseSchedule}, ${orNull(r.releaseOnDate)}, ${r.status},
+              ${r.releasedBy}, ${r.releasedAt}, ${r.requestId}, ${orNull(r.supersededBy)}, ${orNull(r.appliedAt)}, ${orNull(r.notes)})`;
           for (const [position, c] of r.components.entries())
             await tx`INSERT INTO release_components VALUES (${accountId}, ${change.packId}, ${r.number}, ${position}, ${c.componentId}, ${c.version})`;
         }
