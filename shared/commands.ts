@@ -54,12 +54,14 @@ export const CommandSchema = v.variant('type', [
     /** Release notes (shared/release-notes.ts checks the length). */
     notes: v.optional(v.pipe(v.string(), v.maxLength(20_000))),
   }),
-  /** Changes a release pending its date: a new date (after today), or other versions of its components. */
+  /** Changes a release pending its date: a new date (after today), other versions of its components, or its notes. */
   v.object({
     type: v.literal('UPDATE_RELEASE'),
     packId,
     releaseOnDate: v.optional(calendarDate),
     components: v.optional(releasedComponents),
+    /** New release notes ('' removes them); absent keeps them. */
+    notes: v.optional(v.pipe(v.string(), v.maxLength(20_000))),
   }),
   /** Cancels a release pending its date; installations waiting for it no longer wait. */
   v.object({ type: v.literal('CANCEL_RELEASE'), packId }),

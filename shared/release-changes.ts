@@ -6,6 +6,7 @@
  * another date, but its versions cannot change and it cannot be cancelled.
  */
 import type { PackInstance, PublishedComponent, Release, ReleasedComponent } from './model.ts';
+import { validateReleaseNotes } from './release-notes.ts';
 import { pendingRelease, validateReleaseDate } from './releases.ts';
 import { fail, ok, type Result } from './result.ts';
 import type { RolloutSummary } from './rollout.ts';
@@ -40,6 +41,8 @@ export interface ReleaseUpdate {
   releaseOnDate?: string | undefined;
   /** New versions for some of the release's components; the others keep theirs. */
   components?: readonly ReleasedComponent[] | undefined;
+  /** New release notes (blank removes them); undefined keeps them. They may change also after an early apply. */
+  notes?: string | undefined;
 }
 
 /** The scheduled release with a new date or versions, and the pack's releases with it. */
@@ -47,8 +50,8 @@ export function planReleaseUpdate(input: ScheduledChangeInput, update: ReleaseUp
   const found = scheduled(input.releases);
   if (!found.ok) return found;
   const pending = found.value;
-  if (update.releaseOnDate === undefined && update.components === undefined)
-    return fail('NOTHING_TO_CHANGE', 'Name a new releaseOnDate or new versions of its components.');
+  if (update.releaseOnDate === undefined && update.components === undefined && update.notes === undefined)
+    return fail('NOTHING_TO_CHANGE', 'Name a new releaseOnDate, new versions of its components, or new release notes.');
   let releaseOnDate = pending.releaseOnDate;
   if (update.releaseOnDate !== undefined) {
     const date = validateReleaseDate(
@@ -72,7 +75,19 @@ export function planReleaseUpdate(input: ScheduledChangeInput, update: ReleaseUp
     if (!changed.ok) return changed;
     components = changed.value;
   }
-  const release: Release = { ...pending, components, ...(releaseOnDate === undefined ? {} : { releaseOnDate }) };
+  let notes = pending.notes;
+  if (update.notes !== undefined) {
+    const checked = validateReleaseNotes(update.notes);
+    if (!checked.ok) return checked;
+    notes = checked.value;
+  }
+  const { notes: _old, ...rest } = pending;
+  const release: Release = {
+    ...rest,
+    components,
+    ...(releaseOnDate === undefined ? {} : { releaseOnDate }),
+    ...(notes === undefined ? {} : { notes }),
+  };
   return ok({ release, releases: input.releases.map((existing) => (existing.number === pending.number ? release : existing)) });
 }
 

@@ -14,9 +14,9 @@ const USAGE = `Usage: npm run ipack -- <verb> [options]
   get <packId>                                            one pack and its components
   components <packId> [--name PATTERN] [--ids]           a pack's packaged components
   publish <componentId>                                   publish the next version of a component
-  release <packId> [--date yyyy-MM-dd] [--component ID=VERSION]… [--wait]
+  release <packId> [--date yyyy-MM-dd] [--component ID=VERSION]… [--notes TEXT] [--wait]
   status <requestId> [--wait]                             a release's status (202 while IN_PROGRESS)
-  reschedule <packId> [--date yyyy-MM-dd] [--component ID=VERSION]…   change a scheduled release
+  reschedule <packId> [--date yyyy-MM-dd] [--component ID=VERSION]… [--notes TEXT]   change a scheduled release
   cancel <packId>                                         cancel a scheduled release
 
 Options: --url URL (IPACK_URL), --token TOKEN (IPACK_TOKEN), --account ID, --key IDEMPOTENCY_KEY,
@@ -36,6 +36,7 @@ const OPTIONS = {
   type: { type: 'string' },
   date: { type: 'string' },
   component: { type: 'string', multiple: true },
+  notes: { type: 'string' },
   timeout: { type: 'string', default: '600' },
   interval: { type: 'string', default: '2000' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -189,6 +190,7 @@ export async function main(
           releaseSchedule: values.date ? 'RELEASE_ON_SPECIFIED_DATE' : 'IMMEDIATELY',
           ...(values.date ? { releaseOnDate: values.date } : {}),
           ...(components ? { ReleasePackagedComponents: components } : {}),
+          ...(values.notes === undefined ? {} : { releaseNotes: values.notes }),
         };
         const released = await callApi<{ requestId: string }>(api, 'POST', `${v1}/ReleaseIntegrationPack`, body);
         const location =
@@ -202,10 +204,12 @@ export async function main(
       }
       case 'reschedule': {
         const components = componentsOption(values.component);
-        if (!values.date && !components) throw new UsageError('reschedule needs --date or --component.');
+        if (!values.date && !components && values.notes === undefined)
+          throw new UsageError('reschedule needs --date, --component or --notes.');
         const body = {
           ...(values.date ? { releaseOnDate: values.date } : {}),
           ...(components ? { ReleasePackagedComponents: components } : {}),
+          ...(values.notes === undefined ? {} : { releaseNotes: values.notes }),
         };
         const changed = await callApi<{ requestId: string }>(
           api,

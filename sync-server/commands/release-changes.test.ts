@@ -96,3 +96,29 @@ test('CANCEL_RELEASE removes the pending release; the installations stay on the 
   // A new release takes the next number again.
   expect(run(doc, admin, march10, pendingOn('2025-03-25')).releaseNumber).toBe(2);
 });
+
+test('UPDATE_RELEASE changes the notes of the pending release (also after an early apply), "" removes them; too long is refused', () => {
+  const { doc, acme } = withPendingRelease();
+  const notes = (command: Omit<Extract<Command, { type: 'UPDATE_RELEASE' }>, 'type' | 'packId'>) =>
+    run(doc, admin, march10, { type: 'UPDATE_RELEASE', packId: 'orders', ...command });
+  expect(notes({ notes: '  Retries NetSuite calls.  ' })).toMatchObject({
+    status: 'SUCCESS',
+    message: 'Pack orders release 2 is pending until Mar 20, 2025 (UTC). Its release notes changed.',
+  });
+  expect(pendingRelease(doc.records.releases('orders'))).toMatchObject({
+    number: 2,
+    releaseOnDate: '2025-03-20',
+    notes: 'Retries NetSuite calls.',
+  });
+  expect(doc.history.at(-1)).toMatchObject({
+    kind: 'UPDATE_RELEASE',
+    summary: 'Change the release notes of the pending release of Pack orders',
+  });
+  // A date change alone keeps them.
+  expect(notes({ releaseOnDate: '2025-04-01' }).status).toBe('SUCCESS');
+  expect(pendingRelease(doc.records.releases('orders'))?.notes).toBe('Retries NetSuite calls.');
+  expect(notes({ notes: 'x'.repeat(2001) }).code).toBe('RELEASE_NOTES_TOO_LONG');
+  expect(run(doc, managedUser('acme'), march10, { type: 'APPLY_UPDATE', instanceId: acme }).status).toBe('SUCCESS');
+  expect(notes({ notes: '' })).toMatchObject({ status: 'SUCCESS', message: expect.stringContaining('It has no release notes now.') });
+  expect('notes' in pendingRelease(doc.records.releases('orders'))!).toBe(false);
+});

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { validateReleaseNotes } from '../../shared/release-notes.ts';
 import { installableRelease, pendingRelease } from '../../shared/releases.ts';
-import { writeRemoveComponent } from '../../shared/schema.ts';
+import { readReleases, writeRemoveComponent } from '../../shared/schema.ts';
 import { admin, managedUser, run, SERVER, seedAccount } from './testing.ts';
 
 const march10 = new Date('2025-03-10T12:00:00Z');
@@ -204,13 +205,28 @@ test('RELEASE with chosen versions: an older version rolls back one component; t
 });
 
 describe('release notes', () => {
-  test('kept with the release (trimmed); too long is refused and releases nothing', () => {
-    const doc = releasedAndInstalled(['acme']);
-    writeComponent(doc, { id: 'c1', name: 'Orders Sync', type: 'PROCESS', versions: [1, 2] }, SERVER);
+  test('kept with the release, trimmed, and projected into the document; blank is none', () => {
+    const doc = seedAccount();
+    const result = run(doc, admin, march10, { ...pendingOn('2025-03-20'), notes: '  Retries NetSuite calls.\n' });
+    expect(result.status).toBe('SUCCESS');
+    expect(pendingRelease(doc.records.releases('orders'))?.notes).toBe('Retries NetSuite calls.');
+    expect(readReleases(doc.doc, 'orders')[0]?.notes).toBe('Retries NetSuite calls.');
+    const releases = doc.changes.filter((change) => change.op === 'releases');
+    expect(releases.at(-1)).toMatchObject({ releases: [{ number: 1, notes: 'Retries NetSuite calls.' }] });
+    const blank = seedAccount();
+    expect(run(blank, admin, march10, { ...immediate, notes: ' \n ' }).status).toBe('SUCCESS');
+    expect('notes' in blank.records.releases('orders')[0]!).toBe(false);
+  });
+
+  test('past 2,000 characters: refused with the notes field, and nothing is released', () => {
+    const doc = seedAccount();
     const tooLong = run(doc, admin, march10, { ...pendingOn('2025-03-20'), notes: 'x'.repeat(2001) });
     expect(tooLong).toMatchObject({ status: 'ERROR', code: 'RELEASE_NOTES_TOO_LONG' });
-    expect(readReleases(doc, 'orders')).toHaveLength(1);
-    expect(run(doc, admin, march10, { ...pendingOn('2025-03-20'), notes: '  Retries NetSuite calls.\n' }).status).toBe('SUCCESS');
-    expect(pendingRelease(readReleases(doc, 'orders'))?.notes).toBe('Retries NetSuite calls.');
+    expect(tooLong.message).toBe('Release notes can contain up to 2000 characters (these have 2001).');
+    expect(validateReleaseNotes('x'.repeat(2001))).toMatchObject({ ok: false, error: { field: 'notes' } });
+    expect(doc.records.releases('orders')).toEqual([]);
+    expect(doc.history.at(-1)).toMatchObject({ kind: 'RELEASE', status: 'ERROR' });
+    // 2,000 characters counted as characters, not UTF-16 units.
+    expect(run(doc, admin, march10, { ...immediate, notes: '🇪'.repeat(2000) }).status).toBe('SUCCESS');
   });
 });

@@ -42,6 +42,8 @@ const FIELD: Record<string, string> = {
   COMPONENT_NOT_IN_PACK: 'ReleasePackagedComponents',
   VERSION_NOT_PUBLISHED: 'ReleasePackagedComponents',
   COMPONENT_DUPLICATED: 'ReleasePackagedComponents',
+  RELEASE_NOTES_TOO_LONG: 'releaseNotes',
+  RELEASE_NOTES_INVALID: 'releaseNotes',
   OVERRIDE_NAME_REQUIRED: 'integrationPackOverrideName',
   OVERRIDE_NAME_TOO_LONG: 'integrationPackOverrideName',
   ATTACHMENT_ID_REQUIRED: 'id',

@@ -32,7 +32,7 @@ const create = defineRoute({
   invalid: restInvalid,
   responses: { 200: { description: 'The release', schema: ReleaseIntegrationPackSchema } },
   handler: async (request) => {
-    const { id, releaseSchedule, releaseOnDate, ReleasePackagedComponents } = request.body;
+    const { id, releaseSchedule, releaseOnDate, ReleasePackagedComponents, releaseNotes } = request.body;
     const { accountId } = request.params;
     const result = await runCommand(request.deps, request.session, idempotencyKeyOf(request.headers), {
       type: 'RELEASE',
@@ -40,6 +40,7 @@ const create = defineRoute({
       releaseSchedule,
       ...(releaseOnDate === undefined ? {} : { releaseOnDate }),
       ...(ReleasePackagedComponents ? { components: ReleasePackagedComponents.ReleasePackagedComponent } : {}),
+      ...(releaseNotes === undefined ? {} : { notes: releaseNotes }),
     });
     const release = await readRelease(request.deps, request.session.accountId, id, result.requestId!);
     if (!release) throw new HttpError(404, 'NOT_FOUND', `The release ${result.requestId} is no longer there (its pack was deleted).`);
@@ -61,6 +62,7 @@ function statusBody(requestId: string, state: ReleaseState) {
     releaseStatus,
     releaseNumber: release.number,
     ...(failures > 0 && !applying ? { message: `${failures} installation(s) failed to apply release ${release.number}.` } : {}),
+    ...(release.notes === undefined ? {} : { releaseNotes: release.notes }),
     ReleasePackagedComponents: {
       ReleasePackagedComponent: release.components.map(({ componentId, version }) => ({
         componentId,
@@ -128,9 +130,9 @@ const IdParams = v.object({ accountId: v.string(), id: v.string() });
 const update = defineRoute({
   method: 'POST',
   url: `${REST}/ReleaseIntegrationPack/:id`,
-  summary: "Change a pack's scheduled release: its date or its versions",
+  summary: "Change a pack's scheduled release: its date, its versions or its notes",
   description:
-    'Only while the release is pending its date (409 otherwise). Versions cannot change once an installation applied it early (409 APPLIED_EARLY); its date still can.',
+    'Only while the release is pending its date (409 otherwise). Versions cannot change once an installation applied it early (409 APPLIED_EARLY); its date and notes still can.',
   tag: TAG,
   auth: publisherWrite,
   params: IdParams,
@@ -140,7 +142,7 @@ const update = defineRoute({
   responses: { 200: { description: 'The release as changed', schema: ReleaseIntegrationPackSchema } },
   handler: async (request) => {
     const { accountId, id } = request.params;
-    const { releaseOnDate, ReleasePackagedComponents } = request.body;
+    const { releaseOnDate, ReleasePackagedComponents, releaseNotes } = request.body;
     if (request.body.id !== undefined && request.body.id !== id)
       throw new HttpError(400, 'INVALID_FIELD', `id (${request.body.id}) is not the pack id in the path (${id}).`, 'id');
     const result = await runCommand(request.deps, request.session, idempotencyKeyOf(request.headers), {
@@ -148,6 +150,7 @@ const update = defineRoute({
       packId: id,
       ...(releaseOnDate === undefined ? {} : { releaseOnDate }),
       ...(ReleasePackagedComponents ? { components: ReleasePackagedComponents.ReleasePackagedComponent } : {}),
+      ...(releaseNotes === undefined ? {} : { notes: releaseNotes }),
     });
     const release = await readRelease(request.deps, request.session.accountId, id, result.requestId!);
     if (!release) throw new HttpError(404, 'NOT_FOUND', `The release ${result.requestId} is no longer there.`);

@@ -10,6 +10,11 @@ const ComponentType = v.picklist(['PROCESS', 'API_SERVICE']);
 const Version = v.pipe(v.number('version must be a whole number'), v.integer('version must be a whole number'), v.minValue(1));
 const CalendarDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'releaseOnDate must be yyyy-MM-dd'));
 const described = <T extends v.GenericSchema>(schema: T, text: string) => v.pipe(schema, v.description(text));
+/** Ours, not the platform's (shared/release-notes.ts: trimmed, up to 2,000 characters; the cap here only bounds the body). */
+const ReleaseNotes = described(
+  v.pipe(v.string('releaseNotes must be text'), v.maxLength(20_000, 'releaseNotes can contain up to 2000 characters')),
+  'Release notes: up to 2,000 characters, trimmed. Shown in History, Rollout, on the managed page and in the extension.',
+);
 
 export const PublisherPackagedComponentSchema = v.object({
   componentId: v.string(),
@@ -77,6 +82,7 @@ export const ReleaseIntegrationPackCreateSchema = v.object({
   ReleasePackagedComponents: v.optional(
     described(ReleasePackagedComponentsSchema, 'Versions chosen for some components (an older one rolls back); the rest get the latest.'),
   ),
+  releaseNotes: v.optional(ReleaseNotes),
 });
 
 export const ReleaseIntegrationPackUpdateSchema = v.object({
@@ -84,6 +90,7 @@ export const ReleaseIntegrationPackUpdateSchema = v.object({
   releaseSchedule: v.optional(v.literal('RELEASE_ON_SPECIFIED_DATE', 'a scheduled release stays RELEASE_ON_SPECIFIED_DATE')),
   releaseOnDate: v.optional(CalendarDate),
   ReleasePackagedComponents: v.optional(ReleasePackagedComponentsSchema),
+  releaseNotes: v.optional(described(ReleaseNotes, 'New release notes; "" removes them, absent keeps them.')),
 });
 
 export const ReleaseIntegrationPackSchema = v.object({
@@ -95,6 +102,7 @@ export const ReleaseIntegrationPackSchema = v.object({
   releaseOnDate: v.optional(v.string()),
   requestId: described(v.string(), 'Follow the release at ReleaseIntegrationPackStatus/{requestId}.'),
   ReleasePackagedComponents: ReleasePackagedComponentsSchema,
+  releaseNotes: v.optional(described(v.string(), 'Release notes (absent: none).')),
 });
 
 export const ReleaseStatusSchema = v.picklist(['IN_PROGRESS', 'SCHEDULED', 'SUCCESS', 'ERROR', 'CANCELED']);
@@ -112,6 +120,7 @@ export const ReleaseIntegrationPackStatusSchema = v.object({
   ),
   releaseNumber: v.optional(v.number()),
   message: v.optional(v.string()),
+  releaseNotes: v.optional(described(v.string(), 'Release notes (absent: none).')),
   ReleasePackagedComponents: v.object({
     ReleasePackagedComponent: v.array(
       v.object({

@@ -53,6 +53,7 @@ export function releaseJson(pack: IntegrationPack, release: Release) {
     ReleasePackagedComponents: {
       ReleasePackagedComponent: release.components.map(({ componentId, version }) => ({ componentId, version })),
     },
+    ...(release.notes === undefined ? {} : { releaseNotes: release.notes }),
   };
 }
 

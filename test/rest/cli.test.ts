@@ -59,10 +59,12 @@ test('a scheduled release: SCHEDULED, rescheduled, then status --wait polls thro
   await w.rest.call('POST', '/api/rest/v1/m1/IntegrationPackInstance', { token: w.t.tokens.managed, body: { integrationPackId: packId } });
   await w.rest.call('POST', '/api/rest/v1/m2/IntegrationPackInstance', { token: w.managed2, body: { integrationPackId: packId } });
   await w.publish(w.components.invoices);
-  const scheduled = await ipack(['release', packId, '--date', '2026-03-20', '--json']);
-  const { requestId, releaseStatus } = JSON.parse(scheduled.stdout);
-  expect(releaseStatus).toBe('SCHEDULED');
+  const scheduled = await ipack(['release', packId, '--date', '2026-03-20', '--notes', 'Invoices v2.', '--json']);
+  const { requestId, releaseStatus, releaseNotes } = JSON.parse(scheduled.stdout);
+  expect({ releaseStatus, releaseNotes }).toEqual({ releaseStatus: 'SCHEDULED', releaseNotes: 'Invoices v2.' });
   expect((await ipack(['reschedule', packId, '--date', '2026-03-22'])).stdout).toMatch(/SCHEDULED until 2026-03-22/);
+  const noted = JSON.parse((await ipack(['reschedule', packId, '--notes', 'Invoices v2, retried.', '--json'])).stdout);
+  expect(noted).toMatchObject({ releaseOnDate: '2026-03-22', releaseNotes: 'Invoices v2, retried.' });
   w.clock.set('2026-03-22T00:00:00Z');
   // Not applied yet: in progress; a zero timeout gives up at once with its own exit code.
   expect((await ipack(['status', requestId, '--wait', '--timeout', '0'])).code).toBe(Exit.timedOut);

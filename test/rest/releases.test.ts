@@ -209,3 +209,34 @@ test('a release retried with its Idempotency-Key runs once and answers the same 
     releaseNumber: 3,
   });
 });
+
+test('release notes: sent as releaseNotes (trimmed), answered with the release and its status; changed or removed while pending; too long is a 400 naming releaseNotes', async () => {
+  const id = await releasedPack();
+  await w.publish(w.components.orders);
+  const tooLong = await w.rest.call('POST', RELEASE, {
+    ...admin(),
+    body: { id, releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-03-20', releaseNotes: 'x'.repeat(2001) },
+  });
+  expect(tooLong.status).toBe(400);
+  expect(tooLong.body.error).toMatchObject({ code: 'RELEASE_NOTES_TOO_LONG', field: 'releaseNotes' });
+  const notText = await w.rest.call('POST', RELEASE, { ...admin(), body: { id, releaseSchedule: 'IMMEDIATELY', releaseNotes: 7 } });
+  expect(notText.status).toBe(400);
+  expect(notText.body.error.field).toBe('releaseNotes');
+
+  const scheduled = await w.rest.call('POST', RELEASE, {
+    ...admin(),
+    body: { id, releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: '2026-03-20', releaseNotes: '  Orders v2: retries.\n' },
+  });
+  expect(scheduled.body).toMatchObject({ releaseOnDate: '2026-03-20', releaseNotes: 'Orders v2: retries.' });
+  const status = `${STATUS}/${scheduled.body.requestId}`;
+  expect((await w.rest.call('GET', status, admin())).body).toMatchObject({
+    releaseStatus: 'SCHEDULED',
+    releaseNotes: 'Orders v2: retries.',
+  });
+  const changed = await w.rest.call('POST', `${RELEASE}/${id}`, { ...admin(), body: { releaseNotes: 'Orders v2: retries, and logs.' } });
+  expect(changed.body).toMatchObject({ releaseOnDate: '2026-03-20', releaseNotes: 'Orders v2: retries, and logs.' });
+  const removed = await w.rest.call('POST', `${RELEASE}/${id}`, { ...admin(), body: { releaseNotes: '' } });
+  expect(removed.status).toBe(200);
+  expect(removed.body).not.toHaveProperty('releaseNotes');
+  expect((await w.rest.call('GET', status, admin())).body).not.toHaveProperty('releaseNotes');
+});
