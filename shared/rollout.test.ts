@@ -132,3 +132,24 @@ test('summarizeRollout: the counts the document carries for a pack (instances, d
   const derived = deriveRollout('orders', [rel(1, 'SUCCESS'), rel(2, 'SCHEDULED', '2025-04-01')], instances, accounts);
   expect([derived.pending, derived.failed, derived.byRelease]).toEqual([1, 1, summarizeRollout('orders', instances).byRelease]);
 });
+
+test('deriveManagedView: the pending update carries its release notes, an installable pack those of the release an install gets', () => {
+  const packs: IntegrationPack[] = [
+    { id: 'orders', name: 'Orders', description: '', installationType: 'SINGLE', componentIds: [], createdAt: '', createdBy: '' },
+  ];
+  const releases = new Map<string, Release[]>([
+    [
+      'orders',
+      [
+        { ...rel(1, 'SUCCESS'), notes: 'First cut.' },
+        { ...rel(2, 'SCHEDULED', '2025-03-20'), notes: 'Retries.' },
+      ],
+    ],
+  ]);
+  const acme = deriveManagedView('acme', packs, releases, [inst('1', 'acme', { pendingReleaseNumber: 2 })], accounts);
+  expect(acme.instances[0]).toMatchObject({ pendingReleaseNumber: 2, pendingReleaseNotes: 'Retries.' });
+  expect(acme.installable[0]).toMatchObject({ releaseNumber: 1, releaseNotes: 'First cut.' });
+  const globex = deriveManagedView('globex', packs, new Map([['orders', [rel(1, 'SUCCESS')]]]), [inst('3', 'globex')], accounts);
+  expect('pendingReleaseNotes' in globex.instances[0]!).toBe(false);
+  expect('releaseNotes' in globex.installable[0]!).toBe(false);
+});

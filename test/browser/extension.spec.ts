@@ -107,7 +107,7 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
   return (await response.json()) as T;
 }
 
-async function release(packId: string, schedule: { releaseSchedule: string; releaseOnDate?: string }): Promise<void> {
+async function release(packId: string, schedule: { releaseSchedule: string; releaseOnDate?: string; notes?: string }): Promise<void> {
   const result = await api<{ status: string; message: string }>('POST', `/api/accounts/${ACCOUNT}/commands`, {
     idempotencyKey: `extension-spec-${packId}-${schedule.releaseSchedule}`,
     command: { type: 'RELEASE', packId, ...schedule },
@@ -206,16 +206,35 @@ test('badge and popup show the packs that need attention; a release and a publis
   await popup.close();
 });
 
-test('a release auto-applied tomorrow: listed with its date, one reminder notification', async () => {
+test('a release auto-applied tomorrow: listed with its date, one reminder notification with its release notes', async () => {
   const summary = await api<Summary>('GET', `/api/accounts/${ACCOUNT}/summary`);
   const pack = summary.packs.find((p) => p.canRelease && !p.pendingRelease)!;
   // Tomorrow in the publisher's time zone: its start is less than 24 hours away, so it is reminded now.
   const tomorrow = todayIn(summary.timeZone, new Date(Date.now() + 86_400_000));
-  await release(pack.packId, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: tomorrow });
+  await release(pack.packId, { releaseSchedule: 'RELEASE_ON_SPECIFIED_DATE', releaseOnDate: tomorrow, notes: 'Retries NetSuite calls.' });
 
+  // What the reminder says: chrome.notifications.getAll gives only ids, so the worker's calls are recorded.
+  const worker = await backgroundWorker();
+  await worker.evaluate(() => {
+    const scope = globalThis as unknown as { shownReminders: chrome.notifications.NotificationCreateOptions[] };
+    scope.shownReminders = [];
+    const create = chrome.notifications.create.bind(chrome.notifications) as (
+      id: string,
+      options: chrome.notifications.NotificationCreateOptions,
+    ) => Promise<string>;
+    (chrome.notifications as unknown as { create: typeof create }).create = (id, options) => {
+      scope.shownReminders.push(options);
+      return create(id, options);
+    };
+  });
   await refreshNow();
   await refreshNow(); // a second refresh must not remind again
-  const worker = await backgroundWorker();
+  const reminders = await worker.evaluate(
+    () => (globalThis as unknown as { shownReminders: chrome.notifications.NotificationCreateOptions[] }).shownReminders,
+  );
+  const mine = reminders.filter((options) => options.title?.startsWith(`${pack.packName}:`));
+  expect(mine).toHaveLength(1);
+  expect(mine[0]?.message).toContain('\nRelease notes: Retries NetSuite calls.');
   const notified = await worker.evaluate(async () => (await chrome.storage.local.get('notifiedReleases')).notifiedReleases as string[]);
   expect(notified.filter((key) => key.startsWith(`${pack.packId}#`))).toHaveLength(1);
   const shown = await worker.evaluate(() => chrome.notifications.getAll());

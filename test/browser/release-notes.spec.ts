@@ -1,7 +1,9 @@
 /**
  * Issue 16 item 13 (release notes): written in the release dialog (checked as typed), kept with the
- * release, and shown in History, in Rollout and on the managed page of an account the update is
- * pending in.
+ * release (the server's releases table, projected into the document), and shown in History, in
+ * Rollout and on the managed page (the pending update's row, Apply update, Install an integration
+ * pack). Notes changed through UPDATE_RELEASE (the API) reach the open page live. The extension's
+ * reminder is in extension.spec.ts.
  */
 import type { Page } from '@playwright/test';
 import { RELEASE_NOTES_MAX } from '../../shared/release-notes.ts';
@@ -59,6 +61,12 @@ for (const viewport of VIEWPORTS) {
       await expectNoSeriousViolations(page, 'with release notes in Rollout and History');
       await fullShot(page, `release-notes-${viewport.name}-page`);
 
+      // Changed through the API while the release is pending: the open page follows.
+      const changed = await runCommand(server.baseURL, token, { type: 'UPDATE_RELEASE', packId, notes: 'Retries NetSuite calls twice.' });
+      expect(changed.status).toBe('SUCCESS');
+      await expect(rollout.getByRole('definition').filter({ hasText: 'Retries NetSuite calls twice.' })).toBeVisible();
+      await expect(history.getByText('Release notes: Retries NetSuite calls twice.')).toBeVisible();
+
       const managedToken = server.tokens[DEMO]?.managed['demo-m2']?.[0];
       if (!managedToken) throw new Error('No managed token for demo-m2.');
       const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
@@ -67,9 +75,16 @@ for (const viewport of VIEWPORTS) {
       await managed.getByLabel('Token').fill(managedToken);
       await managed.getByRole('button', { name: 'Sign in' }).click();
       const row = managed.getByRole('row').filter({ has: managed.getByRole('rowheader', { name, exact: true }) });
-      await expect(row).toContainText('Release notes: Retries NetSuite calls.');
+      await expect(row).toContainText('Release notes: Retries NetSuite calls twice.');
+      const installable = managed
+        .getByRole('region', { name: 'Install an integration pack' })
+        .getByRole('listitem')
+        .filter({ hasText: name });
+      await expect(installable).toContainText('Version 1');
+      await expect(installable).toContainText('Release notes: First cut: orders only.');
+      await expectNoSeriousViolations(managed, 'on the managed page with release notes');
       await row.getByRole('button', { name: `Apply update to ${name}` }).click();
-      await expect(managed.getByRole('dialog', { name: 'Apply update' })).toContainText('Release notes: Retries NetSuite calls.');
+      await expect(managed.getByRole('dialog', { name: 'Apply update' })).toContainText('Release notes: Retries NetSuite calls twice.');
       await fullShot(managed, `release-notes-${viewport.name}-managed`);
       await context.close();
     });

@@ -49,4 +49,42 @@ describe('historyTimeline', () => {
     const entries = historyTimeline([record], [release(1, 'rq_a', '2026-01-01T10:00:00.000Z'), release(2, 'rq_c', record.at)], PARIS);
     expect(entries.map((entry) => entry.id)).toEqual(['k1', 'release-p1-1']);
   });
+
+  it("shows each release's notes on its entry (its own record, found by requestId, or the release itself); other records get none", () => {
+    const at = '2026-03-01T10:00:00.000Z';
+    const records: HistoryRecord[] = [
+      {
+        id: 'k1',
+        seq: 1,
+        packId: 'p1',
+        kind: 'RELEASE',
+        actor: 'Avery',
+        at,
+        summary: 'Release Immediate of Finance',
+        status: 'SUCCESS',
+        requestId: 'rq_c',
+      },
+      {
+        id: 'k2',
+        seq: 2,
+        packId: 'p1',
+        kind: 'UPDATE_RELEASE',
+        actor: 'Avery',
+        at,
+        summary: 'Change',
+        status: 'SUCCESS',
+        requestId: 'rq_c',
+      },
+    ];
+    const entries = historyTimeline(
+      records,
+      [release(1, 'rq_a', '2026-01-01T10:00:00.000Z', { notes: 'First cut.' }), release(2, 'rq_c', at, { notes: 'Retries.' })],
+      PARIS,
+    );
+    expect(entries.map((entry) => [entry.id, entry.notes])).toEqual([
+      ['k2', undefined],
+      ['k1', 'Retries.'],
+      ['release-p1-1', 'First cut.'],
+    ]);
+  });
 });
