@@ -50,6 +50,7 @@ for (const viewport of VIEWPORTS) {
       await dialog(page).getByLabel('Release Date').fill(utcDatePlus(3));
       await dialog(page).getByLabel('Release notes').fill('Retries NetSuite calls.');
       await expectNoSeriousViolations(page, 'in Integration Pack Release with notes');
+      await fullShot(page, `release-notes-${viewport.name}-dialog`);
       await dialog(page).getByRole('button', { name: 'OK' }).click();
       await expect(dialog(page)).toBeHidden();
 
