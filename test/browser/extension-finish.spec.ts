@@ -111,3 +111,22 @@ test('the options page is a card with the PWA’s fields and buttons', async () 
   await expectAxeClean(options, 'on the options page');
   await options.close();
 });
+
+test('Open Options in the popup that is not set up opens the options page', async () => {
+  const optionsUrl = `chrome-extension://${extensionId}/options.html`;
+  // chrome.runtime.openOptionsPage() focuses an options tab that is already open (the install opens
+  // one for a new user) instead of opening another: close them, so the click must open it.
+  for (const open of context.pages()) if (open.url().startsWith(optionsUrl)) await open.close();
+  const popup = await context.newPage();
+  await popup.setViewportSize({ width: 360, height: 420 });
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(popup.locator('body[data-ready]')).toBeAttached();
+  const opened = context.waitForEvent('page', { predicate: (page) => page.url().startsWith(optionsUrl) });
+  await popup.getByRole('region', { name: 'Set up the extension' }).getByRole('button', { name: 'Open Options' }).click();
+  const options = await opened;
+  await expect(options).toHaveURL(optionsUrl);
+  await expect(options.getByRole('heading', { name: 'Integration Packs extension' })).toBeVisible();
+  await expect(options.getByLabel('Server address')).toBeVisible();
+  await options.close();
+  await popup.close();
+});
