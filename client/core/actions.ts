@@ -239,6 +239,17 @@ export function planUpdateRelease(ctx: EditContext, packId: string, releaseOnDat
   return ok({ type: 'UPDATE_RELEASE', packId, releaseOnDate });
 }
 
+/** New release notes for the release pending its date ('' removes them; also after an early apply). */
+export function planReleaseNotesChange(ctx: EditContext, packId: string, notes: string): Result<Command> {
+  const editor = requireEditor(ctx.session);
+  if (!editor.ok) return editor;
+  const pack = requirePack(ctx.doc, packId);
+  if (!pack.ok) return pack;
+  const planned = planReleaseUpdate(scheduledChangeInput(ctx, packId), { notes });
+  if (!planned.ok) return planned;
+  return ok({ type: 'UPDATE_RELEASE', packId, notes: planned.value.release.notes ?? '' });
+}
+
 /** Cancel the release pending its date (not once an installation applied it early). */
 export function planCancelRelease(ctx: EditContext, packId: string): Result<Command> {
   const editor = requireEditor(ctx.session);

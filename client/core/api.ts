@@ -144,6 +144,8 @@ export interface Workspace {
   release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
   /** Reschedule the release pending its date (UPDATE_RELEASE). */
   rescheduleRelease(packId: string, releaseOnDate: string): Promise<Result<CommandOutcome>>;
+  /** New release notes for the release pending its date; '' removes them (UPDATE_RELEASE). */
+  changeReleaseNotes(packId: string, notes: string): Promise<Result<CommandOutcome>>;
   /** Cancel the release pending its date (CANCEL_RELEASE). */
   cancelRelease(packId: string): Promise<Result<CommandOutcome>>;
   /** The account's time zone and date locale (SET_ACCOUNT_SETTINGS). */

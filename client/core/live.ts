@@ -31,6 +31,7 @@ import {
   planSavePack,
   planSetAccountSettings,
   planUpdateRelease,
+  planReleaseNotesChange,
   type EditContext,
 } from './actions.ts';
 import type { AccountSettings } from '../../shared/account-settings.ts';
@@ -78,6 +79,7 @@ export interface LiveWorkspace {
   deletePack(packId: string): Promise<Result<CommandOutcome>>;
   release(packId: string, input: ReleaseInput): Promise<Result<CommandOutcome>>;
   rescheduleRelease(packId: string, releaseOnDate: string): Promise<Result<CommandOutcome>>;
+  changeReleaseNotes(packId: string, notes: string): Promise<Result<CommandOutcome>>;
   cancelRelease(packId: string): Promise<Result<CommandOutcome>>;
   setAccountSettings(settings: AccountSettings): Promise<Result<CommandOutcome>>;
   undoSteps(packId: string): UndoSteps;
@@ -236,6 +238,10 @@ export async function startLive(ctx: LiveContext): Promise<LiveWorkspace> {
     rescheduleRelease: async (packId, releaseOnDate) => {
       await editor.settled();
       return command(planUpdateRelease(context, packId, releaseOnDate));
+    },
+    changeReleaseNotes: async (packId, notes) => {
+      await editor.settled();
+      return command(planReleaseNotesChange(context, packId, notes));
     },
     cancelRelease: async (packId) => {
       await editor.settled();

@@ -205,6 +205,7 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     draftIds: drafts.ids,
     undoSteps,
     rescheduleRelease: (packId, releaseOnDate) => whenLive((parts) => parts.rescheduleRelease(packId, releaseOnDate)),
+    changeReleaseNotes: (packId, notes) => whenLive((parts) => parts.changeReleaseNotes(packId, notes)),
     cancelRelease: (packId) => whenLive((parts) => parts.cancelRelease(packId)),
     setAccountSettings: (settings) => whenLive((parts) => parts.setAccountSettings(settings)),
     undo: (packId) => soonLive((parts) => parts.undo(packId)),

@@ -63,10 +63,30 @@ for (const viewport of VIEWPORTS) {
       await fullShot(page, `release-notes-${viewport.name}-page`);
 
       // Changed through the API while the release is pending: the open page follows.
-      const changed = await runCommand(server.baseURL, token, { type: 'UPDATE_RELEASE', packId, notes: 'Retries NetSuite calls twice.' });
+      const changed = await runCommand(server.baseURL, token, { type: 'UPDATE_RELEASE', packId, notes: 'Retries NetSuite calls 3 times.' });
       expect(changed.status).toBe('SUCCESS');
+      await expect(rollout.getByRole('definition').filter({ hasText: 'Retries NetSuite calls 3 times.' })).toBeVisible();
+      await expect(history.getByText('Release notes: Retries NetSuite calls 3 times.')).toBeVisible();
+
+      // And from the page: Edit release notes of the pending release, checked as typed.
+      const pendingSection = page.getByRole('region', { name: 'Pending release' });
+      await pendingSection.getByRole('button', { name: 'Edit release notes' }).click();
+      const edit = page.getByRole('dialog', { name: 'Release notes of release 2' });
+      const field = edit.getByLabel('Release notes');
+      await expect(field).toHaveValue('Retries NetSuite calls 3 times.');
+      await expect(edit.getByRole('button', { name: 'OK' })).toBeDisabled();
+      await field.fill('x'.repeat(RELEASE_NOTES_MAX + 1));
+      await expect(edit.getByRole('alert')).toContainText(`up to ${RELEASE_NOTES_MAX} characters`);
+      await expect(edit.getByRole('button', { name: 'OK' })).toBeDisabled();
+      await field.fill('Retries NetSuite calls twice.');
+      await expectNoSeriousViolations(page, 'in Release notes of release 2');
+      await fullShot(page, `release-notes-${viewport.name}-edit`);
+      await edit.getByRole('button', { name: 'OK' }).click();
+      await expect(edit).toBeHidden();
+      await expect(page.getByRole('status').filter({ hasText: 'Its release notes changed.' })).toBeVisible();
       await expect(rollout.getByRole('definition').filter({ hasText: 'Retries NetSuite calls twice.' })).toBeVisible();
       await expect(history.getByText('Release notes: Retries NetSuite calls twice.')).toBeVisible();
+      await expect(history.getByText('Change the release notes of the pending release of').first()).toBeVisible();
 
       const managedToken = server.tokens[DEMO]?.managed['demo-m2']?.[0];
       if (!managedToken) throw new Error('No managed token for demo-m2.');

@@ -10,11 +10,12 @@ import type { Workspace } from '../../core/api.ts';
 import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { ReleaseSchedule } from '../../../shared/model.ts';
 import { releaseChanges, type ReleaseChange } from '../../../shared/publications.ts';
-import { RELEASE_NOTES_MAX, validateReleaseNotes } from '../../../shared/release-notes.ts';
+import { validateReleaseNotes } from '../../../shared/release-notes.ts';
 import { publisherTimeZone } from '../../../shared/release-plan.ts';
 import { type Outcome, outcomeText, reachText } from '../format.ts';
 import { openPicker } from './date-picker.ts';
 import { Dialog } from './Dialog.tsx';
+import { ReleaseNotesField, releaseNotesError } from './ReleaseNotesField.tsx';
 import { DialogActions } from './DialogActions.tsx';
 import { releaseFormState } from './release-form.ts';
 
@@ -37,15 +38,11 @@ function changeText(change: ReleaseChange): string {
 }
 
 export default function ReleaseDialog(props: ReleaseDialogProps) {
-  const ids = { schedule: createUniqueId(), date: createUniqueId(), preview: createUniqueId(), notes: createUniqueId() };
+  const ids = { schedule: createUniqueId(), date: createUniqueId(), preview: createUniqueId() };
   const [schedule, setSchedule] = createSignal<ReleaseSchedule>(ReleaseSchedule.IMMEDIATELY);
   const [date, setDate] = createSignal('');
   const [notes, setNotes] = createSignal('');
-  const checkedNotes = createMemo(() => validateReleaseNotes(notes()));
-  const notesError = () => {
-    const checked = checkedNotes();
-    return checked.ok ? undefined : checked.error.message;
-  };
+  const notesError = () => releaseNotesError(notes());
   const [failure, setFailure] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
   const pending = () => schedule() === ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE;
@@ -75,7 +72,7 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
     setBusy(true);
     setFailure(undefined);
     try {
-      const written = checkedNotes();
+      const written = validateReleaseNotes(notes());
       const withNotes = written.ok && written.value !== undefined ? { notes: written.value } : {};
       const result = await props.workspace.release(
         props.packId,
@@ -169,30 +166,11 @@ export default function ReleaseDialog(props: ReleaseDialogProps) {
         </p>
       </div>
 
-      <div class="field">
-        <div class="label-row">
-          <label for={ids.notes}>Release notes</label>
-          <span class="counter" aria-hidden="true">
-            {[...notes().trim()].length} / {RELEASE_NOTES_MAX}
-          </span>
-        </div>
-        <textarea
-          id={ids.notes}
-          rows={3}
-          value={notes()}
-          onInput={(event) => setNotes(event.currentTarget.value)}
-          aria-invalid={notesError() ? 'true' : undefined}
-          aria-describedby={`${ids.notes}-hint${notesError() ? ` ${ids.notes}-error` : ''}`}
-        />
-        <Show when={notesError()}>
-          <p id={`${ids.notes}-error`} class="field-error" role="alert">
-            {notesError()}
-          </p>
-        </Show>
-        <p id={`${ids.notes}-hint`} class="hint">
-          Optional. Shown in History and Rollout, to managed accounts with the update, and in the browser extension's reminder.
-        </p>
-      </div>
+      <ReleaseNotesField
+        value={notes()}
+        onInput={setNotes}
+        hint="Optional. Shown in History and Rollout, to managed accounts with the update, and in the browser extension's reminder."
+      />
 
       <section class="release-preview" aria-labelledby={ids.preview}>
         <h3 id={ids.preview}>This release</h3>

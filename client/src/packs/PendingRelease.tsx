@@ -1,7 +1,7 @@
 /**
  * A release pending its date, under the pack's Release date: when it is applied and how many
- * installations still wait, with Reschedule (another date after today) and Cancel pending release.
- * Both are commands (UPDATE_RELEASE, CANCEL_RELEASE: queued offline, audited in History), checked
+ * installations still wait, with Reschedule (another date after today), Edit release notes and Cancel
+ * pending release. They are commands (UPDATE_RELEASE, CANCEL_RELEASE: queued offline, audited in History), checked
  * first with the server's rules (shared/release-changes.ts): a release an installation applied
  * early cannot be cancelled, and Cancel pending release says so.
  */
@@ -17,12 +17,13 @@ import { ConfirmDialog } from '../dialogs/ConfirmDialog.tsx';
 import { openPicker } from '../dialogs/date-picker.ts';
 import { Dialog } from '../dialogs/Dialog.tsx';
 import { DialogActions } from '../dialogs/DialogActions.tsx';
+import { ReleaseNotesField, releaseNotesError } from '../dialogs/ReleaseNotesField.tsx';
 import { nextCalendarDay, type Outcome, outcomeText } from '../format.ts';
 import { canEdit } from '../WorkspaceContext.tsx';
 
 export default function PendingRelease(props: { workspace: Workspace; packId: string }) {
   const id = createUniqueId();
-  const [open, setOpen] = createSignal<'reschedule' | 'cancel'>();
+  const [open, setOpen] = createSignal<'reschedule' | 'notes' | 'cancel'>();
   const [outcome, setOutcome] = createSignal<Outcome>();
   const style = () => dateStyleOf(props.workspace.account());
   const releases = () => props.workspace.releases(props.packId)();
@@ -64,6 +65,9 @@ export default function PendingRelease(props: { workspace: Workspace; packId: st
               <button type="button" disabled={!canEdit(props.workspace) || queued()} onClick={() => setOpen('reschedule')}>
                 Reschedule
               </button>
+              <button type="button" disabled={!canEdit(props.workspace) || queued()} onClick={() => setOpen('notes')}>
+                Edit release notes
+              </button>
               <button
                 type="button"
                 class="danger"
@@ -97,6 +101,16 @@ export default function PendingRelease(props: { workspace: Workspace; packId: st
             current={release().releaseOnDate ?? ''}
             onCancel={() => setOpen(undefined)}
             onOk={async (date) => finish(await props.workspace.rescheduleRelease(props.packId, date))}
+          />
+        )}
+      </Show>
+      <Show when={open() === 'notes' && pending()}>
+        {(release) => (
+          <NotesDialog
+            number={release().number}
+            current={release().notes ?? ''}
+            onCancel={() => setOpen(undefined)}
+            onOk={async (notes) => finish(await props.workspace.changeReleaseNotes(props.packId, notes))}
           />
         )}
       </Show>
@@ -184,6 +198,45 @@ function RescheduleDialog(props: {
         </p>
       </div>
       <DialogActions error={failure()} okDisabled={busy() || unchanged() || !check().ok} onOk={ok} onCancel={props.onCancel} />
+    </Dialog>
+  );
+}
+
+/** Edit release notes of Release N: the notes it goes out with (emptied: none). */
+function NotesDialog(props: {
+  number: number;
+  current: string;
+  onOk: (notes: string) => Promise<string | undefined>;
+  onCancel: () => void;
+}) {
+  const [notes, setNotes] = createSignal(props.current);
+  const [failure, setFailure] = createSignal<string>();
+  const [busy, setBusy] = createSignal(false);
+  const unchanged = () => notes().trim() === props.current;
+  const ok = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const problem = await props.onOk(notes());
+      if (problem) setFailure(problem);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`Release notes of release ${props.number}`} onClose={props.onCancel}>
+      <ReleaseNotesField
+        value={notes()}
+        onInput={setNotes}
+        autofocus
+        hint="Shown in History and Rollout, to managed accounts with the update, and in the browser extension's reminder. Empty removes them."
+      />
+      <DialogActions
+        error={failure()}
+        okDisabled={busy() || unchanged() || releaseNotesError(notes()) !== undefined}
+        onOk={ok}
+        onCancel={props.onCancel}
+      />
     </Dialog>
   );
 }
