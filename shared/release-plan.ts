@@ -175,15 +175,30 @@ export function sameContent(a: readonly ReleasedComponent[], b: readonly Release
   return a.every((entry) => versions.get(entry.componentId) === entry.version);
 }
 
+/**
+ * A copy of the instance without its failure (and without its pending update unless `keepPending`).
+ * A loop, not rest destructuring: V8 copies a rest with excluded keys in its runtime, slower, and a
+ * set-based effect makes 100,000 of these at once.
+ */
+function withoutUpdateState(instance: PackInstance, keepPending: boolean): PackInstance {
+  const copy: Record<string, unknown> = {};
+  for (const key in instance)
+    if (key !== 'lastError' && key !== 'failedReleaseNumber' && (keepPending || key !== 'pendingReleaseNumber'))
+      copy[key] = instance[key as keyof PackInstance];
+  return copy as unknown as PackInstance;
+}
+
 /** The instance runs `releaseNumber`, with no pending update and no failure left over. */
 export function moveToRelease(instance: PackInstance, releaseNumber: number): PackInstance {
-  const { pendingReleaseNumber: _pending, lastError: _error, failedReleaseNumber: _failed, ...rest } = instance;
-  return { ...rest, releaseNumber };
+  const moved = withoutUpdateState(instance, false);
+  moved.releaseNumber = releaseNumber;
+  return moved;
 }
 
 export function withPendingUpdate(instance: PackInstance, releaseNumber: number): PackInstance {
-  const { lastError: _error, failedReleaseNumber: _failed, ...rest } = instance;
-  return { ...rest, pendingReleaseNumber: releaseNumber };
+  const pending = withoutUpdateState(instance, true);
+  pending.pendingReleaseNumber = releaseNumber;
+  return pending;
 }
 
 /** A failed update stays pending (a person may retry "Apply update"); the scheduler does not retry it. */

@@ -11,7 +11,9 @@ import type { ReconcileContext } from '../../shared/reconcile.ts';
 import { publisherTimeZone, type InstanceEffect } from '../../shared/release-plan.ts';
 import { autoApplyAt } from '../../shared/releases.ts';
 import {
+  allInstances,
   applyChange,
+  instanceById,
   instancesOfPack,
   stateFrom,
   type AccountRecordsData,
@@ -98,16 +100,21 @@ export class AccountRecords {
   }
 
   instance(instanceId: string): PackInstance | undefined {
-    return this.state.instances.get(instanceId);
+    return instanceById(this.state, instanceId);
   }
 
   instancesOfPack(packId: string): PackInstance[] {
     return [...instancesOfPack(this.state, packId)];
   }
 
+  /** The instances of one pack without copying them (do not change the records while iterating). */
+  packInstances(packId: string): Iterable<PackInstance> {
+    return instancesOfPack(this.state, packId);
+  }
+
   /** Every instance of the account. */
   instances(): IterableIterator<PackInstance> {
-    return this.state.instances.values();
+    return allInstances(this.state);
   }
 
   get tombstones(): ReadonlyMap<string, PackTombstone> {
@@ -174,14 +181,14 @@ export class AccountRecords {
   }
 
   putInstance(instance: PackInstance): void {
-    const before = this.state.instances.get(instance.id);
+    const before = instanceById(this.state, instance.id);
     this.change({ op: 'instance', instance });
     this.dirtyParts.rolloutPacks.add(instance.packId);
     if (before && before.packId !== instance.packId) this.dirtyParts.rolloutPacks.add(before.packId);
   }
 
   deleteInstance(instanceId: string): void {
-    const before = this.state.instances.get(instanceId);
+    const before = instanceById(this.state, instanceId);
     if (!before) return;
     this.change({ op: 'deleteInstance', instanceId });
     this.dirtyParts.rolloutPacks.add(before.packId);

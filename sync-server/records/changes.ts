@@ -51,9 +51,10 @@ export interface RecordsState {
   managedAccounts: Map<string, ManagedAccount>;
   /** packId → its releases by number. */
   releases: Map<string, Release[]>;
-  instances: Map<string, PackInstance>;
-  /** packId → ids of its instances. */
-  instancesByPack: Map<string, Set<string>>;
+  /** packId → its instances by id. */
+  instancesByPack: Map<string, Map<string, PackInstance>>;
+  /** instance id → its pack's id (an instance is found through its pack: a set-based effect writes each changed one once). */
+  packOf: Map<string, string>;
   tombstones: Map<string, PackTombstone>;
 }
 
@@ -63,8 +64,8 @@ export function emptyState(): RecordsState {
     catalog: new Map(),
     managedAccounts: new Map(),
     releases: new Map(),
-    instances: new Map(),
     instancesByPack: new Map(),
+    packOf: new Map(),
     tombstones: new Map(),
   };
 }
@@ -85,35 +86,51 @@ export function stateFrom(data: AccountRecordsData): RecordsState {
 }
 
 function putInstance(state: RecordsState, instance: PackInstance): void {
-  const before = state.instances.get(instance.id);
-  if (before && before.packId !== instance.packId) state.instancesByPack.get(before.packId)?.delete(instance.id);
-  state.instances.set(instance.id, instance);
-  let ids = state.instancesByPack.get(instance.packId);
-  if (!ids) state.instancesByPack.set(instance.packId, (ids = new Set()));
-  ids.add(instance.id);
+  const packBefore = state.packOf.get(instance.id);
+  if (packBefore !== undefined && packBefore !== instance.packId) state.instancesByPack.get(packBefore)?.delete(instance.id);
+  state.packOf.set(instance.id, instance.packId);
+  let ofPack = state.instancesByPack.get(instance.packId);
+  if (!ofPack) state.instancesByPack.set(instance.packId, (ofPack = new Map()));
+  ofPack.set(instance.id, instance);
 }
 
 function deleteInstance(state: RecordsState, instanceId: string): void {
-  const before = state.instances.get(instanceId);
-  if (!before) return;
-  state.instances.delete(instanceId);
-  state.instancesByPack.get(before.packId)?.delete(instanceId);
+  const packId = state.packOf.get(instanceId);
+  if (packId === undefined) return;
+  state.packOf.delete(instanceId);
+  state.instancesByPack.get(packId)?.delete(instanceId);
 }
 
+export function instanceById(state: RecordsState, instanceId: string): PackInstance | undefined {
+  const packId = state.packOf.get(instanceId);
+  return packId === undefined ? undefined : state.instancesByPack.get(packId)?.get(instanceId);
+}
+
+/** Every instance of the account, pack by pack. */
+export function* allInstances(state: RecordsState): Generator<PackInstance> {
+  for (const ofPack of state.instancesByPack.values()) yield* ofPack.values();
+}
+
+const none: ReadonlyMap<string, PackInstance> = new Map();
+
 /** The instances of one pack (live view of the state: do not change the state while iterating). */
-export function* instancesOfPack(state: RecordsState, packId: string): Generator<PackInstance> {
-  for (const id of state.instancesByPack.get(packId) ?? []) {
-    const instance = state.instances.get(id);
-    if (instance) yield instance;
-  }
+export function instancesOfPack(state: RecordsState, packId: string): IterableIterator<PackInstance> {
+  return (state.instancesByPack.get(packId) ?? none).values();
 }
 
 /** Applies the effect to every instance of its pack that awaits it; returns how many changed. */
 function applyEffectToPack(state: RecordsState, effect: InstanceEffect): number {
-  const changed: PackInstance[] = [];
-  for (const instance of instancesOfPack(state, effect.packId)) if (awaits(instance, effect)) changed.push(applyEffect(instance, effect));
-  for (const instance of changed) state.instances.set(instance.id, instance);
-  return changed.length;
+  const ofPack = state.instancesByPack.get(effect.packId);
+  if (!ofPack) return 0;
+  let changed = 0;
+  // Replacing the value of a key already there does not disturb the iteration.
+  for (const [id, instance] of ofPack) {
+    if (!awaits(instance, effect)) continue;
+    const next = applyEffect(instance, effect);
+    ofPack.set(id, next);
+    changed++;
+  }
+  return changed;
 }
 
 /** Applies one change to the state; returns how many instances an `effect` changed (0 otherwise). */
@@ -143,7 +160,7 @@ export function applyChange(state: RecordsState, change: RecordChange): number {
       deleteInstance(state, change.instanceId);
       return 0;
     case 'deleteInstancesOfPack':
-      for (const id of [...(state.instancesByPack.get(change.packId) ?? [])]) deleteInstance(state, id);
+      for (const id of state.instancesByPack.get(change.packId)?.keys() ?? []) state.packOf.delete(id);
       state.instancesByPack.delete(change.packId);
       return 0;
     case 'effect':

@@ -11,7 +11,7 @@ import { ACCOUNT_KEY, PROJECTION_ROOTS, RETIRED_ROOTS, Root, writeProjected, typ
 import type { AccountRecords, DirtyParts } from './account-records.ts';
 
 function rolloutOf(records: AccountRecords, packId: string): RolloutSummary | undefined {
-  const summary = summarizeRollout(packId, records.instancesOfPack(packId));
+  const summary = summarizeRollout(packId, records.packInstances(packId));
   return summary.instances > 0 ? summary : undefined;
 }
 

@@ -349,6 +349,33 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       expect(seqs(recent.filter((r) => r.packId === 'p1'))).toEqual([1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20, 22, 23, 25, 26, 28]);
     });
 
+    test('16b. an instance written again under another pack is of that pack only: effects follow it, deleting either pack is exact', async () => {
+      const store = await start();
+      const moved = instance('i1', 'p1', 'm1', { releaseNumber: 1, pendingReleaseNumber: 2 });
+      await store.docs.append('a', [], {
+        records: [
+          { op: 'instance', instance: moved },
+          { op: 'instance', instance: instance('i2', 'p1', 'm1') },
+          { op: 'instance', instance: { ...moved, packId: 'p2', releaseNumber: 1, pendingReleaseNumber: 3 } },
+          { op: 'effect', effect: { packId: 'p1', releaseNumber: 5, change: 'move' } },
+        ],
+      });
+      expect(byId((await store.records.load('a')).instances)).toEqual([
+        { ...moved, packId: 'p2', releaseNumber: 1, pendingReleaseNumber: 3 },
+        instance('i2', 'p1', 'm1', { releaseNumber: 5 }),
+      ]);
+      expect((await store.records.instances('a', { packId: 'p2', limit: 10 })).map((i) => [i.id, i.releaseNumber])).toEqual([['i1', 1]]);
+      await store.docs.append('a', [], { records: [{ op: 'effect', effect: { packId: 'p2', releaseNumber: 3, change: 'move' } }] });
+      expect((await store.records.instances('a', { packId: 'p2', limit: 10 }))[0]).toEqual(
+        instance('i1', 'p2', 'm1', { releaseNumber: 3 }),
+      );
+      await store.docs.append('a', [], { records: [{ op: 'deleteInstancesOfPack', packId: 'p1' }] });
+      expect((await store.records.load('a')).instances.map((i) => i.id)).toEqual(['i1']);
+      await store.docs.append('a', [], { records: [{ op: 'deleteInstance', instanceId: 'i1' }] });
+      await store.docs.append('a', [], { records: [{ op: 'instance', instance: instance('i1', 'p1', 'm1') }] });
+      expect((await store.records.load('a')).instances).toEqual([instance('i1', 'p1', 'm1')]);
+    });
+
     test('18. installations page in (managed account, id) order, by pack or managed account, after a cursor', async () => {
       const store = await start();
       const all = [

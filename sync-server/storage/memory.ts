@@ -1,6 +1,6 @@
 /** The in-memory store: the fake the room and HTTP tests run on, and the reference for the contract. */
 import { RECENT_HISTORY_PER_PACK, type HistoryRecord, type PublisherAccount } from '../../shared/index.ts';
-import { applyChange, checkChanges, emptyState, type RecordsState, type ScheduleEntry } from '../records/changes.ts';
+import { allInstances, applyChange, checkChanges, emptyState, type RecordsState, type ScheduleEntry } from '../records/changes.ts';
 import type { AccountStore, DocStore, Person, RecordStore, Store, StoredCommandResult, StoredDoc } from './types.ts';
 
 interface MemoryDoc {
@@ -148,7 +148,7 @@ export function createMemoryStore(): Store {
           catalog: [...state.catalog.values()],
           managedAccounts: [...state.managedAccounts.values()],
           releases: [...state.releases.values()].flat(),
-          instances: [...state.instances.values()],
+          instances: [...allInstances(state)],
           tombstones: [...state.tombstones.values()],
           recentHistory: [...recent.values()].flatMap((list) => list.slice(-RECENT_HISTORY_PER_PACK)),
           lastAuditSeq: audit.at(-1)?.record.seq ?? 0,
@@ -173,7 +173,7 @@ export function createMemoryStore(): Store {
     instances: (accountId, query) =>
       run(() =>
         clone(
-          [...accountRecords(accountId).state.instances.values()]
+          [...allInstances(accountRecords(accountId).state)]
             .filter(
               (instance) =>
                 (query.packId === undefined || instance.packId === query.packId) &&

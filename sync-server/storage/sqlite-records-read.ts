@@ -31,6 +31,10 @@ const pageParams = (account: string, query: { packId?: string; managedAccountId?
   limit: query.limit,
 });
 
+/** An instance's row: what it is (instances) with the release it runs (instance_releases). */
+const INSTANCE_ROWS =
+  'SELECT i.id, i.pack_id, i.managed_account_id, i.override_name, i.installed_at, r.release_number, r.pending_release_number, r.last_error, r.failed_release_number FROM instances i JOIN instance_releases r ON r.account_id = i.account_id AND r.pack_id = i.pack_id AND r.id = i.id';
+
 export function createRecordReader(db: Database.Database) {
   const q = {
     account: db.prepare<[string], { id: string; name: string; multi_install: number; time_zone: string; locale: string | null }>(
@@ -47,7 +51,7 @@ export function createRecordReader(db: Database.Database) {
     releaseComponents: db.prepare<[string], { pack_id: string; number: number; component_id: string; version: number }>(
       'SELECT pack_id, number, component_id, version FROM release_components WHERE account_id = ? ORDER BY pack_id, number, position',
     ),
-    instances: db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE account_id = ? ORDER BY id'),
+    instances: db.prepare<[string], InstanceRow>(`${INSTANCE_ROWS} WHERE i.account_id = ? ORDER BY i.id`),
     attachments: db.prepare<[string], AttachmentRow>(
       'SELECT instance_id, kind, attachment_id FROM instance_attachments WHERE account_id = ? ORDER BY instance_id, kind, position',
     ),
@@ -62,7 +66,7 @@ export function createRecordReader(db: Database.Database) {
       'SELECT record FROM audit WHERE account_id = @account AND (@pack IS NULL OR pack_id = @pack) AND (@managed IS NULL OR managed_account_id = @managed) AND (@kind IS NULL OR kind = @kind) AND seq < @before ORDER BY seq DESC LIMIT @limit',
     ),
     instancePage: db.prepare<[PageParams & { afterManaged: string; afterId: string }], InstanceRow>(
-      'SELECT * FROM instances WHERE account_id = @account AND (@pack IS NULL OR pack_id = @pack) AND (@managed IS NULL OR managed_account_id = @managed) AND (managed_account_id, id) > (@afterManaged, @afterId) ORDER BY managed_account_id, id LIMIT @limit',
+      `${INSTANCE_ROWS} WHERE i.account_id = @account AND (@pack IS NULL OR i.pack_id = @pack) AND (@managed IS NULL OR i.managed_account_id = @managed) AND (i.managed_account_id, i.id) > (@afterManaged, @afterId) ORDER BY i.managed_account_id, i.id LIMIT @limit`,
     ),
     attachmentsOf: db.prepare<[string, string], AttachmentRow>(
       'SELECT instance_id, kind, attachment_id FROM instance_attachments WHERE account_id = ? AND instance_id = ? ORDER BY kind, position',

@@ -28,27 +28,39 @@ export function createRecordWriter(db) {
       'INSERT INTO release_components (account_id, pack_id, number, position, component_id, version) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     schedule: db.prepare('INSERT INTO schedule (account_id, pack_id, release_number, applies_at) VALUES (?, ?, ?, ?)'),
+    // An instance moved to another pack leaves its release row under the old one (keyed by pack).
+    leaveOtherPack: db.prepare(
+      'DELETE FROM instance_releases WHERE account_id = @account AND pack_id = (SELECT pack_id FROM instances WHERE account_id = @account AND id = @id) AND id = @id AND pack_id <> @pack',
+    ),
     instance: db.prepare(
-      'INSERT INTO instances (account_id, id, pack_id, managed_account_id, override_name, release_number, pending_release_number, installed_at, last_error, failed_release_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET pack_id = excluded.pack_id, managed_account_id = excluded.managed_account_id, override_name = excluded.override_name, release_number = excluded.release_number, pending_release_number = excluded.pending_release_number, installed_at = excluded.installed_at, last_error = excluded.last_error, failed_release_number = excluded.failed_release_number',
+      'INSERT INTO instances (account_id, id, pack_id, managed_account_id, override_name, installed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET pack_id = excluded.pack_id, managed_account_id = excluded.managed_account_id, override_name = excluded.override_name, installed_at = excluded.installed_at',
+    ),
+    instanceRelease: db.prepare(
+      'INSERT INTO instance_releases (account_id, pack_id, id, release_number, pending_release_number, last_error, failed_release_number) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, pack_id, id) DO UPDATE SET release_number = excluded.release_number, pending_release_number = excluded.pending_release_number, last_error = excluded.last_error, failed_release_number = excluded.failed_release_number',
     ),
     deleteAttachments: db.prepare('DELETE FROM instance_attachments WHERE account_id = ? AND instance_id = ?'),
     attachment: db.prepare(
       'INSERT INTO instance_attachments (account_id, instance_id, kind, position, attachment_id) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deleteInstanceRelease: db.prepare(
+      'DELETE FROM instance_releases WHERE account_id = @account AND pack_id = (SELECT pack_id FROM instances WHERE account_id = @account AND id = @id) AND id = @id',
     ),
     deleteInstance: db.prepare('DELETE FROM instances WHERE account_id = ? AND id = ?'),
     deleteAttachmentsOfPack: db.prepare(
       'DELETE FROM instance_attachments WHERE account_id = @account AND instance_id IN (SELECT id FROM instances WHERE account_id = @account AND pack_id = @pack)',
     ),
     deleteInstancesOfPack: db.prepare('DELETE FROM instances WHERE account_id = ? AND pack_id = ?'),
-    // One statement per effect, over every instance of the pack that awaits the release (shared/release-plan.ts `awaits`).
+    deleteReleasesOfPackInstances: db.prepare('DELETE FROM instance_releases WHERE account_id = ? AND pack_id = ?'),
+    // One statement per effect, over every instance of the pack that awaits the release (shared/release-plan.ts `awaits`):
+    // one key range of instance_releases.
     move: db.prepare(
-      'UPDATE instances SET release_number = @release, pending_release_number = NULL, last_error = NULL, failed_release_number = NULL WHERE account_id = @account AND pack_id = @pack AND release_number < @release AND (failed_release_number IS NULL OR failed_release_number <> @release)',
+      'UPDATE instance_releases SET release_number = @release, pending_release_number = NULL, last_error = NULL, failed_release_number = NULL WHERE account_id = @account AND pack_id = @pack AND release_number < @release AND (failed_release_number IS NULL OR failed_release_number <> @release)',
     ),
     pend: db.prepare(
-      'UPDATE instances SET pending_release_number = @release, last_error = NULL, failed_release_number = NULL WHERE account_id = @account AND pack_id = @pack AND release_number < @release AND (failed_release_number IS NULL OR failed_release_number <> @release)',
+      'UPDATE instance_releases SET pending_release_number = @release, last_error = NULL, failed_release_number = NULL WHERE account_id = @account AND pack_id = @pack AND release_number < @release AND (failed_release_number IS NULL OR failed_release_number <> @release)',
     ),
     fail: db.prepare(
-      'UPDATE instances SET pending_release_number = @release, last_error = @reason, failed_release_number = @release WHERE account_id = @account AND pack_id = @pack AND release_number < @release AND (failed_release_number IS NULL OR failed_release_number <> @release)',
+      'UPDATE instance_releases SET pending_release_number = @release, last_error = @reason, failed_release_number = @release WHERE account_id = @account AND pack_id = @pack AND release_number < @release AND (failed_release_number IS NULL OR failed_release_number <> @release)',
     ),
     tombstone: db.prepare(
       'INSERT INTO tombstones (account_id, pack_id, name, deleted_at, deleted_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, pack_id) DO UPDATE SET name = excluded.name, deleted_at = excluded.deleted_at, deleted_by = excluded.deleted_by',
@@ -60,15 +72,14 @@ export function createRecordWriter(db) {
   const orNull = (value) => (value === undefined ? null : value);
 
   const writeInstance = (accountId, instance) => {
-    q.instance.run(
+    q.leaveOtherPack.run({ account: accountId, id: instance.id, pack: instance.packId });
+    q.instance.run(accountId, instance.id, instance.packId, instance.managedAccountId, orNull(instance.overrideName), instance.installedAt);
+    q.instanceRelease.run(
       accountId,
-      instance.id,
       instance.packId,
-      instance.managedAccountId,
-      orNull(instance.overrideName),
+      instance.id,
       instance.releaseNumber,
       orNull(instance.pendingReleaseNumber),
-      instance.installedAt,
       orNull(instance.lastError),
       orNull(instance.failedReleaseNumber),
     );
@@ -126,10 +137,12 @@ export function createRecordWriter(db) {
           break;
         case 'deleteInstance':
           q.deleteAttachments.run(accountId, change.instanceId);
+          q.deleteInstanceRelease.run({ account: accountId, id: change.instanceId });
           q.deleteInstance.run(accountId, change.instanceId);
           break;
         case 'deleteInstancesOfPack':
           q.deleteAttachmentsOfPack.run({ account: accountId, pack: change.packId });
+          q.deleteReleasesOfPackInstances.run(accountId, change.packId);
           q.deleteInstancesOfPack.run(accountId, change.packId);
           break;
         case 'effect': {

@@ -101,16 +101,34 @@ CREATE INDEX audit_by_managed_account ON audit (account_id, managed_account_id, 
 `),
   // Release notes (shared/release-notes.ts); NULL: none, or written before this step.
   (db) => db.exec('ALTER TABLE releases ADD COLUMN notes TEXT'),
+  // Which release each instance runs, pending or failed to apply, in a narrow table of its own
+  // clustered by pack: a release's set-based effect (one UPDATE over the instances of the pack that
+  // await it, e.g. the auto-apply of a date to 100,000 installations) walks one key range of short
+  // rows instead of looking up and rewriting every wide instance row through the pack index.
+  (db) =>
+    db.exec(`
+CREATE TABLE instance_releases (
+  account_id TEXT NOT NULL, pack_id TEXT NOT NULL, id TEXT NOT NULL,
+  release_number INTEGER NOT NULL, pending_release_number INTEGER, last_error TEXT, failed_release_number INTEGER,
+  PRIMARY KEY (account_id, pack_id, id)
+) WITHOUT ROWID;
+INSERT INTO instance_releases (account_id, pack_id, id, release_number, pending_release_number, last_error, failed_release_number)
+  SELECT account_id, pack_id, id, release_number, pending_release_number, last_error, failed_release_number FROM instances;
+ALTER TABLE instances DROP COLUMN release_number;
+ALTER TABLE instances DROP COLUMN pending_release_number;
+ALTER TABLE instances DROP COLUMN last_error;
+ALTER TABLE instances DROP COLUMN failed_release_number;
+`),
 ];
 
 export const SCHEMA_VERSION = STEPS.length;
 
-/** Brings the file's schema up to SCHEMA_VERSION; refuses a file written by a newer version. */
-export function migrateSchema(db: Database.Database): void {
+/** Brings the file's schema up to SCHEMA_VERSION (tests: to an older `target`); refuses a file written by a newer version. */
+export function migrateSchema(db: Database.Database, target = SCHEMA_VERSION): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION)
     throw new Error(`The database was written by a newer version of the server (schema ${version}, this one knows ${SCHEMA_VERSION}).`);
-  for (let step = version; step < SCHEMA_VERSION; step++)
+  for (let step = version; step < target; step++)
     db.transaction(() => {
       STEPS[step]!(db);
       db.pragma(`user_version = ${step + 1}`);
