@@ -13,6 +13,7 @@ import type { Locator, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { dateStyleOf, formatDate } from '../../shared/date-format.ts';
 import { writeNewPack } from '../../shared/schema.ts';
 import { test as base, expect, startServer, type RunningServer } from './fixtures.ts';
 import { addComponents, addPack, adminToken, packList, packOption, screenshot, unique, utcDatePlus } from './page-helpers.ts';
@@ -270,6 +271,8 @@ for (const viewport of [
     await search(page).fill(name);
     await expect(packOption(page, name)).toHaveAccessibleDescription('Single Attachment Needs release');
     const date = utcDatePlus(5);
+    // Written as every date on the page is: the demo account's style (UTC, en-US).
+    const shownDate = formatDate(date, dateStyleOf(undefined));
     await page.getByRole('button', { name: 'Release Integration Pack' }).click();
     const dialog = page.getByRole('dialog', { name: 'Integration Pack Release' });
     await dialog.getByRole('radio', { name: 'Release Pending' }).check();
@@ -278,12 +281,12 @@ for (const viewport of [
     await expect(dialog).toBeHidden();
     await page.setViewportSize(viewport);
     await backToListOnPhone(page, viewport);
-    await expect(packOption(page, name)).toHaveAccessibleDescription(`Single Attachment Pending ${date}`);
+    await expect(packOption(page, name)).toHaveAccessibleDescription(`Single Attachment Pending ${shownDate}`);
     // A change typed but not saved is a draft on this device: the list says so.
     await packOption(page, name).click();
     await page.getByLabel('Description').fill('Typed, not saved');
     await backToListOnPhone(page, viewport);
-    await expect(packOption(page, name)).toHaveAccessibleDescription(`Single Attachment Pending ${date} Unsaved draft`);
+    await expect(packOption(page, name)).toHaveAccessibleDescription(`Single Attachment Pending ${shownDate} Unsaved draft`);
     await screenshot(page, `pack-list-badges-${size}`);
   });
 

@@ -7,6 +7,7 @@
 import { createMemo, For, type JSX, Show } from 'solid-js';
 import type { PackListItem, Peer, Workspace } from '../../core/api.ts';
 import { installationTypeLabel, type PublishedComponent } from '../../../shared/model.ts';
+import { dateStyleOf, formatDate } from '../../../shared/date-format.ts';
 import { publisherTimeZone } from '../../../shared/release-plan.ts';
 import { packReleaseState } from '../../../shared/releases.ts';
 import { Avatar } from '../layout/Avatar.tsx';
@@ -81,7 +82,7 @@ export function PackOption(props: PackOptionProps) {
           <Show when={releaseState().pending?.releaseOnDate}>
             {(date) => (
               <span class="badge badge-pending" id={`${props.id}-pending`} title={`Applied at the start of ${date()} (${timeZone()})`}>
-                Pending {date()}
+                Pending {formatDate(date(), dateStyleOf(props.workspace.account()))}
               </span>
             )}
           </Show>
