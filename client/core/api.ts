@@ -20,6 +20,7 @@ import type {
   Result,
 } from '../../shared/index.ts';
 import type { AccountSettings } from '../../shared/account-settings.ts';
+import type { PackEditRecord } from '../../shared/pack-edits.ts';
 import type { Me, Role } from '../../shared/identity.ts';
 import type { ManagedView } from '../../shared/rollout.ts';
 import type { RolloutRow, RolloutSummary } from '../../shared/rollout.ts';
@@ -107,6 +108,10 @@ export interface Workspace {
   rolloutRows(packId: string): Accessor<RolloutRow[]>;
   /** The pack's history: the recent records the document carries and the older pages loaded so far, oldest first. */
   history(packId: string): Accessor<HistoryRecord[]>;
+  /** The pack's Name and Description edits (who, when, old → new) kept on this device, newest first (`refreshEdits`). */
+  packEdits(packId: string): Accessor<PackEditRecord[]>;
+  /** Fetches the pack's newest edits again (they are not in the document) and keeps them on the device. */
+  refreshEdits(packId: string): Promise<Result<void>>;
   /** Every pack's releases by pack id, as one index (the list's badges read it per visible row). */
   releaseIndex: Accessor<ReadonlyMap<string, readonly Release[]>>;
   /** Where the loaded pages of a pack's history or installations stand (complete, loading, stale, a fetch error). */

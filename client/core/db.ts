@@ -2,8 +2,8 @@
  * The device's copy of one account, for one person: a Dexie database named `ip:<accountId>:<personId>`.
  * The mirror tables mirror the Yjs document (projection.ts writes them); `yUpdates` is the document
  * itself, `outbox` the commands waiting for the server, `meta` small bookkeeping values.
- * `historyPages` and `rolloutRows` cache what the server serves paged over HTTP (pages.ts): the whole
- * history and each installation, which the document does not carry.
+ * `historyPages`, `rolloutRows` and `packEdits` cache what the server serves paged over HTTP (pages.ts):
+ * the whole history, each installation and the Name and Description edits, which the document does not carry.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { RolloutRow, RolloutSummary } from '../../shared/rollout.ts';
@@ -87,6 +87,8 @@ export type PackDb = Dexie & {
   /** Older history fetched page by page over HTTP. */
   historyPages: EntityTable<HistoryRecord, 'id'>;
   rolloutRows: EntityTable<RolloutRowCache, 'instanceId'>;
+  /** Each pack's newest Name and Description edits (GET /history?kind=EDIT_PACK), fetched again when the pack changes. */
+  packEdits: EntityTable<HistoryRecord, 'id'>;
   account: EntityTable<AccountRow, 'key'>;
   tombstones: EntityTable<PackTombstone, 'packId'>;
   yUpdates: EntityTable<UpdateRow, 'seq'>;
@@ -148,5 +150,6 @@ export function openPackDb(name: string, deps: IndexedDbDeps = {}): PackDb {
       rolloutRows: 'instanceId, packId',
     })
     .upgrade((tx) => tx.table('history').clear());
+  db.version(3).stores({ packEdits: 'id, packId, seq' });
   return db;
 }

@@ -6,16 +6,34 @@
  *
  * Installations change (a release moves them): when a pack's rollout counts change in the document,
  * the rows already fetched are fetched again (as many as were shown); offline they are kept and
- * marked stale until the next sync. History records never change: new ones arrive through the
+ * marked stale until the next sync. A pack's newest Name and Description edits (not in the document:
+ * there are many) are fetched again whenever its name or description changed and is stored. History records never change: new ones arrive through the
  * document's recent history, older ones through pages. When more records happened than the document
  * carries since the pages were fetched, the pages are dropped and fetched again from the newest.
  */
 import { createSignal, type Accessor, type Setter } from 'solid-js';
-import { fail, okVoid, RECENT_HISTORY_PER_PACK, type HistoryPage, type HistoryRecord, type Result } from '../../shared/index.ts';
+import {
+  fail,
+  okVoid,
+  PACK_EDIT_KIND,
+  RECENT_HISTORY_PER_PACK,
+  type HistoryPage,
+  type HistoryRecord,
+  type Result,
+} from '../../shared/index.ts';
 import type { RolloutPage } from '../../shared/rollout.ts';
 import type { PackDb } from './db.ts';
 
-export type PagedKind = 'history' | 'rollout';
+export type PagedKind = 'history' | 'rollout' | 'edits';
+
+const WHAT_FAILED: Record<PagedKind, string> = {
+  history: 'Older history',
+  rollout: 'The installations',
+  edits: 'The Name and Description history',
+};
+
+/** How many of a pack's newest Name and Description edits the device keeps. */
+export const EDITS_KEPT = 100;
 
 /** Where the cached pages of a pack stand. */
 export interface PageState {
@@ -111,7 +129,7 @@ export class PagedCaches {
         return okVoid;
       },
       (error: unknown) => {
-        const message = `${kind === 'history' ? 'Older history' : 'The installations'} could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+        const message = `${WHAT_FAILED[kind]} could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
         this.update(kind, packId, { loading: false, error: message });
         return fail('PAGE_NOT_LOADED', message);
       },
@@ -156,6 +174,25 @@ export class PagedCaches {
       db.historyPages.where('packId').equals(packId).toArray(),
     ]);
     return historyGap(recent, pages);
+  }
+
+  /**
+   * Fetches a pack's newest Name and Description edits again (they are not in the document: called
+   * when the pack's name or description changed and is stored) and keeps them in place of the old ones.
+   */
+  refreshEdits(packId: string): Promise<Result<void>> {
+    return this.once('edits', packId, async () => {
+      const { db } = this.options;
+      const page = await this.get<HistoryPage>('history', { packId, kind: PACK_EDIT_KIND, limit: String(EDITS_KEPT) });
+      if (this.closed) return;
+      const next: PageMeta = { complete: page.nextCursor === undefined, count: page.records.length };
+      await db.transaction('rw', db.packEdits, db.meta, async () => {
+        await db.packEdits.where('packId').equals(packId).delete();
+        await db.packEdits.bulkPut(page.records);
+        await db.meta.put({ key: metaKey('edits', packId), value: next });
+      });
+      this.update('edits', packId, { loaded: true, complete: next.complete });
+    });
   }
 
   /** The next page of a pack's installations. */

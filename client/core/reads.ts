@@ -7,6 +7,7 @@
  */
 import { untrack, type Accessor } from 'solid-js';
 import type { HistoryRecord } from '../../shared/history.ts';
+import { isPackEdit, PACK_EDIT_KIND, type PackEditRecord } from '../../shared/pack-edits.ts';
 import type { IntegrationPack, ManagedAccount, PublishedComponent, PublisherAccount, Release } from '../../shared/model.ts';
 import { derivePublications, type PublicationRow } from '../../shared/publications.ts';
 import { currentRelease } from '../../shared/releases.ts';
@@ -50,6 +51,7 @@ export class WorkspaceReads {
   private readonly rolloutCache: LiveCache<RolloutSummary | undefined>;
   private readonly rolloutRowCache: LiveCache<RolloutRow[]>;
   private readonly historyCache: LiveCache<HistoryRecord[]>;
+  private readonly editsCache: LiveCache<PackEditRecord[]>;
   private filterIndex: { catalog: readonly PublishedComponent[]; index: ComponentFilterIndex } | undefined;
   private releaseIndexSignal: LiveSignal<ReadonlyMap<string, Release[]>> | undefined;
   private releaseIndexLoaded = false;
@@ -143,9 +145,20 @@ export class WorkspaceReads {
             db.history.where('packId').equals(id).toArray(),
             db.historyPages.where('packId').equals(id).toArray(),
           ]);
-          return mergeHistory(recent, pages);
+          // Edits have a list of their own (packEdits): pages fetched without a kind carry them too.
+          return mergeHistory(
+            recent,
+            pages.filter((record) => record.kind !== PACK_EDIT_KIND),
+          );
         },
         [] as HistoryRecord[],
+        { onError },
+      ),
+    );
+    this.editsCache = this.cache((id) =>
+      liveSignal(
+        async () => (await db.packEdits.where('packId').equals(id).toArray()).filter(isPackEdit).sort((a, b) => b.seq - a.seq),
+        [] as PackEditRecord[],
         { onError },
       ),
     );
@@ -228,6 +241,8 @@ export class WorkspaceReads {
   rollout = (packId: string) => this.rolloutCache.get(packId);
   rolloutRows = (packId: string) => this.rolloutRowCache.get(packId);
   history = (packId: string) => this.historyCache.get(packId);
+  /** The pack's Name and Description edits kept on the device, newest first. */
+  packEdits = (packId: string) => this.editsCache.get(packId);
 
   /** Reads `catalog()` (so a calling memo re-runs when the catalog changes); the index is rebuilt once per change. */
   filterComponents = (filter: string): PublishedComponent[] => {

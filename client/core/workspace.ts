@@ -181,6 +181,8 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     rollout: reads.rollout,
     rolloutRows: reads.rolloutRows,
     history: reads.history,
+    packEdits: reads.packEdits,
+    refreshEdits: (packId) => pages.refreshEdits(packId),
     pageState: (kind, packId) => pages.state(kind, packId),
     loadMore: (kind, packId) => (kind === 'history' ? pages.loadMoreHistory(packId) : pages.loadMoreRollout(packId)),
     account: reads.account,

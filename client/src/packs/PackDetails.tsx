@@ -10,6 +10,7 @@ import { PublicationsSection } from './PublicationsSection.tsx';
 // Below the fold and not needed to edit a pack: loaded after the page (the initial JS budget is 100 kB).
 const RolloutPanel = lazy(() => import('../panels/RolloutPanel.tsx').then((module) => ({ default: module.RolloutPanel })));
 const PendingRelease = lazy(() => import('./PendingRelease.tsx'));
+const EditHistory = lazy(() => import('./EditHistory.tsx').then((module) => ({ default: module.EditHistory })));
 const HistoryPanel = lazy(() => import('../panels/HistoryPanel.tsx').then((module) => ({ default: module.HistoryPanel })));
 
 export interface PackDetailsProps {
@@ -84,6 +85,9 @@ export function PackDetails(props: PackDetailsProps) {
               <div class="card">
                 <PublicationsSection workspace={props.workspace} packId={packId().id} />
               </div>
+              <Suspense>
+                <EditHistory workspace={props.workspace} packId={packId().id} />
+              </Suspense>
               <Suspense>
                 <RolloutPanel workspace={props.workspace} packId={packId().id} />
                 <HistoryPanel workspace={props.workspace} packId={packId().id} />
