@@ -92,19 +92,24 @@ export const WORKSPACE_LIVE = `performance.getEntriesByName('workspace-live').le
  * the page was busy before it could handle the click counts) until the frame after the details
  * show that pack's name and its Publications rows. Resolves to { ms, name }.
  */
-export const WATCH_SELECTION = `new Promise((resolve) => {
+export const WATCH_SELECTION = `new Promise((resolve, reject) => {
   const list = document.querySelector('[role="listbox"][aria-label="Integration Packs"]');
   list.addEventListener('click', (event) => {
     const option = event.target.closest('[role="option"]');
+    if (!option) return reject(new Error('the click landed on ' + event.target.tagName + ', not on an option'));
     const name = option.querySelector('.pack-option-name').textContent.trim();
     const began = event.timeStamp;
-    const shown = () => {
-      const heading = document.querySelector('.details-title');
-      const rows = document.querySelectorAll('table[aria-label="Publications"] tbody th[scope="row"]');
-      return heading && heading.textContent.trim() === name && rows.length > 0;
-    };
+    const heading = () => document.querySelector('.details-title');
+    const rows = () => document.querySelectorAll('table[aria-label="Publications"] tbody th[scope="row"]').length;
+    const shown = () => heading() && heading().textContent.trim() === name && rows() > 0;
+    // Never waits for ever: after 30 s it says what the page showed instead.
+    const giveUp = setTimeout(
+      () => reject(new Error('selecting "' + name + '": after 30 s the details show "' + (heading()?.textContent.trim() ?? 'no heading') + '" with ' + rows() + ' Publications rows')),
+      30000,
+    );
     const check = () => {
       if (!shown()) return requestAnimationFrame(check);
+      clearTimeout(giveUp);
       requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - began, name }), 0));
     };
     check();
