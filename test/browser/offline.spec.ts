@@ -13,6 +13,7 @@ import {
   addComponents,
   addPack,
   adminToken,
+  deviceOptions,
   expectVersions,
   packOption,
   publishComponent,
@@ -106,7 +107,7 @@ async function serveCopyOfDist(): Promise<{ url: string; dir: string; close: () 
 
 test('a newly deployed version is offered with "A new version is available — Reload"', async ({ browser }) => {
   const site = await serveCopyOfDist();
-  const context = await browser.newContext();
+  const context = await browser.newContext(deviceOptions());
   try {
     const page = await context.newPage();
     await page.goto(site.url);

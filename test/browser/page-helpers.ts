@@ -3,7 +3,7 @@
  * Publications table, save screenshots. Everything on the page is found by its accessible name.
  */
 import { mkdirSync } from 'node:fs';
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import type { PublishedComponent } from '../../shared/model.ts';
 import type { RunningServer } from './fixtures.ts';
 
@@ -19,13 +19,26 @@ export function adminToken(server: RunningServer, index = 0, accountId = DEMO): 
   return token;
 }
 
+/** The size and kind of device of the running project (playwright.config.ts), for contexts a test opens itself. */
+export function deviceOptions(): BrowserContextOptions {
+  const use = test.info().project.use;
+  return {
+    viewport: use.viewport ?? { width: 1280, height: 800 },
+    ...(use.isMobile ? { isMobile: true } : {}),
+    ...(use.hasTouch ? { hasTouch: true } : {}),
+  };
+}
+
+/** The 'phone' project's tests (screenshots are named after it). */
+export const onPhone = (): boolean => test.info().project.name === 'phone';
+
 /** Two admins of the demo account, each signed in in a browser context of its own (close both when done). */
 export async function twoAdmins(
   browser: Browser,
   server: RunningServer,
 ): Promise<{ avery: BrowserContext; blake: BrowserContext; a: Page; b: Page }> {
-  const avery = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const blake = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const avery = await browser.newContext(deviceOptions());
+  const blake = await browser.newContext(deviceOptions());
   const a = await avery.newPage();
   const b = await blake.newPage();
   await signIn(a, adminToken(server, 0));
@@ -65,15 +78,50 @@ export const publishComponent = (server: RunningServer, token: string, name: str
 export const publishVersion = (server: RunningServer, token: string, componentId: string) =>
   api<PublishedComponent>(server, token, `/api/accounts/${DEMO}/components/${componentId}/versions`);
 
-/** Adds a pack with Add Integration Pack and Save; returns once it is in the list and selected. */
+const backLink = (page: Page) => page.getByRole('link', { name: 'Back to Integration Packs' });
+const detailsTitle = (page: Page) => page.getByRole('heading', { level: 2 }).and(page.locator('.details-title'));
+
+/**
+ * Checks what the list shows of a pack. On a phone, where the details hide the list, it goes Back to
+ * the list for the check and then forward again to the details it left.
+ */
+export async function inList(page: Page, check: (list: Locator) => Promise<void>): Promise<void> {
+  if (!(await backLink(page).isVisible())) return check(packList(page));
+  // A pack that is gone shows "not found" without a details title.
+  const heading = (await detailsTitle(page).count()) > 0 ? await detailsTitle(page).textContent() : null;
+  await backLink(page).click();
+  await check(packList(page));
+  await page.goBack();
+  if (heading !== null) await expect(detailsTitle(page)).toHaveText(heading);
+}
+
+/** Opens a pack by name from the list (on a phone, from the list's own view). */
+export async function openPackNamed(page: Page, name: string): Promise<void> {
+  if (await backLink(page).isVisible()) await backLink(page).click();
+  await packOption(page, name).click();
+  await expect(detailsTitle(page)).toHaveText(name);
+}
+
+/** Adds a pack with Add Integration Pack and Save; returns once its details are open (and, where the list shows, it is selected). */
 export async function addPack(page: Page, name: string, type: 'Single Attachment' | 'Multiple Attachments', description = '') {
+  if (await backLink(page).isVisible()) await backLink(page).click();
   await page.getByRole('button', { name: 'Add Integration Pack' }).click();
   await page.getByLabel('Integration Pack Name').fill(name);
   await page.getByRole('radio', { name: type }).check();
   if (description) await page.getByLabel('Description').fill(description);
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(packOption(page, name)).toHaveAttribute('aria-selected', 'true');
+  await expectOpened(page, name);
+}
+
+/** The pack's details are open at its address; where the list shows beside them, its option is selected. */
+export async function expectOpened(page: Page, name: string): Promise<void> {
   await expect(page).toHaveURL(/\/packs\/(?!new)[^/]+$/);
+  await expect(detailsTitle(page)).toHaveText(name);
+  await inList(page, async (list) => {
+    const option = list.getByRole('option', { name, exact: true });
+    // On a phone the list's own view has no selection (its address is /packs).
+    await (onPhone() ? expect(option).toBeVisible() : expect(option).toHaveAttribute('aria-selected', 'true'));
+  });
 }
 
 /** Checks components by name in the Published Components dialog, found through Filter Components. */
@@ -112,5 +160,5 @@ export function utcDatePlus(days: number): string {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${onPhone() ? 'phone-' : ''}${name}.png` });
 }

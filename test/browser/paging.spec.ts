@@ -7,7 +7,7 @@
 import { packIdFor } from '../../sync-server/commands/create-pack.ts';
 import type { RunningServer } from './fixtures.ts';
 import { expect, test } from './fixtures.ts';
-import { adminToken, DEMO, packOption, publishComponent, signIn, unique } from './page-helpers.ts';
+import { adminToken, DEMO, openPackNamed, publishComponent, signIn, unique } from './page-helpers.ts';
 
 const INSTANCES = 120;
 const ACCOUNTS = ['demo-m1', 'demo-m2', 'demo-m3'];
@@ -46,7 +46,7 @@ test('Rollout and History page through every installation and record, and read t
   const records = INSTANCES + 2; // Add, Release, and one per install
 
   await signIn(page, admin);
-  await packOption(page, name).click();
+  await openPackNamed(page, name);
   const rollout = page.getByRole('region', { name: 'Rollout' });
   const history = page.getByRole('region', { name: 'History' });
   const rows = rollout.getByRole('table').getByRole('row');
@@ -85,7 +85,7 @@ test('Rollout and History page through every installation and record, and read t
     });
     await page.context().setOffline(true);
     await page.reload();
-    await packOption(page, name).click();
+    await openPackNamed(page, name);
     await expect(rows).toHaveCount(INSTANCES + 1);
     await expect(items).toHaveCount(20);
     const more = history.getByRole('button', { name: 'Show more history' });

@@ -13,6 +13,7 @@ import {
   addPack,
   adminToken,
   DEMO,
+  deviceOptions,
   packOption,
   publishComponent,
   publishVersion,
@@ -61,7 +62,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     await expect(dialog).toBeHidden();
   });
 
-  const managedContext = await browser.newContext();
+  const managedContext = await browser.newContext(deviceOptions());
   const managed = await managedContext.newPage();
   await test.step('a managed-account user installs it from their own page', async () => {
     await signInManaged(managed, managedToken);
@@ -102,7 +103,8 @@ test('release pending, apply early in the managed account, delete removes the pa
     await expect(confirm).toBeHidden();
     await expect(managed.getByText(`${name} in Fabrikam Health now runs release 2.`)).toBeVisible();
     await expect(row.getByRole('cell').nth(0)).toHaveText('2');
-    await expect(row.getByRole('cell').nth(1)).toHaveText('');
+    // Empty now; a phone's card leaves an empty field out, so the cell is found by its column, not by its place.
+    await expect(row.locator('td[data-label="Pending Version"]')).toHaveText('');
     await expect(row.getByRole('button', { name: `Apply update to ${name}` })).toHaveCount(0);
   });
 
@@ -116,7 +118,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     await screenshot(page, 'releases-rollout-history');
   });
 
-  const secondContext = await browser.newContext();
+  const secondContext = await browser.newContext(deviceOptions());
   const second = await secondContext.newPage();
   await test.step('deleting the pack removes it from a second admin and from the managed account', async () => {
     await signIn(second, adminToken(server, 1));
