@@ -20,6 +20,9 @@ async function releasedPackWithInstall(page: Page, server: RunningServer, token:
   await addComponents(page, component.name, [component.name]);
   await page.getByRole('button', { name: 'Release Integration Pack' }).click();
   await page.getByRole('dialog', { name: 'Integration Pack Release' }).getByRole('button', { name: 'OK' }).click();
+  // Released once the server says so (the field shows the date): an INSTALL sent before then is refused as NOT_RELEASED.
+  await expect(page.getByRole('dialog', { name: 'Integration Pack Release' })).toBeHidden();
+  await expect(page.getByLabel('Release date', { exact: true })).not.toHaveValue('Not released yet');
   const installed = await runCommand(server.baseURL, token, { type: 'INSTALL', packId, managedAccountId: 'demo-m2' });
   await publishVersion(server, token, component.id);
   const release = page.getByRole('dialog', { name: 'Integration Pack Release' });
