@@ -33,6 +33,24 @@ interface StoredCase {
 
 process.setMaxListeners(200); // each stock WebsocketProvider adds an exit listener (fan-out: 50)
 const RESULTS = join(ROOT, 'bench', 'results.json');
+// A case that hangs fails with this instead of holding the whole run (the slowest, cold start, takes ~2 min).
+const CASE_LIMIT_MS = Number(process.env.BENCH_CASE_LIMIT_MS ?? 20 * 60_000);
+
+function withinLimit<T>(name: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${name} did not finish within ${CASE_LIMIT_MS / 60_000} min (BENCH_CASE_LIMIT_MS)`)),
+      CASE_LIMIT_MS,
+    );
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+const environmentLine = (when: string) =>
+  `${when}: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}`;
 
 async function main(args: string[]): Promise<number> {
   const unknown = args.filter((name) => !(name in CASES));
@@ -44,11 +62,12 @@ async function main(args: string[]): Promise<number> {
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { cases?: Record<string, StoredCase> }) : {};
   const cases: Record<string, StoredCase> = { ...(previous.cases ?? {}) };
   let failed = false;
+  console.log(environmentLine('Environment at start'));
   for (const name of selected) {
     const began = performance.now();
     process.stdout.write(`${name} … `);
     try {
-      const result = await CASES[name]!();
+      const result = await withinLimit(name, CASES[name]!());
       const seconds = (performance.now() - began) / 1000;
       cases[name] = {
         ranAt: new Date().toISOString(),
@@ -70,6 +89,7 @@ async function main(args: string[]): Promise<number> {
 
   await (await import('./support/build.ts')).removeBuild();
   const shown = selected.map((name) => cases[name]!);
+  console.log(`\n${environmentLine('Environment at end')}`);
   console.log('\n' + renderTable(shown.flatMap((c) => c.figures)));
   const held = selected.flatMap((name) => cases[name]!.holdsBack.map((line) => `- ${name}: ${line}`));
   if (held.length > 0) console.log(`\nWhat holds back the missed goals:\n${held.join('\n')}`);

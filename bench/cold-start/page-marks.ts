@@ -64,23 +64,37 @@ export const READ_LIST_MARKS = `(() => {
   };
 })()`;
 
-/** Row counts of the account's IndexedDB database (Dexie's tables are object stores). */
+/**
+ * Row counts of the account's IndexedDB database (Dexie's tables are object stores). It never
+ * creates the database (an open that would create it is aborted), never holds it open, and always
+ * settles: before the app has created its stores the answer is {}, not a transaction over no stores
+ * (which throws inside the callback, so the promise would never settle and the bench would hang).
+ */
 export function countRowsScript(databaseName: string, stores: readonly string[]): string {
-  return `new Promise((resolve, reject) => {
+  return `new Promise((resolve) => {
   const open = indexedDB.open(${JSON.stringify(databaseName)});
-  open.onerror = () => reject(open.error);
+  open.onupgradeneeded = () => open.transaction.abort();
+  open.onerror = () => resolve({});
+  open.onblocked = () => resolve({});
   open.onsuccess = () => {
     const db = open.result;
-    const names = ${JSON.stringify(stores)}.filter((name) => db.objectStoreNames.contains(name));
-    const tx = db.transaction(names, 'readonly');
-    const counts = {};
-    for (const name of names) {
-      const request = tx.objectStore(name).count();
-      request.onsuccess = () => { counts[name] = request.result; };
+    try {
+      const names = ${JSON.stringify(stores)}.filter((name) => db.objectStoreNames.contains(name));
+      if (names.length === 0) { db.close(); return resolve({}); }
+      const tx = db.transaction(names, 'readonly');
+      const counts = {};
+      for (const name of names) {
+        const request = tx.objectStore(name).count();
+        request.onsuccess = () => { counts[name] = request.result; };
+      }
+      tx.oncomplete = () => { db.close(); resolve(counts); };
+      tx.onerror = tx.onabort = () => { db.close(); resolve({}); };
+    } catch (error) {
+      db.close();
+      resolve({});
     }
-    tx.oncomplete = () => { db.close(); resolve(counts); };
-    tx.onerror = () => reject(tx.error);
   };
+  setTimeout(() => resolve({}), 10000);
 })`;
 }
 
