@@ -42,7 +42,34 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-const parse = (argv: readonly string[]) => parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+type OptionName = keyof typeof OPTIONS;
+const isOption = (name: string): name is OptionName => Object.hasOwn(OPTIONS, name);
+
+/**
+ * Ids may begin with '-' (the pack-id rule allows it, and 1 in 64 generated ids does): parseArgs
+ * alone takes "-9ab…" for an unknown short option. So a string option takes the next word as its
+ * value whatever it begins with, and a word with one leading '-' that is not -h is a positional;
+ * a word with '--' that is no option of ours is still refused as one.
+ */
+function separated(argv: readonly string[]): string[] {
+  const options: string[] = [];
+  const positionals: string[] = [];
+  for (let at = 0; at < argv.length; at++) {
+    const word = argv[at]!;
+    if (word === '--') {
+      positionals.push(...argv.slice(at + 1));
+      break;
+    }
+    const long = /^--([^=]+)$/.exec(word);
+    if (long && isOption(long[1]!) && OPTIONS[long[1]!].type === 'string' && at + 1 < argv.length) {
+      options.push(`${word}=${argv[++at]}`);
+    } else if (word.startsWith('--') || word === '-h') options.push(word);
+    else positionals.push(word);
+  }
+  return [...options, '--', ...positionals];
+}
+
+const parse = (argv: readonly string[]) => parseArgs({ args: separated(argv), allowPositionals: true, options: OPTIONS });
 
 class UsageError extends Error {}
 
@@ -109,7 +136,11 @@ export async function main(
     return Exit.usage;
   }
   const { values, positionals } = parsed;
-  const [verb, target] = positionals;
+  const [verb, target, ...extra] = positionals;
+  if (extra.length > 0) {
+    err(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(' ')}\n\n${USAGE}`);
+    return Exit.usage;
+  }
   if (values.help || !verb) {
     (values.help ? out : err)(USAGE);
     return values.help ? Exit.ok : Exit.usage;

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { main } from '../../sync-server/cli/ipack.ts';
 import { Exit } from '../../sync-server/cli/ipack-api.ts';
+import { packIdFor } from '../../sync-server/commands/create-pack.ts';
 import { packBody, startRestWorld, V1, type RestWorld } from './support.ts';
 
 let w: RestWorld;
@@ -13,7 +14,10 @@ let packId: string;
 beforeEach(async () => {
   w = await startRestWorld({ now: '2026-03-10T12:00:00Z' });
   const body = packBody('Order Sync', [w.components.orders, w.components.invoices]);
-  packId = (await w.rest.call('POST', `${V1}/PublisherIntegrationPack`, { token: w.t.tokens.admin, body })).body.id;
+  const created = await w.rest.call('POST', `${V1}/PublisherIntegrationPack`, { token: w.t.tokens.admin, body });
+  // Said at once: a test that went on without its pack would fail later as a usage error (exit 2).
+  expect(created, JSON.stringify(created.body)).toMatchObject({ status: 200 });
+  packId = created.body.id;
 });
 afterEach(async () => {
   await w.close();
@@ -45,13 +49,35 @@ test('query, get and components, as text, ids or JSON', async () => {
 test('publish, then release --wait: SUCCESS with the versions, exit 0; a retried --key runs once', async () => {
   expect((await ipack(['publish', w.components.orders])).stdout).toBe(`Orders version 2 published (${w.components.orders})`);
   const released = await ipack(['release', packId, '--wait', '--key', 'ci-build-77-release']);
-  expect(released.code).toBe(Exit.ok);
+  expect(released.code, released.stderr).toBe(Exit.ok);
   expect(released.stdout).toMatch(/^rq_ci-build-77-release of Order Sync: SUCCESS \(release 1\)$/m);
   expect(released.stdout).toContain(`${w.components.orders} version 2`);
   const retried = await ipack(['release', packId, '--wait', '--key', 'ci-build-77-release', '--json']);
   expect(JSON.parse(retried.stdout)).toMatchObject({ requestId: 'rq_ci-build-77-release', releaseNumber: 1 });
   const rollback = await ipack(['release', packId, '--component', `${w.components.orders}=1`, '--json']);
   expect(JSON.parse(rollback.stdout)).toMatchObject({ releaseStatus: 'SUCCESS', releaseNumber: 2 });
+});
+
+test('ids that begin with "-" (the pack-id rule allows them; 1 in 64 generated ids does) are ids, not options', async () => {
+  // An Idempotency-Key whose pack id begins with '-': the create's id is derived from its key.
+  const key = Array.from({ length: 5000 }, (_, n) => `dash-key-${n}`).find((candidate) => packIdFor(candidate).startsWith('-'))!;
+  const body = packBody('Dash Sync', [w.components.orders]);
+  const created = await w.rest.call('POST', `${V1}/PublisherIntegrationPack`, {
+    token: w.t.tokens.admin,
+    body,
+    headers: { 'Idempotency-Key': key },
+  });
+  expect(created, JSON.stringify(created.body)).toMatchObject({ status: 200 });
+  const dashId = created.body.id as string;
+  expect(dashId.startsWith('-')).toBe(true);
+  expect((await ipack(['get', dashId, '--json'])).stdout).toContain('"Dash Sync"');
+  const released = await ipack(['release', dashId, '--key', '-retry-0001', '--notes', '-- first --']);
+  expect(released.code, released.stderr).toBe(Exit.ok);
+  expect(released.stdout).toMatch(/^rq_-retry-0001 of Dash Sync: SUCCESS/m);
+  expect((await ipack(['get', '--', dashId])).code).toBe(Exit.ok);
+  const extra = await ipack(['get', dashId, 'another']);
+  expect({ code: extra.code, stderr: extra.stderr.split('\n')[0] }).toEqual({ code: Exit.usage, stderr: 'Unexpected argument: another' });
+  expect((await ipack(['get', dashId, '--frobnicate'])).code).toBe(Exit.usage);
 });
 
 test('a scheduled release: SCHEDULED, rescheduled, then status --wait polls through 202 while it is applied on its date', async () => {
