@@ -80,3 +80,26 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** `maxConnectionsPerPerson` → `LIMIT_MAX_CONNECTIONS_PER_PERSON`: each limit's environment variable. */
+export const limitVariable = (name: keyof Limits): string => `LIMIT_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+
+/**
+ * The limits an operator set in the environment (`LIMIT_…`, one per limit), for `npm start`. A
+ * value that is not a positive number, or a `LIMIT_` variable that names no limit (a typo would
+ * otherwise leave the default in force unnoticed), is an error that names the variable.
+ */
+export function limitsFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<Limits> {
+  const byVariable = new Map((Object.keys(defaultLimits) as (keyof Limits)[]).map((name) => [limitVariable(name), name]));
+  const limits: Partial<Limits> = {};
+  for (const [variable, text] of Object.entries(env)) {
+    if (!variable.startsWith('LIMIT_') || text === undefined || text === '') continue;
+    const name = byVariable.get(variable);
+    if (!name) throw new Error(`${variable} is not a limit. The limits are: ${[...byVariable.keys()].join(', ')}.`);
+    const value = Number(text);
+    if (!(Number.isFinite(value) && value > 0))
+      throw new Error(`${variable} must be a positive number (default ${defaultLimits[name]}), not "${text}".`);
+    limits[name] = value;
+  }
+  return limits;
+}

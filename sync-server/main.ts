@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { limitsFromEnv } from './config.ts';
 import { describeListenError } from './listen-error.ts';
 import { createPinoLogger, logLevelFrom } from './log.ts';
 import { type DataDirLock, DataDirInUseError, LOCK_FILE, lockDataDir } from './ops/data-dir-lock.ts';
@@ -41,6 +42,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const log = createPinoLogger({ level: startupCheck(() => logLevelFrom(env)) });
   const choice = storeChoiceFromEnv(env, dataDir);
   const shared = isPostgresUrl(choice.databaseUrl);
+  const limits = startupCheck(() => limitsFromEnv(env));
   const leaseTtlMs = env.LEASE_TTL_MS ? Number(env.LEASE_TTL_MS) : undefined;
   if (leaseTtlMs !== undefined && !(Number.isInteger(leaseTtlMs) && leaseTtlMs >= 100))
     throw new StartupError(`LEASE_TTL_MS must be a whole number of milliseconds (at least 100), not "${env.LEASE_TTL_MS}".`);
@@ -90,6 +92,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         staticDir,
         store,
         log,
+        limits,
         metrics: { process: true },
         metricsToken: env.METRICS_TOKEN || undefined,
         ...(shared && {
