@@ -29,7 +29,7 @@ import {
   optionCentre,
   pageMarksScript,
   READ_LIST_MARKS,
-  WATCH_SELECTION,
+  watchSelection,
   WORKSPACE_LIVE,
   type ListMarks,
 } from './page-marks.ts';
@@ -90,17 +90,23 @@ interface Selection {
  */
 async function selectOption(page: Page, index: number): Promise<Selection> {
   const centre = (await page.evaluate(optionCentre(index))) as { x: number; y: number };
-  const watching = page.evaluate(WATCH_SELECTION) as Promise<Selection>;
+  // The listener is in place before the click is sent (a click that came first would never be seen).
+  await page.evaluate(`window.benchSelection = ${watchSelection(centre.x, centre.y)}; window.benchSelection.catch(() => {}); true`);
   await page.mouse.click(centre.x, centre.y);
-  return watching;
+  return (await page.evaluate('window.benchSelection')) as Selection;
 }
+
+// Each step on stderr: a run that stalls shows where.
+const step = (what: string) => process.stderr.write(`[cold-start] ${what}\n`);
 
 export async function coldStartCase(): Promise<CaseResult> {
   const buildDir = await buildClient();
+  step('built the PWA');
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-cold-start-'));
   const profileDir = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
   const { store, token } = await seedAccount(dataDir);
   const server = await createSyncServer({ port: 0, dataDir, store, staticDir: buildDir, quiet: true });
+  step(`seeded ${PACKS} packs; server at ${server.url}`);
   let context: BrowserContext | undefined;
   try {
     const me = (await (await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<
@@ -116,6 +122,7 @@ export async function coldStartCase(): Promise<CaseResult> {
     let page = context.pages()[0] ?? (await context.newPage());
     const firstBegan = performance.now();
     await page.goto(`${server.url}/packs`);
+    step('first visit loaded; waiting for the first sync');
     // Synced once every pack and publication is in IndexedDB (whatever the list renders of them).
     const countRows = async () =>
       (await page.evaluate(countRowsScript(databaseName, ['packs', 'publications', 'components', 'yUpdates'])).catch(() => ({}))) as Record<
@@ -126,12 +133,18 @@ export async function coldStartCase(): Promise<CaseResult> {
     for (let polls = 0; polls < 960 && !((rows.packs ?? 0) >= PACKS && (rows.publications ?? 0) >= PACKS * PER_PACK); polls++) {
       await page.waitForTimeout(250);
       rows = await countRows();
+      // Every 15 s, what the first sync has brought so far (a stalled first sync shows where it stopped).
+      if (polls % 60 === 59)
+        process.stderr.write(
+          `[cold-start] first sync after ${((performance.now() - firstBegan) / 1000).toFixed(0)} s: ${JSON.stringify(rows)}\n`,
+        );
     }
     if ((rows.packs ?? 0) < PACKS)
       throw new Error(`The first sync did not bring ${PACKS} packs into IndexedDB within 4 minutes: ${JSON.stringify(rows)}`);
     const firstSyncSeconds = (performance.now() - firstBegan) / 1000;
     await page.waitForFunction('navigator.serviceWorker.controller !== null', null, { timeout: 60_000, polling: 100 });
 
+    step(`first sync done in ${firstSyncSeconds.toFixed(1)} s; service worker in control`);
     const coldStarts: ListMarks[] = [];
     for (let run = 0; run < RUNS; run++) {
       await context.close();
@@ -141,11 +154,13 @@ export async function coldStartCase(): Promise<CaseResult> {
       await page.goto(`${server.url}/packs`);
       coldStarts.push(await listOnScreen(page));
     }
+    step('cold starts done');
     const reloads: ListMarks[] = [];
     for (let run = 0; run < RUNS; run++) {
       await page.reload({ waitUntil: 'commit' });
       reloads.push(await listOnScreen(page));
     }
+    step('reloads done');
     await context.setOffline(true);
     const offline: ListMarks[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -155,6 +170,7 @@ export async function coldStartCase(): Promise<CaseResult> {
     // Select a pack as soon as the list is on screen (the live half is replaying the log then), and
     // again once it is live: each on a fresh reload, online.
     await context.setOffline(false);
+    step('offline reloads done');
     const selectAtOnce: (Selection & { listPaintedMs: number; liveMs: number | null })[] = [];
     const selectWhenLive: Selection[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -167,6 +183,7 @@ export async function coldStartCase(): Promise<CaseResult> {
       selectWhenLive.push(await selectOption(page, 6 + run));
     }
     await context.setOffline(true);
+    step('selections done');
     let profile: ProfileSummary | undefined;
     try {
       profile = await profileReload(context, page, buildDir, () => listOnScreen(page));

@@ -102,21 +102,28 @@ export function countRowsScript(databaseName: string, stores: readonly string[])
 export const WORKSPACE_LIVE = `performance.getEntriesByName('workspace-live').length > 0`;
 
 /**
- * Installed before a real click on an option: from the click's input event (its timeStamp, so time
- * the page was busy before it could handle the click counts) until the frame after the details
- * show that pack's name and its Publications rows. Resolves to { ms, name }.
+ * Installed before a real click at (x, y) on an option: from the click's input event (its timeStamp,
+ * so time the page was busy before it could handle the click counts) until the frame after the
+ * details show that pack's name and its Publications rows. Resolves to { ms, name }. Never waits
+ * for ever: a click that does not reach the list within 10 s (what is at the point is named), or
+ * details that do not show the pack within 30 s, reject with what the page showed.
  */
-export const WATCH_SELECTION = `new Promise((resolve, reject) => {
+export const watchSelection = (x: number, y: number) => `new Promise((resolve, reject) => {
   const list = document.querySelector('[role="listbox"][aria-label="Integration Packs"]');
+  const describe = (element) => element ? element.tagName + (element.id ? '#' + element.id : '') + (element.className ? '.' + String(element.className).split(' ').join('.') : '') + ' "' + (element.textContent || '').trim().slice(0, 60) + '"' : 'nothing';
+  const noClick = setTimeout(
+    () => reject(new Error('no click reached the list within 10 s; at (${x}, ${y}) is ' + describe(document.elementFromPoint(${x}, ${y})) + ', pointer-events of the list: ' + getComputedStyle(list).pointerEvents)),
+    10000,
+  );
   list.addEventListener('click', (event) => {
+    clearTimeout(noClick);
     const option = event.target.closest('[role="option"]');
-    if (!option) return reject(new Error('the click landed on ' + event.target.tagName + ', not on an option'));
+    if (!option) return reject(new Error('the click landed on ' + describe(event.target) + ', not on an option'));
     const name = option.querySelector('.pack-option-name').textContent.trim();
     const began = event.timeStamp;
     const heading = () => document.querySelector('.details-title');
     const rows = () => document.querySelectorAll('table[aria-label="Publications"] tbody th[scope="row"]').length;
     const shown = () => heading() && heading().textContent.trim() === name && rows() > 0;
-    // Never waits for ever: after 30 s it says what the page showed instead.
     const giveUp = setTimeout(
       () => reject(new Error('selecting "' + name + '": after 30 s the details show "' + (heading()?.textContent.trim() ?? 'no heading') + '" with ' + rows() + ' Publications rows')),
       30000,
@@ -130,9 +137,20 @@ export const WATCH_SELECTION = `new Promise((resolve, reject) => {
   }, { capture: true, once: true });
 })`;
 
-/** Where the n-th rendered option is on screen (its centre), read while the list is on screen. */
+/**
+ * Where an option is on screen (its centre), read while the list is on screen: the n-th (modulo) of
+ * the options wholly inside both the viewport and the list's visible box, so the click lands on it
+ * (options further down are rendered but below the fold), and not the selected one.
+ */
 export const optionCentre = (index: number) => `(() => {
-  const option = document.querySelectorAll('[role="listbox"][aria-label="Integration Packs"] [role="option"]')[${index}];
-  const box = option.getBoundingClientRect();
+  const list = document.querySelector('[role="listbox"][aria-label="Integration Packs"]');
+  const bounds = list.getBoundingClientRect();
+  const top = Math.max(0, bounds.top), bottom = Math.min(window.innerHeight, bounds.bottom);
+  // Not the selected one: clicking it would change nothing, and the selection time would be a frame.
+  const visible = [...list.querySelectorAll('[role="option"]:not([aria-selected="true"])')]
+    .map((option) => option.getBoundingClientRect())
+    .filter((box) => box.height > 0 && box.top >= top && box.bottom <= bottom);
+  if (visible.length === 0) throw new Error('no option is wholly on screen (list from ' + bounds.top + ' to ' + bounds.bottom + ', viewport ' + window.innerHeight + ')');
+  const box = visible[${index} % visible.length];
   return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
 })()`;

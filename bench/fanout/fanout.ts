@@ -19,10 +19,10 @@ import { buildDemoDoc, demoAccounts } from '../../sync-server/seed.ts';
 import { quantile, type CaseResult, type Figure } from '../support/figures.ts';
 import { createPulse, delay, until } from '../support/wait.ts';
 import { summarize, type NodeProfile } from '../support/node-profile.ts';
+import { personTokens } from '../support/people.ts';
 import {
   cpuProfileArgs,
   readCpuProfiles,
-  readDemoTokens,
   removeDir,
   spawnOurServer,
   spawnReferenceServer,
@@ -236,9 +236,9 @@ export async function fanoutCase(options: FanoutOptions = defaultFanoutOptions):
     for (let round = 0; round < ROUNDS; round++) {
       const dataDir = tempDir('bench-fanout-');
       try {
+        const tokens = await personTokens(dataDir, options.clients);
         const ours = await spawnOurServer(dataDir, profileArgs(profileDirs.ours, round));
         try {
-          const tokens = readDemoTokens(dataDir).demo!.admin;
           runs.push(
             await runAgainst(
               { label: 'ours', server: ours, serverUrl: `${ours.wsUrl}/sync`, room: 'demo', tokens, seedDoc: undefined },

@@ -12,12 +12,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import * as Y from 'yjs';
-import { mintToken } from '../../sync-server/auth.ts';
 import { buildDemoDoc, demoAccounts } from '../../sync-server/seed.ts';
-import { databaseFile } from '../../sync-server/server.ts';
-import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
 import type { CaseResult, Figure } from '../support/figures.ts';
 import { summarize, type NodeProfile } from '../support/node-profile.ts';
+import { personTokens } from '../support/people.ts';
 import {
   cpuProfileArgs,
   readCpuProfiles,
@@ -58,23 +56,6 @@ export const defaultLoadOptions: LoadOptions = {
 interface Side {
   label: 'ours' | 'reference';
   run(nodeArgs: string[], clients: number, use: (target: LoadTarget) => Promise<LoadRun>): Promise<LoadRun>;
-}
-
-/**
- * One admin per client (the server caps connections per person): the first start seeds the demo
- * account, then, with the server stopped, 50 people are added to it as `npm run token` would.
- */
-async function personTokens(dataDir: string, count: number): Promise<string[]> {
-  await (await spawnOurServer(dataDir)).stop();
-  const store = openSqliteStore(databaseFile(dataDir));
-  try {
-    const tokens: string[] = [];
-    for (let i = 0; i < count; i++)
-      tokens.push(await mintToken(store.accounts, { id: `demo-load-${i}`, accountId: 'demo', name: `Load ${i}`, role: 'admin' }));
-    return tokens;
-  } finally {
-    await store.close();
-  }
 }
 
 const ours: Side = {
