@@ -20,7 +20,8 @@
  * | `releases`        | packId       | Release[] (by number)                    | releases, release_components   |
  * | `managedAccounts` | id           | ManagedAccount                           | managed_accounts               |
  * | `deletedPacks`    | packId       | PackTombstone                            | tombstones                     |
- * | `rollout`         | packId       | RolloutSummary (counts; packs installed) | instances, instance_attachments|
+ * | `rollout`         | packId       | RolloutSummary (counts; packs installed) | instances, instance_releases   |
+ * |                   |              |                                          | (SQLite), instance_attachments |
  * | `recentHistory`   | record id    | HistoryRecord: each pack's newest        | audit (the whole trail)        |
  * |                   |              | RECENT_HISTORY_PER_PACK that changed     |                                |
  * |                   |              | something                                |                                |
