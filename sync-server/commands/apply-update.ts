@@ -13,12 +13,12 @@ export const applyUpdate: CommandHandler<ApplyUpdateCommand> = (context, command
     if (!applied.ok) return refused(summary, applied.error, base);
     const target = instance.pendingReleaseNumber!;
     const release = context.records.releases(instance.packId).find((candidate) => candidate.number === target);
-    if (!release) return refused(summary, { code: 'RELEASE_NOT_FOUND', message: `Release ${target} no longer exists.` }, base);
+    if (!release) return refused(summary, { code: 'RELEASE_NOT_FOUND', message: `Version ${target} no longer exists.` }, base);
     const applicable = checkUpdateApplicable(instance, release, context.records.catalog);
     if (!applicable.ok) {
       context.records.putInstance(withFailedUpdate(instance, target, applicable.error.message));
       return refused(summary, applicable.error, { ...base, releaseNumber: target });
     }
     context.records.putInstance(applied.value);
-    return succeeded(summary, `${label} in ${accountName} now runs release ${target}.`, { ...base, releaseNumber: target });
+    return succeeded(summary, `${label} in ${accountName} now runs version ${target}.`, { ...base, releaseNumber: target });
   });

@@ -24,6 +24,8 @@ describe('APPLY_UPDATE', () => {
     expect(run(doc, managedUser('acme'), now, { type: 'APPLY_UPDATE', instanceId: acme })).toMatchObject({
       status: 'SUCCESS',
       releaseNumber: 2,
+      // The managed account's word (its page's Version column), not the publisher's "release".
+      message: expect.stringMatching(/ now runs version 2\.$/),
     });
     expect(instance(acme)).toMatchObject({ releaseNumber: 2 });
     expect(instance(acme)?.pendingReleaseNumber).toBeUndefined();

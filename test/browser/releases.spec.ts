@@ -101,7 +101,7 @@ test('release pending, apply early in the managed account, delete removes the pa
     await expect(confirm.getByText('Applying an update cannot be undone.')).toBeVisible();
     await confirm.getByRole('button', { name: 'OK' }).click();
     await expect(confirm).toBeHidden();
-    await expect(managed.getByText(`${name} in Fabrikam Health now runs release 2.`)).toBeVisible();
+    await expect(managed.getByText(`${name} in Fabrikam Health now runs version 2.`)).toBeVisible();
     await expect(row.getByRole('cell').nth(0)).toHaveText('2');
     // Empty now; a phone's card leaves an empty field out, so the cell is found by its column, not by its place.
     await expect(row.locator('td[data-label="Pending Version"]')).toHaveText('');
