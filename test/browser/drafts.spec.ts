@@ -4,7 +4,7 @@
  * that it is not saved; Save or Discard changes ends it. The pack being added keeps its draft too.
  * And (item 7's last point) a name another pack already has is allowed, with a warning before Save.
  */
-import { addPackAt, detailsHeading, fullShot, openPack, toList, VIEWPORTS } from './admin-helpers.ts';
+import { addPackAt, detailsHeading, expectNoSeriousViolations, fullShot, openPack, toList, VIEWPORTS } from './admin-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { adminToken, signIn, unique } from './page-helpers.ts';
 
@@ -39,6 +39,7 @@ for (const viewport of VIEWPORTS) {
       await expect(description).toHaveValue('Typed, not saved.');
       await expect(detailsHeading(page)).toHaveText(name);
       await fullShot(page, `drafts-${viewport.name}-after-reload`);
+      await expectNoSeriousViolations(page, `drafts-${viewport.name}-after-reload`);
 
       await page.getByRole('button', { name: 'Discard changes' }).click();
       await expect(nameField).toHaveValue(name);
@@ -67,6 +68,7 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByRole('status').filter({ hasText: 'Another integration pack already has this name.' })).toBeVisible();
       await expect(page.getByLabel('Integration Pack Name')).toHaveAccessibleDescription(/Names may repeat/);
       await fullShot(page, `drafts-${viewport.name}-duplicate-warning`);
+      await expectNoSeriousViolations(page, `drafts-${viewport.name}-duplicate-warning`);
 
       await openPack(page, 'Salesforce to NetSuite');
       await toList(page);

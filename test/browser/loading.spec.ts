@@ -5,7 +5,7 @@
  * "Loading", not "not found". Desktop and phone.
  */
 import type { WebSocketRoute } from '@playwright/test';
-import { fullShot, VIEWPORTS } from './admin-helpers.ts';
+import { expectNoSeriousViolations, fullShot, VIEWPORTS } from './admin-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { adminToken, packOption } from './page-helpers.ts';
 
@@ -51,6 +51,7 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByText('Loading this integration pack…')).toBeVisible();
       await expect(page.getByText('Integration pack not found')).toHaveCount(0);
       await fullShot(page, `loading-${viewport.name}-first-sync`);
+      await expectNoSeriousViolations(page, `loading-${viewport.name}-first-sync`);
 
       await page.goto('/packs');
       await expect(page.getByRole('status').filter({ hasText: 'Loading your integration packs…' })).toBeVisible();

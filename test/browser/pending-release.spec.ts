@@ -5,7 +5,7 @@
  */
 import { formatDate } from '../../shared/date-format.ts';
 import type { Page } from '@playwright/test';
-import { addPackAt, fullShot, runCommand, VIEWPORTS } from './admin-helpers.ts';
+import { addPackAt, expectNoSeriousViolations, fullShot, runCommand, VIEWPORTS } from './admin-helpers.ts';
 import { expect, type RunningServer, test } from './fixtures.ts';
 import { addComponents, adminToken, publishComponent, publishVersion, signIn, unique, utcDatePlus } from './page-helpers.ts';
 
@@ -53,6 +53,7 @@ for (const viewport of VIEWPORTS) {
       await expect(dialog.getByRole('button', { name: 'OK' })).toBeDisabled();
       await date.fill(utcDatePlus(6));
       await fullShot(page, `pending-release-${viewport.name}-reschedule`);
+      await expectNoSeriousViolations(page, `pending-release-${viewport.name}-reschedule`);
       await dialog.getByRole('button', { name: 'OK' }).click();
       await expect(dialog).toBeHidden();
       await expect(
@@ -68,6 +69,7 @@ for (const viewport of VIEWPORTS) {
       await expect(confirm).toContainText('The 1 installation waiting for it keep the release they run.');
       await expect(confirm.getByRole('button', { name: 'OK' })).toHaveCSS('background-color', 'rgb(180, 35, 24)');
       await fullShot(page, `pending-release-${viewport.name}-cancel`);
+      await expectNoSeriousViolations(page, `pending-release-${viewport.name}-cancel`);
       await confirm.getByRole('button', { name: 'OK' }).click();
       await expect(confirm).toBeHidden();
       await expect(section(page)).toHaveCount(0);
@@ -84,6 +86,7 @@ for (const viewport of VIEWPORTS) {
       await expect(cancel).toHaveAccessibleDescription(/already applied release 2 early/);
       await expect(section(page).getByRole('button', { name: 'Reschedule' })).toBeEnabled();
       await fullShot(page, `pending-release-${viewport.name}-applied-early`);
+      await expectNoSeriousViolations(page, `pending-release-${viewport.name}-applied-early`);
     });
   });
 }

@@ -2,7 +2,7 @@
  * Issue 16 item 8: on a phone (375x812) the Publications rows show their selection control, and
  * the table still fits the screen.
  */
-import { fullShot } from './admin-helpers.ts';
+import { expectNoSeriousViolations, fullShot } from './admin-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { adminToken, packOption, publications, signIn } from './page-helpers.ts';
 
@@ -39,4 +39,5 @@ test('Publications rows on a phone show a radio to select them, and the table fi
   const lineHeight = await pill.evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize) * 2);
   expect(box.height).toBeLessThan(lineHeight);
   await fullShot(page, 'phone-publications-radio');
+  await expectNoSeriousViolations(page, 'phone-publications-radio');
 });

@@ -6,7 +6,7 @@
  * type choice explained before Save. Desktop and phone.
  */
 import type { Page } from '@playwright/test';
-import { addPackAt, fullShot, openPack, VIEWPORTS } from './admin-helpers.ts';
+import { addPackAt, expectNoSeriousViolations, fullShot, openPack, VIEWPORTS } from './admin-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { addComponents, adminToken, DEMO, publishComponent, signIn, syncStatus, unique } from './page-helpers.ts';
 
@@ -42,6 +42,7 @@ for (const viewport of VIEWPORTS) {
         await expect(history(page).getByRole('listitem').filter({ hasText: 'Release 2: Release Immediate' })).toBeVisible();
         await expect(history(page).getByRole('listitem').filter({ hasText: 'Release 1: Release Immediate' })).toBeVisible();
         await fullShot(page, `wording-${viewport.name}-history-rollout`);
+        await expectNoSeriousViolations(page, `wording-${viewport.name}-history-rollout`);
       });
 
       await test.step("Delete's OK is red, unlike Save", async () => {
@@ -49,6 +50,7 @@ for (const viewport of VIEWPORTS) {
         const dialog = page.getByRole('dialog', { name: 'Delete Integration Pack' });
         await expect(dialog.getByRole('button', { name: 'OK' })).toHaveCSS('background-color', RED);
         await fullShot(page, `wording-${viewport.name}-delete-ok-red`);
+        await expectNoSeriousViolations(page, `wording-${viewport.name}-delete-ok-red`);
         await dialog.getByRole('button', { name: 'Cancel' }).click();
       });
 
@@ -58,6 +60,7 @@ for (const viewport of VIEWPORTS) {
         await expect(type).toHaveAccessibleDescription(/Single Attachment: installed once per managed account/);
         await expect(type).toHaveAccessibleDescription(/cannot be changed after Save/);
         await fullShot(page, `wording-${viewport.name}-type-explained`);
+        await expectNoSeriousViolations(page, `wording-${viewport.name}-type-explained`);
       });
 
       await test.step('an empty Multiple Attachments pack does not suggest API Service components', async () => {
@@ -78,6 +81,7 @@ for (const viewport of VIEWPORTS) {
       await expect(del).toBeDisabled();
       await expect(del).not.toHaveCSS('color', RED);
       await fullShot(page, `wording-${viewport.name}-viewer`);
+      await expectNoSeriousViolations(page, `wording-${viewport.name}-viewer`);
     });
 
     test('offline: "not yet synced" and a queued release that is not green', async ({ page, context, server }) => {
@@ -98,6 +102,7 @@ for (const viewport of VIEWPORTS) {
       await expect(queued).toBeVisible();
       await expect(queued).not.toHaveCSS('color', GREEN);
       await fullShot(page, `wording-${viewport.name}-offline-queued`);
+      await expectNoSeriousViolations(page, `wording-${viewport.name}-offline-queued`);
       await context.setOffline(false);
       await expect(syncStatus(page)).toHaveText('Saved', { timeout: 10_000 });
     });
