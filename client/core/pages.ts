@@ -12,15 +12,11 @@
  * carries since the pages were fetched, the pages are dropped and fetched again from the newest.
  */
 import { createSignal, type Accessor, type Setter } from 'solid-js';
-import {
-  fail,
-  okVoid,
-  PACK_EDIT_KIND,
-  RECENT_HISTORY_PER_PACK,
-  type HistoryPage,
-  type HistoryRecord,
-  type Result,
-} from '../../shared/index.ts';
+// Each from its own module: shared/index.ts re-exports the Y.Doc schema, which would put Yjs on the boot path.
+import type { HistoryPage, HistoryRecord } from '../../shared/history.ts';
+import { RECENT_HISTORY_PER_PACK } from '../../shared/history.ts';
+import { PACK_EDIT_KIND } from '../../shared/pack-edits.ts';
+import { fail, okVoid, type Result } from '../../shared/result.ts';
 import type { RolloutPage } from '../../shared/rollout.ts';
 import type { PackDb } from './db.ts';
 
