@@ -68,3 +68,36 @@ test('a pack’s edits: fetched by kind, newest first, replaced on refresh, read
   expect(refused).toMatchObject({ ok: false, error: { message: 'The Name and Description history could not be loaded: Failed to fetch' } });
   expect(reloaded.packEdits('p1')()).toHaveLength(3);
 });
+
+test('Show more in History fetches on past pages of edits until it has a page of entries, or the end', async () => {
+  const release = (seq: number): HistoryRecord => ({ ...edit(seq, 'x', 'y'), kind: 'RELEASE', summary: `Release ${seq}` });
+  const edits = (from: number, count: number) => Array.from({ length: count }, (_, i) => edit(from - i, 'A', 'B'));
+  // Newest first: 50 edits, then 30 edits and 20 entries, then 1 entry and the end.
+  const server = historyServer([
+    { records: edits(200, 50), nextCursor: 'c1' },
+    { records: [...edits(150, 30), ...Array.from({ length: 20 }, (_, i) => release(120 - i))], nextCursor: 'c2' },
+    { records: [release(99)] },
+  ]);
+  const workspace = await offlineWorkspace({ fetch: server.fetch });
+  open.push(workspace);
+  const history = workspace.history('p1');
+
+  expect((await workspace.loadMore('history', 'p1')).ok).toBe(true);
+  expect(server.asked.map((url) => url.searchParams.get('cursor'))).toEqual([null, 'c1', 'c2']);
+  await until(() => history().length === 21, 'every entry of the three pages');
+  expect(workspace.pageState('history', 'p1')()).toMatchObject({ loaded: true, complete: true });
+});
+
+test('Show more in History stops at a page of entries', async () => {
+  const server = historyServer([
+    {
+      records: Array.from({ length: 50 }, (_, i) => ({ ...edit(100 - i, 'x', 'y'), kind: 'RELEASE', summary: 'Release' })),
+      nextCursor: 'c1',
+    },
+  ]);
+  const workspace = await offlineWorkspace({ fetch: server.fetch });
+  open.push(workspace);
+  expect((await workspace.loadMore('history', 'p1')).ok).toBe(true);
+  expect(server.asked).toHaveLength(1);
+  expect(workspace.pageState('history', 'p1')()).toMatchObject({ loaded: true, complete: false });
+});

@@ -63,6 +63,8 @@ export interface PagedCacheOptions {
 
 const metaKey = (kind: PagedKind, packId: string) => `page:${kind}:${packId}`;
 const MAX_PAGE = 200;
+/** Fetches one Show more may make to fill a page of History entries (bounded: a pack edited thousands of times). */
+const MAX_FETCHES_PER_SHOW_MORE = 10;
 
 export class PagedCaches {
   private readonly states = new Map<string, [Accessor<PageState>, Setter<PageState>]>();
@@ -148,15 +150,26 @@ export class PagedCaches {
         meta = undefined;
       }
       if (meta?.complete) return;
-      const page = await this.get<HistoryPage>('history', { packId, limit: String(this.pageSize), cursor: meta?.cursor });
-      if (this.closed) return;
+      // The panel leaves Name and Description edits out (they have their own list), so a page that is
+      // mostly edits would add little or nothing: fetch on until a page's worth of entries, or the end.
+      const records: HistoryRecord[] = [];
+      let cursor = meta?.cursor;
+      let entries = 0;
+      for (let fetches = 0; fetches < MAX_FETCHES_PER_SHOW_MORE; fetches++) {
+        const page: HistoryPage = await this.get<HistoryPage>('history', { packId, limit: String(this.pageSize), cursor });
+        if (this.closed) return;
+        records.push(...page.records);
+        entries += page.records.filter((record) => record.kind !== PACK_EDIT_KIND).length;
+        cursor = page.nextCursor;
+        if (cursor === undefined || entries >= this.pageSize) break;
+      }
       const next: PageMeta = {
-        complete: page.nextCursor === undefined,
-        count: (meta?.count ?? 0) + page.records.length,
-        ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+        complete: cursor === undefined,
+        count: (meta?.count ?? 0) + records.length,
+        ...(cursor ? { cursor } : {}),
       };
       await db.transaction('rw', db.historyPages, db.meta, async () => {
-        await db.historyPages.bulkPut(page.records);
+        await db.historyPages.bulkPut(records);
         await db.meta.put({ key: metaKey('history', packId), value: next });
       });
       this.update('history', packId, { loaded: true, complete: next.complete });
