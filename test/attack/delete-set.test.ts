@@ -37,6 +37,18 @@ async function publishComponent(name: string): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
+/** A command through the HTTP command path, which must succeed. */
+async function run(command: Record<string, unknown>): Promise<{ releaseNumber?: number }> {
+  const response = await fetch(`${arena.server.url}/api/accounts/${ACCOUNT}/commands`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${arena.ann}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ idempotencyKey: `after-the-attack-${String(command.type)}`, command }),
+  });
+  const body = (await response.json()) as { status: string; releaseNumber?: number };
+  expect(body, JSON.stringify(body)).toMatchObject({ status: 'SUCCESS' });
+  return body;
+}
+
 test("a 12-byte delete range over the server's future clocks is refused; what the server writes next is kept", async () => {
   const attacker = rawClient(arena, arena.ann);
   await greeted(attacker);
@@ -48,8 +60,24 @@ test("a 12-byte delete range over the server's future clocks is refused; what th
   await barrier(attacker);
 
   const componentId = await publishComponent('Published After The Attack');
+  // A release (with its history record) and a delete (its tombstone) the server writes after the attack.
+  const packs = packsOf(await arena.view());
+  const [released, deleted] = Object.keys(packs).filter((id) => Object.keys((packs[id]!.map.components as { map: object }).map).length > 0);
+  const { releaseNumber } = await run({ type: 'RELEASE', packId: released, releaseSchedule: 'IMMEDIATELY' });
+  await run({ type: 'DELETE_PACK', packId: deleted });
   const seen = await arena.view();
   expect(Object.keys((seen.catalog as { map: object }).map), 'the component published after the attack').toContain(componentId);
+  const releases = (seen.releases as { map: Record<string, { number: number }[]> }).map[released!];
+  expect(
+    releases?.map((release) => release.number),
+    'the release made after the attack',
+  ).toContain(releaseNumber);
+  expect(Object.keys((seen.deletedPacks as { map: object }).map), 'the tombstone written after the attack').toContain(deleted);
+  const history = Object.values((seen.recentHistory as { map: Record<string, { kind: string; packId?: string }> }).map);
+  expect(
+    history.some((record) => record.kind === 'RELEASE' && record.packId === released),
+    'its history record',
+  ).toBe(true);
   expect(room.doc.store.pendingDs).toBeNull();
   expect(attacker.notices()[0]).toMatchObject({ level: 'error', code: 'DELETE_REFUSED' });
   expect(attacker.closed).toBeUndefined();
