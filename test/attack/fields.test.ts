@@ -7,9 +7,9 @@
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { limits, readPack, writeNewPack, writePackDescription, writePackName, type IntegrationPack } from '../../shared/index.ts';
+import { limits, readPack, writeNewPack, writePackDescription, writePackName } from '../../shared/index.ts';
 import { covers, synced, waitFor, type TestClient } from '../server/helpers.ts';
-import { ACCOUNT, expectIntact, packsOf, serverOwned, startArena, type Arena } from './support.ts';
+import { ACCOUNT, expectIntact, newPack as pack, packsOf, serverOwned, startArena, type Arena } from './support.ts';
 
 const NOW = new Date('2026-06-02T08:30:00.000Z');
 let arena: Arena;
@@ -22,16 +22,6 @@ beforeEach(async () => {
 afterEach(() => arena.close());
 
 const PACK = 'demo-p01';
-const pack = (id: string, fields: Partial<IntegrationPack> = {}): IntegrationPack => ({
-  id,
-  name: `Pack ${id}`,
-  description: '',
-  installationType: 'SINGLE',
-  componentIds: [],
-  createdAt: '2026-06-01T00:00:00.000Z',
-  createdBy: 'Avery Admin',
-  ...fields,
-});
 
 /** Waits until the server has handled everything ann sent (stored, or refused with a notice). */
 async function handled(before: number): Promise<void> {

@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { writeNewPack, writePackDescription, writePackName, type IntegrationPack } from '../../shared/index.ts';
+import { writeNewPack, writePackDescription, writePackName } from '../../shared/index.ts';
 import { connectClient, synced, waitFor } from '../server/helpers.ts';
 import {
   ACCOUNT,
@@ -17,6 +17,7 @@ import {
   editOf,
   expectIntact,
   greeted,
+  newPack,
   packsOf,
   rawClient,
   serverOwned,
@@ -30,16 +31,6 @@ beforeEach(async () => {
   arena = await startArena();
 });
 afterEach(() => arena.close());
-
-const newPack = (id: string): IntegrationPack => ({
-  id,
-  name: `Pack ${id}`,
-  description: '',
-  installationType: 'SINGLE',
-  componentIds: [],
-  createdAt: '2026-06-01T00:00:00.000Z',
-  createdBy: 'Avery Admin',
-});
 
 /** Two consecutive updates of one hidden client: the second depends on the first. */
 function pairOnTopOf(base: Y.Doc, id: string, filler: string): [Uint8Array, Uint8Array] {

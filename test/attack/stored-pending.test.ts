@@ -6,27 +6,17 @@
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { readPacks, writeNewPack, writePackDescription, writePackName, type IntegrationPack } from '../../shared/index.ts';
+import { readPacks, writeNewPack, writePackDescription, writePackName } from '../../shared/index.ts';
 import { databaseFile } from '../../sync-server/server.ts';
 import { openSqliteStore } from '../../sync-server/storage/sqlite.ts';
 import { connectClient, covers, synced, waitFor, type TestClient } from '../server/helpers.ts';
-import { ACCOUNT, barrier, deleteOnlyUpdate, editOf, greeted, rawClient, serverState, startArena, type Arena } from './support.ts';
+import { ACCOUNT, barrier, deleteOnlyUpdate, editOf, greeted, newPack, rawClient, serverState, startArena, type Arena } from './support.ts';
 
 let arena: Arena;
 beforeEach(async () => {
   arena = await startArena();
 });
 afterEach(() => arena.close());
-
-const newPack = (id: string): IntegrationPack => ({
-  id,
-  name: `Pack ${id}`,
-  description: '',
-  installationType: 'SINGLE',
-  componentIds: [],
-  createdAt: '2026-06-01T00:00:00.000Z',
-  createdBy: 'Avery Admin',
-});
 
 /** The server said it stored everything this client has written. */
 const allStored = (client: TestClient) => {

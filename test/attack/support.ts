@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MessageType, type CommandResult, type Notice } from '../../shared/index.ts';
+import { MessageType, type CommandResult, type IntegrationPack, type Notice } from '../../shared/index.ts';
 import { mintToken } from '../../sync-server/auth.ts';
 import { seedDemo, type DemoTokens } from '../../sync-server/seed.ts';
 import { createSyncServer, databaseFile, type SyncServer, type SyncServerConfig } from '../../sync-server/server.ts';
@@ -281,3 +281,15 @@ export function deleteOnlyUpdate(ranges: readonly [number, number, number][]): U
   }
   return encoding.toUint8Array(encoder);
 }
+
+/** A valid new pack as an admin's client would write it (the server stamps createdAt/createdBy). */
+export const newPack = (id: string, fields: Partial<IntegrationPack> = {}): IntegrationPack => ({
+  id,
+  name: `Pack ${id}`,
+  description: '',
+  installationType: 'SINGLE',
+  componentIds: [],
+  createdAt: '2026-06-01T00:00:00.000Z',
+  createdBy: 'Avery Admin',
+  ...fields,
+});
