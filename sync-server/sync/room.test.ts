@@ -63,12 +63,12 @@ function clientUpdate(edit: (doc: Y.Doc) => void): Uint8Array {
   edit(doc);
   return update!;
 }
-async function setup(store: Store = createMemoryStore()) {
+async function setup(store: Store = createMemoryStore(), options = defaultRoomOptions) {
   await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
   const rooms = new Rooms({
     store,
     limits: defaultLimits,
-    options: defaultRoomOptions,
+    options,
     clock: { now: () => NOW },
     log: quietLogger,
     executeCommand,
@@ -76,7 +76,7 @@ async function setup(store: Store = createMemoryStore()) {
   return { rooms, room: rooms.room('demo') };
 }
 
-test("a batch reaches each connection once: senders get the others' updates, everyone else one merged frame", async () => {
+test('a batch reaches each connection once, as the one merged frame (a sender of part of it gets it too)', async () => {
   const { rooms, room } = await setup();
   const [a, b, listener] = [fakeSocket(), fakeSocket(), fakeSocket()];
   const ca = rooms.connect('demo', a.socket, session, true);
@@ -106,32 +106,102 @@ test("a batch reaches each connection once: senders get the others' updates, eve
   expect(a.kinds()).toEqual(['update', 'stored']);
   expect(b.kinds()).toEqual(['update']);
   expect(listener.kinds()).toEqual(['update']);
+  // One encoding for every receiver: the same bytes, holding both packs.
+  expect(a.received[0]!.payload.buffer).toBe(listener.received[0]!.payload.buffer);
+  expect(b.received[0]!.payload.buffer).toBe(listener.received[0]!.payload.buffer);
   const seen = new Y.Doc();
   Y.applyUpdate(seen, listener.received[0]!.payload);
   expect([readPack(seen, 'from-a')?.name, readPack(seen, 'from-b')?.name]).toEqual(['Pack from-a', 'Pack from-b']);
-  const fromB = new Y.Doc();
-  Y.applyUpdate(fromB, a.received[0]!.payload);
-  expect([readPack(fromB, 'from-a'), readPack(fromB, 'from-b')?.name]).toEqual([undefined, 'Pack from-b']);
   await rooms.close(1000, 'done');
+});
+
+test("a batch that is all one connection's is not sent back to it; everyone else gets it", async () => {
+  const { rooms, room } = await setup();
+  const [a, listener] = [fakeSocket(), fakeSocket()];
+  const ca = rooms.connect('demo', a.socket, session, true);
+  rooms.connect('demo', listener.socket, session, false);
+  await room.ready;
+  await room.committed();
+  for (const s of [a, listener]) s.received.splice(0);
+  for (const id of ['one', 'two'])
+    rooms.receive(
+      'demo',
+      ca,
+      frame(
+        syncProtocol.messageYjsUpdate,
+        clientUpdate((d) => writeNewPack(d, pack(id))),
+      ),
+    );
+  await room.committed();
+  expect(a.kinds()).toEqual(['stored']);
+  expect(listener.kinds()).toEqual(['update']);
+  const seen = new Y.Doc();
+  Y.applyUpdate(seen, listener.received[0]!.payload);
+  expect([readPack(seen, 'one')?.name, readPack(seen, 'two')?.name]).toEqual(['Pack one', 'Pack two']);
+  await rooms.close(1000, 'done');
+});
+
+test('under load, updates that come within the commit interval after a commit are stored and sent as one commit', async () => {
+  const inner = createMemoryStore();
+  const appended: number[] = [];
+  const docs: DocStore = {
+    ...inner.docs,
+    append: (doc, updates, options) => {
+      appended.push(updates.length);
+      return inner.docs.append(doc, updates, options);
+    },
+  };
+  // An interval far longer than a few turns of the event loop, so the test does not depend on speed.
+  const { rooms, room } = await setup({ ...inner, docs }, { ...defaultRoomOptions, commitIntervalMs: 60_000 });
+  const [a, listener] = [fakeSocket(), fakeSocket()];
+  const ca = rooms.connect('demo', a.socket, session, false);
+  rooms.connect('demo', listener.socket, session, false);
+  await room.ready;
+  await room.committed(); // the load's commit: the interval starts here
+  appended.splice(0);
+  listener.received.splice(0);
+  const commit = room.committed();
+  for (const id of ['one', 'two', 'three']) {
+    rooms.receive(
+      'demo',
+      ca,
+      frame(
+        syncProtocol.messageYjsUpdate,
+        clientUpdate((d) => writeNewPack(d, pack(id))),
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve)); // each in its own turn
+  }
+  expect(listener.received).toEqual([]); // waiting for the interval, not yet stored
+  expect(appended).toEqual([]);
+  await room.close(1000, 'done'); // closing stores what waits at once
+  await commit.catch(() => {});
+  expect(appended).toEqual([1]); // one merged update, in one append
+  expect(listener.kinds()).toEqual(['update']);
 });
 
 test('sync step 1 is answered with stored state only: while an update waits for its commit, the answer waits too', async () => {
   const inner = createMemoryStore();
   let release: (() => void) | undefined;
+  let started: () => void = () => {};
   const docs: DocStore = {
     ...inner.docs,
     append: async (...args) => {
+      started();
       await new Promise<void>((resolve) => (release = resolve));
       return inner.docs.append(...args);
     },
   };
+  const appendStarts = () => new Promise<void>((resolve) => (started = resolve));
   const { rooms, room } = await setup({ ...inner, docs });
   const writer = fakeSocket();
   const cw = rooms.connect('demo', writer.socket, session, false);
+  const loadCommit = appendStarts();
   await room.ready;
-  await new Promise((resolve) => setImmediate(resolve));
+  await loadCommit;
   release?.(); // the account-settings write made while loading
   await room.committed();
+  const updateCommit = appendStarts();
   rooms.receive(
     'demo',
     cw,
@@ -140,7 +210,7 @@ test('sync step 1 is answered with stored state only: while an update waits for 
       clientUpdate((d) => writeNewPack(d, pack('p1'))),
     ),
   );
-  await new Promise((resolve) => setImmediate(resolve)); // the commit has started and is waiting
+  await updateCommit; // the commit has started and is waiting
   const late = fakeSocket();
   const cl = rooms.connect('demo', late.socket, session, true);
   rooms.receive('demo', cl, frame(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc())));

@@ -33,7 +33,7 @@ import { projectChanges, rebuildProjection } from '../records/projection.ts';
 import { migrateLegacyRoots, needsMigration } from '../records/migrate.ts';
 import { RefusalAudit } from '../records/refusal-audit.ts';
 import { commandFromFrame } from './command-channel.ts';
-import { CommitPipeline, type CommittedBatch, type PendingUpdate } from './commit-pipeline.ts';
+import { CommitPipeline, type CommittedBatch } from './commit-pipeline.ts';
 import { ClientOrigin, type Connection } from './connection.ts';
 import { FrameError, parseClientFrame, step1Frame, updateFrame, type ClientFrame } from './frames.ts';
 import {
@@ -383,19 +383,16 @@ export class Room {
   }
 
   /**
-   * A stored batch goes to everyone but each update's sender (repairs, server-origin, go to the
-   * sender too). A connection that sent none of the batch gets it as one merged frame.
+   * A stored batch goes to every connection as ONE frame, encoded once: the reference server's cost per
+   * receiver, and no per-sender frames (with k senders in a batch those were k × (k − 1) sends).
+   * A sender's own part is a no-op for it; only a connection that sent the whole batch (the lone
+   * editor, no server repair) is skipped, as it holds all of it already.
    */
   private deliver({ updates, merged, answers, stateVector }: CommittedBatch): void {
     if (merged) {
-      const senders = new Set(updates.map((u) => u.origin));
-      const frames = new Map<PendingUpdate, Uint8Array>();
-      const frameOf = (u: PendingUpdate) => frames.get(u) ?? frames.set(u, updateFrame(u.update)).get(u)!;
-      let mergedFrame: Uint8Array | undefined;
-      for (const connection of this.connections) {
-        if (!senders.has(connection.origin)) connection.send((mergedFrame ??= updateFrame(merged)));
-        else for (const u of updates) if (u.origin !== connection.origin) connection.send(frameOf(u));
-      }
+      const onlySender = updates.every((u) => u.origin === updates[0]!.origin) ? updates[0]!.origin : undefined;
+      const frame = updateFrame(merged);
+      for (const connection of this.connections) if (connection.origin !== onlySender) connection.send(frame);
     }
     for (const { connection, frame } of answers) connection.send(frame);
     const stored = encodeStored(stateVector);
