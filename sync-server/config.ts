@@ -63,10 +63,12 @@ export interface RoomOptions {
   /** Extra wait to gather updates into one commit; 0 commits on the next turn of the event loop. */
   groupCommitMs: number;
   /**
-   * The least time between the start of one commit and the next: under load each commit gathers the
-   * updates of this span (fewer fsyncs, one broadcast frame for more edits); idle, nothing waits.
+   * Under load (more than `batchAboveUpdatesPerSecond` document updates per second lately), the least
+   * time between the start of one commit and the next: each commit gathers the updates of this span
+   * (fewer fsyncs, one broadcast frame for more edits). Below it, nothing waits.
    */
   commitIntervalMs: number;
+  batchAboveUpdatesPerSecond: number;
   /** The update log is merged into a snapshot when it holds more than this many bytes … */
   compactAfterBytes: number;
   /** … or this many updates. */
@@ -77,6 +79,7 @@ export const defaultRoomOptions: RoomOptions = {
   idleUnloadMs: 30_000,
   groupCommitMs: 0,
   commitIntervalMs: 5,
+  batchAboveUpdatesPerSecond: 400,
   compactAfterBytes: 4 * 1024 * 1024,
   compactAfterUpdates: 2_000,
 };

@@ -9,6 +9,7 @@ import type { RoomOptions } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { RecordChange } from '../records/changes.ts';
 import type { ClientIdBinding, CommandResultRecord, DocStore } from '../storage/types.ts';
+import { ArrivalRate } from './arrival-rate.ts';
 import type { Connection } from './connection.ts';
 
 export interface PendingUpdate {
@@ -58,6 +59,8 @@ export class CommitPipeline {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the last commit was sealed (performance.now()), for the minimum interval between commits. */
   private lastSealedAt = Number.NEGATIVE_INFINITY;
+  /** Updates per second lately: commits are spaced out only above `batchAboveUpdatesPerSecond`. */
+  private readonly arrivals = new ArrivalRate(250);
   private committing = false;
   private running = false;
   private chain: Promise<void> = Promise.resolve();
@@ -82,6 +85,7 @@ export class CommitPipeline {
 
   add(update: Uint8Array, origin: unknown): void {
     this.updates.push({ update, origin });
+    this.arrivals.record(performance.now());
     this.schedule();
   }
 
@@ -174,10 +178,13 @@ export class CommitPipeline {
       this.scheduled = false;
       this.enqueue();
     };
-    const { groupCommitMs, commitIntervalMs } = this.deps.options;
+    const { groupCommitMs, commitIntervalMs, batchAboveUpdatesPerSecond } = this.deps.options;
     // Under load, commits come at most one per interval, each gathering what came meanwhile: per
-    // edit, fewer fsyncs and one broadcast frame shared by more edits. Idle, a commit starts at once.
-    const wait = Math.max(groupCommitMs, this.lastSealedAt + commitIntervalMs - performance.now());
+    // edit, fewer fsyncs and one broadcast frame shared by more edits. Below that load a commit
+    // starts at once: a few people editing get their edits to each other as soon as they are stored.
+    const now = performance.now();
+    const spaced = this.arrivals.perSecond(now) >= batchAboveUpdatesPerSecond;
+    const wait = Math.max(groupCommitMs, spaced ? this.lastSealedAt + commitIntervalMs - now : 0);
     if (wait > 0) this.timer = setTimeout(run, wait);
     else setImmediate(run);
   }

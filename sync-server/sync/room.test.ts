@@ -141,7 +141,7 @@ test("a batch that is all one connection's is not sent back to it; everyone else
   await rooms.close(1000, 'done');
 });
 
-test('under load, updates that come within the commit interval after a commit are stored and sent as one commit', async () => {
+test('updates that come within the commit interval after a commit are stored and sent as one commit', async () => {
   const inner = createMemoryStore();
   const appended: number[] = [];
   const docs: DocStore = {
@@ -152,7 +152,10 @@ test('under load, updates that come within the commit interval after a commit ar
     },
   };
   // An interval far longer than a few turns of the event loop, so the test does not depend on speed.
-  const { rooms, room } = await setup({ ...inner, docs }, { ...defaultRoomOptions, commitIntervalMs: 60_000 });
+  const { rooms, room } = await setup(
+    { ...inner, docs },
+    { ...defaultRoomOptions, commitIntervalMs: 60_000, batchAboveUpdatesPerSecond: 0 },
+  );
   const [a, listener] = [fakeSocket(), fakeSocket()];
   const ca = rooms.connect('demo', a.socket, session, false);
   rooms.connect('demo', listener.socket, session, false);
@@ -178,6 +181,40 @@ test('under load, updates that come within the commit interval after a commit ar
   await commit.catch(() => {});
   expect(appended).toEqual([1]); // one merged update, in one append
   expect(listener.kinds()).toEqual(['update']);
+});
+
+test('below the load that spaces commits out, each update is stored and sent on the next turn', async () => {
+  const inner = createMemoryStore();
+  const appended: number[] = [];
+  const docs: DocStore = {
+    ...inner.docs,
+    append: (doc, updates, options) => {
+      appended.push(updates.length);
+      return inner.docs.append(doc, updates, options);
+    },
+  };
+  const { rooms, room } = await setup({ ...inner, docs }, { ...defaultRoomOptions, commitIntervalMs: 60_000 });
+  const [a, listener] = [fakeSocket(), fakeSocket()];
+  const ca = rooms.connect('demo', a.socket, session, false);
+  rooms.connect('demo', listener.socket, session, false);
+  await room.ready;
+  await room.committed();
+  appended.splice(0);
+  listener.received.splice(0);
+  for (const id of ['one', 'two']) {
+    rooms.receive(
+      'demo',
+      ca,
+      frame(
+        syncProtocol.messageYjsUpdate,
+        clientUpdate((d) => writeNewPack(d, pack(id))),
+      ),
+    );
+    await room.committed(); // would wait the minute-long interval if a commit were held back
+  }
+  expect(appended).toEqual([1, 1]);
+  expect(listener.kinds()).toEqual(['update', 'update']);
+  await rooms.close(1000, 'done');
 });
 
 test('sync step 1 is answered with stored state only: while an update waits for its commit, the answer waits too', async () => {
