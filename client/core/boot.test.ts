@@ -13,6 +13,7 @@ import {
   component,
   deliver,
   documentView,
+  type IDBFactory,
   IDBKeyRange,
   offlineWorkspace,
   seedAccount,
@@ -20,6 +21,9 @@ import {
   tableView,
   until,
 } from '../../test/client/support.ts';
+import { databaseName, MIRROR_TABLES, openPackDb } from './db.ts';
+import { PACKS_COPY } from './boot-copy.ts';
+import { emptySnapshot, writeSnapshot } from './projection.ts';
 import { openWorkspace, type BootedWorkspace } from './workspace.ts';
 
 /** Counts reads of each table by every Dexie database opened while installed (a DBCore middleware). */
@@ -164,5 +168,70 @@ describe('boot from the tables', () => {
     } finally {
       spy.remove();
     }
+  });
+});
+
+describe('the list from its boot copy', () => {
+  const boot = async (factory: IDBFactory, startLive: (begin: () => void) => void = () => {}) => {
+    const booted = await openWorkspace(adminSession(), { indexedDB: factory, IDBKeyRange, connect: false, startLive });
+    open.push(booted);
+    return booted;
+  };
+
+  test('a page that starts shows the list and the catalog from the copies the last one kept, reading no row of their tables', async () => {
+    const device = await deviceCopy();
+    const spy = countTableReads();
+    try {
+      const booted = await boot(device.factory);
+      expect(booted.packs().map((pack) => pack.name)).toEqual(['Billing', 'Orders']);
+      await until(() => booted.catalog().length === 2, 'the catalog');
+      expect(booted.catalog()).toEqual([component('c2', 'Invoice Export'), component('c1', 'Orders Sync', 'PROCESS', [1, 2])]);
+      expect(spy.reads.get('packs') ?? 0).toBe(0);
+      expect(spy.reads.get('components') ?? 0).toBe(0);
+      // The copy's rows are the first value of a selected pack, as the table's rows were.
+      expect(booted.pack(device.orders)()).toMatchObject({ name: 'Orders', description: 'first', componentIds: ['c1', 'c2'] });
+    } finally {
+      spy.remove();
+    }
+  });
+
+  test('a copy older than the packs table is not shown: the table is read, and kept as the next copy', async () => {
+    const device = await deviceCopy();
+    // What the mirror writes when a pack is renamed, with no page left to keep a new copy (closed at once).
+    const db = openPackDb(databaseName(adminSession().accountId, adminSession().personId), { indexedDB: device.factory, IDBKeyRange });
+    const renamed = { ...(await db.packs.get(device.billing))!, name: 'Accounts', nameKey: 'accounts' };
+    const copyBefore = (await db.meta.get(PACKS_COPY.copyKey))?.value;
+    await db.transaction('rw', [db.meta, ...MIRROR_TABLES.map((name) => db.table(name))], async () => {
+      const change = emptySnapshot();
+      change.packs.set(device.billing, renamed);
+      await writeSnapshot(db, change);
+    });
+    expect((await db.meta.get(PACKS_COPY.copyKey))?.value).toEqual(copyBefore);
+    db.close();
+
+    const booted = await boot(device.factory);
+    expect(booted.packs().map((pack) => pack.name)).toEqual(['Accounts', 'Orders']);
+    await booted.close();
+    open.splice(open.indexOf(booted), 1);
+
+    const spy = countTableReads();
+    try {
+      const again = await boot(device.factory);
+      expect(again.packs().map((pack) => pack.name)).toEqual(['Accounts', 'Orders']);
+      expect(spy.reads.get('packs') ?? 0).toBe(0);
+    } finally {
+      spy.remove();
+    }
+  });
+
+  test('a list shown from the copy follows later edits', async () => {
+    const device = await deviceCopy();
+    let start!: () => void;
+    const booted = await boot(device.factory, (begin) => (start = begin));
+    start();
+    const live = await booted.live;
+    expect(await live.savePack(device.orders, { name: 'Alpha Orders', description: 'first' })).toEqual({ ok: true, value: undefined });
+    await until(() => booted.packs()[0]?.name === 'Alpha Orders', 'the renamed pack first in the list');
+    expect(booted.packs().map((pack) => pack.name)).toEqual(['Alpha Orders', 'Billing']);
   });
 });

@@ -117,7 +117,14 @@ export interface IndexedDbDeps {
 export const databaseName = (accountId: string, personId: string) => `ip:${accountId}:${personId}`;
 
 export function openPackDb(name: string, deps: IndexedDbDeps = {}): PackDb {
-  const options = deps.indexedDB ? { indexedDB: deps.indexedDB, IDBKeyRange: deps.IDBKeyRange } : undefined;
+  // cache 'disabled': Dexie's live-query cache hands every reader a deepClone of each result (made
+  // in JavaScript, row by row: the 5,000-component catalog took ~40-110 ms of main thread right
+  // after the list showed, and a click then waited for it). Our readers never write into results,
+  // and our writes are the mirror's transactions, whose live queries re-run once they commit.
+  const options = {
+    cache: 'disabled' as const,
+    ...(deps.indexedDB ? { indexedDB: deps.indexedDB, IDBKeyRange: deps.IDBKeyRange } : {}),
+  };
   // liveQuery() refuses to run while Dexie's global dependencies have no indexedDB (Node without a
   // global one); it only checks that one is there, each query still uses this database's own.
   if (deps.indexedDB && !Dexie.dependencies.indexedDB) {
@@ -151,5 +158,9 @@ export function openPackDb(name: string, deps: IndexedDbDeps = {}): PackDb {
     })
     .upgrade((tx) => tx.table('history').clear());
   db.version(3).stores({ packEdits: 'id, packId, seq' });
+  // No new store: from version 4 every write of the packs table moves the packs stamp (meta), which
+  // the list's boot copy relies on (pack-list.ts). Opening version 4 closes every page still on 3
+  // (IndexedDB's versionchange), so no older page writes packs without moving it.
+  db.version(4).stores({});
   return db;
 }

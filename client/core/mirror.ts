@@ -136,7 +136,8 @@ export class DocMirror {
   private async write(entries: LogEntry[]): Promise<void> {
     const rows: UpdateRow[] = entries.map(({ update, local }) => (local ? { update, ...local, packIds: [...local.packIds] } : { update }));
     const merged = entries.reduce((into, entry) => mergeSnapshot(into, entry.snapshot), emptySnapshot());
-    await this.db.transaction('rw', [this.db.yUpdates, ...MIRROR_TABLES.map((name) => this.db.table(name))], async () => {
+    // meta too: a write of the packs or components table moves its stamp (projection.ts, boot-copy.ts).
+    await this.db.transaction('rw', [this.db.yUpdates, this.db.meta, ...MIRROR_TABLES.map((name) => this.db.table(name))], async () => {
       await this.db.yUpdates.bulkAdd(rows);
       await writeSnapshot(this.db, merged);
     });

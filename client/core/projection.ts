@@ -18,6 +18,7 @@ import {
 } from '../../shared/index.ts';
 import type { RolloutSummary } from '../../shared/rollout.ts';
 import type { PackDb, PackRow } from './db.ts';
+import { CATALOG_COPY, nextStamp, PACKS_COPY } from './boot-copy.ts';
 
 /** Root name → the top-level keys of that root that a transaction touched. */
 export type ChangedKeys = Map<RootName, Set<string>>;
@@ -145,12 +146,21 @@ const split = <T>(entries: Map<string, T | undefined>) => {
   return { put, remove };
 };
 
-/** Writes a snapshot into the mirror tables. Call inside a rw transaction over MIRROR_TABLES. */
+/** Moves a table's stamp: its boot copy (boot-copy.ts) no longer holds the table's rows. */
+async function moveStamp(db: PackDb, stampKey: string): Promise<void> {
+  await db.meta.put({ key: stampKey, value: nextStamp((await db.meta.get(stampKey))?.value) });
+}
+
+/**
+ * Writes a snapshot into the mirror tables. Call inside a rw transaction over MIRROR_TABLES and
+ * meta: a write of the packs or components table moves that table's stamp with it.
+ */
 export async function writeSnapshot(db: PackDb, s: Snapshot): Promise<void> {
   const packs = split(s.packs);
   if (packs.remove.length) await db.packs.bulkDelete(packs.remove);
   if (packs.put.length) await db.packs.bulkPut(packs.put);
   if (s.packs.size) {
+    await moveStamp(db, PACKS_COPY.stampKey);
     const ids = [...s.packs.keys()];
     await db.publications.where('packId').anyOf(ids).delete();
     const rows = packs.put.flatMap((pack) => pack.componentIds.map((componentId) => ({ packId: pack.id, componentId })));
@@ -161,6 +171,7 @@ export async function writeSnapshot(db: PackDb, s: Snapshot): Promise<void> {
   if (components.remove.length) await db.components.bulkDelete(components.remove);
   if (components.put.length)
     await db.components.bulkPut(components.put.map((component) => ({ ...component, nameKey: component.name.toLowerCase() })));
+  if (s.components.size) await moveStamp(db, CATALOG_COPY.stampKey);
 
   if (s.releases.size) {
     await db.releases

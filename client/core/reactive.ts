@@ -51,22 +51,41 @@ export interface LiveSignal<T> {
 export function liveSignal<T>(
   query: () => Promise<T>,
   initial: T,
-  options: { equals?: (a: T, b: T) => boolean; onError?: (error: unknown) => void } = {},
+  options: {
+    equals?: (a: T, b: T) => boolean;
+    onError?: (error: unknown) => void;
+    /** Run the query only once this settles (a read that must not queue ahead of the page's first one). */
+    after?: Promise<unknown>;
+  } = {},
 ): LiveSignal<T> {
   const [get, set] = createSignal<T>(initial, { equals: options.equals ?? sameJson });
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const subscription = liveQuery(query).subscribe({
-    next: (value) => {
-      set(() => value);
-      markReady();
+  let subscription: { unsubscribe(): void } | undefined;
+  let disposed = false;
+  const subscribe = () => {
+    if (disposed) return markReady();
+    subscription = liveQuery(query).subscribe({
+      next: (value) => {
+        set(() => value);
+        markReady();
+      },
+      error: (error) => {
+        options.onError?.(error);
+        markReady();
+      },
+    });
+  };
+  if (options.after) void options.after.then(subscribe, subscribe);
+  else subscribe();
+  return {
+    get,
+    ready,
+    dispose: () => {
+      disposed = true;
+      subscription?.unsubscribe();
     },
-    error: (error) => {
-      options.onError?.(error);
-      markReady();
-    },
-  });
-  return { get, ready, dispose: () => subscription.unsubscribe() };
+  };
 }
 
 interface CacheEntry<T> {

@@ -88,7 +88,8 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     { equals: (a, b) => a.state === b.state && a.unstored === b.unstored },
   );
   const [peers, setPeers] = createSignal<Peer[]>([]);
-  const [dataKnown, setDataKnown] = createSignal((await db.meta.get(SYNCED_ONCE_KEY))?.value === true);
+  // Asked together with the list's read (below), not one after the other: each is a round trip to IndexedDB.
+  const syncedOnce = db.meta.get(SYNCED_ONCE_KEY);
   const reads = new WorkspaceReads(db, reportError);
   const drafts = new PackDrafts(db, reportError);
   const pages = new PagedCaches({
@@ -99,6 +100,7 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
     ...(options.fetch ? { fetch: options.fetch } : {}),
     onError: reportError,
   });
+  const [dataKnown, setDataKnown] = createSignal((await syncedOnce)?.value === true);
   await reads.ready;
 
   // One version counter per pack whose undo stacks changed: undoSteps(packId) re-reads only that pack's.
@@ -232,6 +234,7 @@ export async function openWorkspace(session: Session, options: WorkspaceOptions 
       const parts = await live.catch(() => undefined);
       await parts?.close();
       await drafts.settled();
+      await reads.flush();
       drafts.close();
       pages.close();
       reads.close();
