@@ -24,6 +24,7 @@ import {
 import { databaseName, MIRROR_TABLES, openPackDb } from './db.ts';
 import { PACKS_COPY } from './boot-copy.ts';
 import { emptySnapshot, writeSnapshot } from './projection.ts';
+import { WorkspaceReads } from './reads.ts';
 import { openWorkspace, type BootedWorkspace } from './workspace.ts';
 
 /** Counts reads of each table by every Dexie database opened while installed (a DBCore middleware). */
@@ -233,5 +234,58 @@ describe('the list from its boot copy', () => {
     expect(await live.savePack(device.orders, { name: 'Alpha Orders', description: 'first' })).toEqual({ ok: true, value: undefined });
     await until(() => booted.packs()[0]?.name === 'Alpha Orders', 'the renamed pack first in the list');
     expect(booted.packs().map((pack) => pack.name)).toEqual(['Alpha Orders', 'Billing']);
+  });
+});
+
+describe('when the live half starts', () => {
+  test("it waits for the page's first reads and for those asked while they ran (a pack selected meanwhile)", async () => {
+    const device = await deviceCopy();
+    const db = openPackDb(databaseName(adminSession().accountId, adminSession().personId), { indexedDB: device.factory, IDBKeyRange });
+    // Holds the answer of every read of rolloutRows until released: a read still running when the first ones have answered.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    db.use({
+      stack: 'dbcore',
+      name: 'hold-rollout-rows',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          if (name !== 'rolloutRows') return table;
+          return {
+            ...table,
+            query: async (request) => {
+              const result = await table.query(request);
+              if (holding) await held;
+              return result;
+            },
+          };
+        },
+      }),
+    });
+    const row = { instanceId: 'i1', managedAccountId: 'm1', accountName: 'Globex', releaseNumber: 1, state: 'CURRENT' as const };
+    await db.rolloutRows.put({ ...row, packId: device.orders });
+    holding = true;
+    const reads = new WorkspaceReads(db, (error) => {
+      throw error;
+    });
+    try {
+      await reads.ready;
+      let answered = false;
+      const waiting = reads.firstAnswers().then(() => void (answered = true));
+      // A pack selected while the first reads run: its installations are not in memory (empty first value).
+      const rolloutRows = reads.rolloutRows(device.orders);
+      await until(() => reads.catalog().length === 2, 'the catalog');
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(answered).toBe(false);
+      expect(rolloutRows()).toEqual([]);
+      release();
+      await waiting;
+      expect(rolloutRows()).toEqual([row]);
+    } finally {
+      reads.close();
+      db.close();
+    }
   });
 });

@@ -136,6 +136,11 @@ export class LiveCache<T> {
     return this.entries.size;
   }
 
+  /** Settles once every signal held now has had its first answer. */
+  firstAnswers(): Promise<void>[] {
+    return [...this.entries.values()].map((entry) => entry.signal.ready);
+  }
+
   close(): void {
     this.closed = true;
     for (const entry of this.entries.values()) {

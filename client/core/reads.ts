@@ -339,6 +339,21 @@ export class WorkspaceReads {
     return this.releaseIndexSignal.get();
   };
 
+  /**
+   * Resolves once every read asked for so far has had its first answer, including those asked
+   * meanwhile (a pack selected while the first ones ran). Bounded: a page that keeps asking is not
+   * waited for beyond a few rounds.
+   */
+  async firstAnswers(): Promise<void> {
+    let asked = -1;
+    for (let round = 0; round < 10; round++) {
+      const pending = [...this.signals.map((signal) => signal.ready), ...this.caches.flatMap((cache) => cache.firstAnswers())];
+      if (pending.length === asked) return;
+      asked = pending.length;
+      await Promise.all(pending);
+    }
+  }
+
   pack = (packId: string) => this.packCache.get(packId);
   publications = (packId: string) => this.publicationCache.get(packId);
   releases = (packId: string) => this.releaseCache.get(packId);
