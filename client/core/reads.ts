@@ -23,8 +23,13 @@ import { CATALOG_COPY, type CopySpec, knownStamp, makeCopy, nextStamp, PACKS_COP
 import { mergeHistory } from './pages.ts';
 import { LiveCache, liveSignal, reuseById, sameItems, type LiveSignal } from './reactive.ts';
 
-/** How long after the list last changed its boot copy is written. */
-const COPY_DELAY_MS = 500;
+/**
+ * How long after a table's rows were read its boot copy is written: after the list's frame, and soon,
+ * for a page may close a moment after it started (bench/cold-start's cold starts close each page
+ * ~100 ms after the list shows; with 500 ms no copy was ever kept there, and every start read the
+ * table). Rows read more often than this are written once.
+ */
+const COPY_DELAY_MS = 50;
 
 const binary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -232,10 +237,10 @@ export class WorkspaceReads {
   }
 
   /**
-   * Keeps a boot copy of these rows (read at `stamp`) a moment after they last changed: while rows
-   * stream in (the first sync) it is written once, not per batch. It is written only while the stamp
-   * is still the one they were read at; a table with no stamp yet gets its first one with the copy
-   * (nothing wrote the table since it was read: every write sets the stamp).
+   * Keeps a boot copy of these rows (read at `stamp`) a moment after they were read (COPY_DELAY_MS;
+   * rows read again meanwhile replace them). It is written only while the stamp is still the one
+   * they were read at; a table with no stamp yet gets its first one with the copy (nothing wrote the
+   * table since it was read: every write sets the stamp).
    */
   private keepCopy<T>(spec: CopySpec<T>, stamp: number | undefined, rows: readonly T[]): void {
     if (this.closed) return;
