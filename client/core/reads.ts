@@ -3,10 +3,9 @@
  * stay fine-grained). It needs no Yjs document: the tables are the document's projection, so the
  * page shows from them before the log is replayed. The list and the catalog start from their boot
  * copies (one value each, boot-copy.ts) when those are of the tables' current rows, and read the
- * tables otherwise. Per-pack
- * accessors start from the rows the list already read (and the releases index and catalog once
- * loaded), so a pack shows at once when it is selected, and its live query takes over within
- * milliseconds.
+ * tables otherwise. Per-pack accessors start from the rows the list already read (and the releases
+ * index and catalog once loaded), so a pack shows at once when it is selected, and its live query
+ * takes over within milliseconds.
  */
 import type { Table } from 'dexie';
 import { untrack, type Accessor } from 'solid-js';
