@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { matchesFilter, type PublishedComponent } from '../../shared/index.ts';
 import { component, deliver, offlineWorkspace, seedAccount, seedCatalog, until } from '../../test/client/support.ts';
 import { ComponentFilterIndex } from './filter.ts';
-import { reuseById, sameJson } from './reactive.ts';
+import { liveSignal, reuseById, sameJson } from './reactive.ts';
 import type { LocalWorkspace } from './workspace.ts';
 
 const open: LocalWorkspace[] = [];
@@ -30,6 +30,22 @@ describe('helpers', () => {
     expect(next[1]).toBe(a);
     expect(next[0]).not.toBe(b);
     expect(next.map((item) => item.name)).toEqual(['B2', 'A', 'C']);
+  });
+
+  test('a live signal that waits for another read, disposed before it ran, counts as answered (nothing waits for it for ever)', async () => {
+    let queried = false;
+    const signal = liveSignal(
+      async () => {
+        queried = true;
+        return 1;
+      },
+      0,
+      { after: new Promise(() => {}) },
+    );
+    signal.dispose();
+    await signal.ready;
+    expect(queried).toBe(false);
+    expect(signal.get()).toBe(0);
   });
 
   test('sameJson ignores undefined fields and compares deeply', () => {

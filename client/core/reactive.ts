@@ -84,6 +84,8 @@ export function liveSignal<T>(
     dispose: () => {
       disposed = true;
       subscription?.unsubscribe();
+      // A disposed query never answers: whoever waits for its first answer (the live half's start) goes on.
+      markReady();
     },
   };
 }
