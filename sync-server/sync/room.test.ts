@@ -141,7 +141,8 @@ test("a batch that is all one connection's is not sent back to it; everyone else
   await rooms.close(1000, 'done');
 });
 
-test('updates that come within the commit interval after a commit are stored and sent as one commit', async () => {
+/** A memory store that records how many updates each append stored. */
+function countingAppends() {
   const inner = createMemoryStore();
   const appended: number[] = [];
   const docs: DocStore = {
@@ -151,11 +152,13 @@ test('updates that come within the commit interval after a commit are stored and
       return inner.docs.append(doc, updates, options);
     },
   };
+  return { store: { ...inner, docs }, appended };
+}
+
+test('updates that come within the commit interval after a commit are stored and sent as one commit', async () => {
+  const { store, appended } = countingAppends();
   // An interval far longer than a few turns of the event loop, so the test does not depend on speed.
-  const { rooms, room } = await setup(
-    { ...inner, docs },
-    { ...defaultRoomOptions, commitIntervalMs: 60_000, batchAboveUpdatesPerSecond: 0 },
-  );
+  const { rooms, room } = await setup(store, { ...defaultRoomOptions, commitIntervalMs: 60_000, batchAboveUpdatesPerSecond: 0 });
   const [a, listener] = [fakeSocket(), fakeSocket()];
   const ca = rooms.connect('demo', a.socket, session, false);
   rooms.connect('demo', listener.socket, session, false);
@@ -184,16 +187,8 @@ test('updates that come within the commit interval after a commit are stored and
 });
 
 test('below the load that spaces commits out, each update is stored and sent on the next turn', async () => {
-  const inner = createMemoryStore();
-  const appended: number[] = [];
-  const docs: DocStore = {
-    ...inner.docs,
-    append: (doc, updates, options) => {
-      appended.push(updates.length);
-      return inner.docs.append(doc, updates, options);
-    },
-  };
-  const { rooms, room } = await setup({ ...inner, docs }, { ...defaultRoomOptions, commitIntervalMs: 60_000 });
+  const { store, appended } = countingAppends();
+  const { rooms, room } = await setup(store, { ...defaultRoomOptions, commitIntervalMs: 60_000 });
   const [a, listener] = [fakeSocket(), fakeSocket()];
   const ca = rooms.connect('demo', a.socket, session, false);
   rooms.connect('demo', listener.socket, session, false);
