@@ -159,7 +159,7 @@ export function openPackDb(name: string, deps: IndexedDbDeps = {}): PackDb {
     .upgrade((tx) => tx.table('history').clear());
   db.version(3).stores({ packEdits: 'id, packId, seq' });
   // No new store: from version 4 every write of the packs table moves the packs stamp (meta), which
-  // the list's boot copy relies on (pack-list.ts). Opening version 4 closes every page still on 3
+  // the list's boot copy relies on (boot-copy.ts, reads.ts). Opening version 4 closes every page still on 3
   // (IndexedDB's versionchange), so no older page writes packs without moving it.
   db.version(4).stores({});
   return db;
