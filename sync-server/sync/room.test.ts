@@ -10,7 +10,7 @@ import { defaultLimits, defaultRoomOptions } from '../config.ts';
 import { quietLogger } from '../log.ts';
 import { createMemoryStore } from '../storage/memory.ts';
 import type { DocStore, Store } from '../storage/types.ts';
-import type { SyncSocket } from './connection.ts';
+import type { Connection, SyncSocket } from './connection.ts';
 import { Rooms } from './rooms.ts';
 
 const session = { accountId: 'demo', role: 'admin' as const, personId: 'p', personName: 'P' };
@@ -63,6 +63,18 @@ function clientUpdate(edit: (doc: Y.Doc) => void): Uint8Array {
   edit(doc);
   return update!;
 }
+/** A client's update adding pack `id`, as an update frame on `connection`. */
+function sendNewPack(rooms: Rooms, connection: Connection, id: string): void {
+  rooms.receive(
+    'demo',
+    connection,
+    frame(
+      syncProtocol.messageYjsUpdate,
+      clientUpdate((d) => writeNewPack(d, pack(id))),
+    ),
+  );
+}
+
 async function setup(store: Store = createMemoryStore(), options = defaultRoomOptions) {
   await store.accounts.putAccount({ id: 'demo', name: 'Demo', multiInstallEnabled: true, timeZone: 'UTC' });
   const rooms = new Rooms({
@@ -85,22 +97,8 @@ test('a batch reaches each connection once, as the one merged frame (a sender of
   await room.ready;
   await room.committed();
   for (const s of [a, b, listener]) s.received.splice(0);
-  rooms.receive(
-    'demo',
-    ca,
-    frame(
-      syncProtocol.messageYjsUpdate,
-      clientUpdate((d) => writeNewPack(d, pack('from-a'))),
-    ),
-  );
-  rooms.receive(
-    'demo',
-    cb,
-    frame(
-      syncProtocol.messageYjsUpdate,
-      clientUpdate((d) => writeNewPack(d, pack('from-b'))),
-    ),
-  );
+  sendNewPack(rooms, ca, 'from-a');
+  sendNewPack(rooms, cb, 'from-b');
   expect(listener.received).toEqual([]); // nothing is sent before it is stored
   await room.committed();
   expect(a.kinds()).toEqual(['update', 'stored']);
@@ -123,15 +121,7 @@ test("a batch that is all one connection's is not sent back to it; everyone else
   await room.ready;
   await room.committed();
   for (const s of [a, listener]) s.received.splice(0);
-  for (const id of ['one', 'two'])
-    rooms.receive(
-      'demo',
-      ca,
-      frame(
-        syncProtocol.messageYjsUpdate,
-        clientUpdate((d) => writeNewPack(d, pack(id))),
-      ),
-    );
+  for (const id of ['one', 'two']) sendNewPack(rooms, ca, id);
   await room.committed();
   expect(a.kinds()).toEqual(['stored']);
   expect(listener.kinds()).toEqual(['update']);
@@ -168,14 +158,7 @@ test('updates that come within the commit interval after a commit are stored and
   listener.received.splice(0);
   const commit = room.committed();
   for (const id of ['one', 'two', 'three']) {
-    rooms.receive(
-      'demo',
-      ca,
-      frame(
-        syncProtocol.messageYjsUpdate,
-        clientUpdate((d) => writeNewPack(d, pack(id))),
-      ),
-    );
+    sendNewPack(rooms, ca, id);
     await new Promise((resolve) => setImmediate(resolve)); // each in its own turn
   }
   expect(listener.received).toEqual([]); // waiting for the interval, not yet stored
@@ -197,14 +180,7 @@ test('below the load that spaces commits out, each update is stored and sent on 
   appended.splice(0);
   listener.received.splice(0);
   for (const id of ['one', 'two']) {
-    rooms.receive(
-      'demo',
-      ca,
-      frame(
-        syncProtocol.messageYjsUpdate,
-        clientUpdate((d) => writeNewPack(d, pack(id))),
-      ),
-    );
+    sendNewPack(rooms, ca, id);
     await room.committed(); // would wait the minute-long interval if a commit were held back
   }
   expect(appended).toEqual([1, 1]);
@@ -234,14 +210,7 @@ test('sync step 1 is answered with stored state only: while an update waits for 
   release?.(); // the account-settings write made while loading
   await room.committed();
   const updateCommit = appendStarts();
-  rooms.receive(
-    'demo',
-    cw,
-    frame(
-      syncProtocol.messageYjsUpdate,
-      clientUpdate((d) => writeNewPack(d, pack('p1'))),
-    ),
-  );
+  sendNewPack(rooms, cw, 'p1');
   await updateCommit; // the commit has started and is waiting
   const late = fakeSocket();
   const cl = rooms.connect('demo', late.socket, session, true);
